@@ -1,0 +1,80 @@
+"""The composition root: ``create_app(settings)`` builds the FastAPI app.
+
+Nothing is opened at import time: the store and the account store are opened in the
+lifespan (or passed in, as the tests do) and closed when the app stops.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+
+from api import errors
+from api.accounts import AccountStore
+from api.routes import actors, links, system, wijken
+from api.settings import Settings
+from graph.store import GraphStore, open_store
+
+API_PREFIX = "/api/v1"
+
+
+def api_router() -> APIRouter:
+    router = APIRouter(prefix=API_PREFIX)
+    for module in (wijken, actors, links, system):
+        router.include_router(module.router)
+    return router
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    store: GraphStore | None = None,
+    accounts: AccountStore | None = None,
+) -> FastAPI:
+    """Build the app; ``store``/``accounts`` given here are used (and not closed) as they are."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        own_store = app.state.store is None
+        own_accounts = app.state.accounts is None
+        if own_store:
+            app.state.store = open_store(settings.database, auth=settings.store_auth())
+        if own_accounts:
+            app.state.accounts = AccountStore(
+                settings.accounts_database,
+                max_failed=settings.max_failed_logins,
+                lockout_minutes=settings.lockout_minutes,
+            )
+        try:
+            yield
+        finally:
+            if own_store:
+                app.state.store.close()
+                app.state.store = None
+            if own_accounts:
+                app.state.accounts.close()
+                app.state.accounts = None
+
+    app = FastAPI(
+        title="wijknet",
+        summary="Netwerkkaart van partners en initiatieven in de wijk (PlusWIJken)",
+        version="0.1.0",
+        lifespan=lifespan,
+        responses={
+            401: {"model": errors.ErrorBody},
+            403: {"model": errors.ErrorBody},
+            404: {"model": errors.ErrorBody},
+            409: {"model": errors.ErrorBody},
+            422: {"model": errors.ErrorBody},
+            503: {"model": errors.ErrorBody},
+        },
+    )
+    app.state.settings = settings
+    app.state.store = store
+    app.state.accounts = accounts
+    errors.install(app)
+    app.include_router(api_router())
+    return app

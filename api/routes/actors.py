@@ -1,0 +1,62 @@
+"""Actors: create, read, change, delete, confirm, erase personal data."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, status
+
+from api.deps import AdminDep, OptionalUserDep, StoreDep, WriterDep
+from api.errors import forbidden
+from api.schemas import Changes, visible_actor
+from graph.model import Actor, ActorIn
+
+router = APIRouter(prefix="/actors", tags=["actors"])
+
+
+@router.post("", response_model=Actor, status_code=status.HTTP_201_CREATED)
+def create_actor(data: ActorIn, store: StoreDep, user: WriterDep) -> Actor:
+    """Create an organisation, professional or initiative in your wijken."""
+    if not user.may_write_in(data.wijken):
+        raise forbidden("You may only add actors in the wijken assigned to you")
+    return store.create_actor(data, by=user.username)
+
+
+@router.get("/{actor_id}", response_model=Actor)
+def read_actor(actor_id: str, store: StoreDep, user: OptionalUserDep) -> Actor:
+    """One actor (contact details only for roles that may see them)."""
+    return visible_actor(store.get_actor(actor_id), user)
+
+
+@router.patch("/{actor_id}", response_model=Actor)
+def update_actor(actor_id: str, body: Changes, store: StoreDep, user: WriterDep) -> Actor:
+    """Change an actor; send the version you read."""
+    current = store.get_actor(actor_id)
+    wijken = set(current.wijken) | set(body.fields().get("wijken") or [])
+    if not user.may_write_in(wijken):
+        raise forbidden("You may only change actors in the wijken assigned to you")
+    return store.update_actor(
+        actor_id, body.fields(), expected_version=body.version, by=user.username
+    )
+
+
+@router.delete("/{actor_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_actor(
+    actor_id: str, store: StoreDep, user: WriterDep, version: int = Query(ge=1)
+) -> None:
+    """Delete an actor and its links; send the version you read."""
+    if not user.may_write_in(store.get_actor(actor_id).wijken):
+        raise forbidden("You may only delete actors in the wijken assigned to you")
+    store.delete_actor(actor_id, expected_version=version, by=user.username)
+
+
+@router.post("/{actor_id}/confirm", response_model=Actor)
+def confirm_actor(actor_id: str, store: StoreDep, user: WriterDep) -> Actor:
+    """Record that the actor is still as shown."""
+    if not user.may_write_any(store.get_actor(actor_id).wijken):
+        raise forbidden("You may only confirm actors in the wijken assigned to you")
+    return store.confirm_actor(actor_id, by=user.username)
+
+
+@router.post("/{actor_id}/erase", response_model=Actor)
+def erase_actor_personal_data(actor_id: str, store: StoreDep, user: AdminDep) -> Actor:
+    """Erase a professional's name and contact details, also from the audit log (beheer)."""
+    return store.erase_personal_data(actor_id, by=user.username)

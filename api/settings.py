@@ -1,0 +1,32 @@
+"""Settings from ``WIJKNET_…`` environment variables, with working embedded defaults."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything configurable; ``Settings()`` reads the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="WIJKNET_", extra="ignore")
+
+    database: str = Field(
+        "sqlite:///data/wijknet.db",
+        description="Graph store URL: sqlite:///path.db or neo4j://host:7687",
+    )
+    neo4j_user: str | None = None
+    neo4j_password: str | None = None
+    accounts_database: str = Field(
+        "data/accounts.db", description="SQLite file with accounts, sessions and API tokens"
+    )
+    host: str = "127.0.0.1"
+    port: int = 8000
+    stale_after_days: int = Field(365, ge=1, description="Unconfirmed for longer is 'stale'")
+    max_failed_logins: int = Field(5, ge=1)
+    lockout_minutes: int = Field(15, ge=1)
+
+    def store_auth(self) -> tuple[str, str] | None:
+        if self.neo4j_user is None:
+            return None
+        return (self.neo4j_user, self.neo4j_password or "")
