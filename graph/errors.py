@@ -99,6 +99,8 @@ _TYPE_MESSAGES = {
     "list_type": "Verwacht een lijst van waarden.",
     "string_type": "Verwacht tekst.",
     "value_error": "{error}",
+    "too_short": "Dit veld mag niet leeg zijn.",
+    "too_long": "Dit is te lang (maximaal {max_length}).",
 }
 
 
@@ -106,6 +108,8 @@ def dutch_message(err: dict[str, Any]) -> str:
     """A Dutch message for one pydantic error dict; our own validators already speak Dutch."""
     template = _TYPE_MESSAGES.get(err.get("type", ""))
     ctx = {k: str(v) for k, v in (err.get("ctx") or {}).items()}
+    if err.get("type") == "too_long" and ctx.get("field_type") == "Value":
+        template = _TYPE_MESSAGES["string_too_long"]
     if template:
         try:
             return template.format(**ctx)

@@ -1,0 +1,57 @@
+# wijknet: `make demo` serves the app on the embedded store; `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+NEO4J_LIB := .cache/neo4j/lib
+CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: help setup demo serve test test-fast neo4j-lib chromium bench clean
+
+help:
+	@echo "make demo   - set up, load the synthetic demo data, serve on http://127.0.0.1:8000"
+	@echo "make test   - set up (Python packages, Neo4j from Maven Central, Chromium) and run every test"
+	@echo "make bench  - run the benchmarks in bench/"
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+setup: $(BIN)/.installed
+
+demo: setup
+	$(BIN)/wijknet demo
+
+serve: setup
+	$(BIN)/wijknet serve
+
+# Neo4j Community, assembled from Maven Central and cached; the tests start and stop it.
+$(NEO4J_LIB)/.complete: tools/neo4j/pom.xml
+	@command -v mvn >/dev/null || { echo "Maven (mvn) and Java 17 are needed to fetch Neo4j"; exit 1; }
+	rm -rf $(NEO4J_LIB)
+	mvn -q -B -f tools/neo4j/pom.xml dependency:copy-dependencies -DoutputDirectory=$(CURDIR)/$(NEO4J_LIB)
+	touch $@
+
+neo4j-lib: $(NEO4J_LIB)/.complete
+
+# Debian's Chromium for the browser tests.
+chromium:
+	@if [ -z "$(CHROMIUM)" ]; then \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	fi
+
+test: setup neo4j-lib chromium
+	$(BIN)/pytest
+
+test-fast: setup
+	WIJKNET_SKIP_NEO4J=1 $(BIN)/pytest -m "not browser"
+
+bench: setup neo4j-lib
+	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) .cache data .pytest_cache
