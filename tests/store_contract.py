@@ -8,7 +8,9 @@ through that class::
 
     # tests/test_store_mybackend.py
     import pytest
-    from store_contract import StoreContract   # tests/ is on sys.path (no __init__.py)
+
+    pytest.register_assert_rewrite("store_contract")  # readable assertion failures
+    from store_contract import StoreContract  # tests/ is on sys.path (no __init__.py)
 
     from graph.store.mybackend import MyStore
 
@@ -607,7 +609,7 @@ class StoreContract:
             ("l-plain", "always", "starts-on-d", {}),
             ("l-bounds", "always", "ends-on-d", {"since": D, "until": D}),
             ("l-later", "always", "ends-on-d", {"since": D + day}),
-            ("l-ended", "always", "starts-on-d", {"until": D - day}),
+            ("l-ended", "always", "ends-on-d", {"until": D - day}),
             ("l-to-later", "always", "starts-later", {}),
             ("l-to-ended", "ended-before", "always", {}),
             ("l-elsewhere", "always", "elsewhere", {}),
