@@ -1,0 +1,159 @@
+"""The SQLite backend: the shared contract, plus what only SQLite has (files, WAL)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+pytest.register_assert_rewrite("store_contract")
+from store_contract import BY, StoreContract, ini, pro, wijk_in  # noqa: E402
+
+from graph.errors import StoreUnavailable  # noqa: E402
+from graph.store import open_store  # noqa: E402
+from graph.store.sqlite import SCHEMA_VERSION, SqliteStore  # noqa: E402
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = SqliteStore(tmp_path / "wijknet.db")
+    yield s
+    s.close()
+
+
+class TestSqliteContract(StoreContract):
+    pass
+
+
+class TestSqliteInMemoryContract(StoreContract):
+    """The same contract on ``:memory:`` (one connection shared by threads)."""
+
+    @pytest.fixture
+    def store(self):
+        s = SqliteStore(":memory:")
+        yield s
+        s.close()
+
+
+def test_file_is_in_wal_mode_with_foreign_keys_on(tmp_path):
+    path = tmp_path / "wijknet.db"
+    s = SqliteStore(path)
+    try:
+        with s._pool.connection() as con:
+            assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+            assert con.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+            assert con.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
+    finally:
+        s.close()
+    raw = sqlite3.connect(path)
+    try:
+        assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    finally:
+        raw.close()
+
+
+def test_missing_parent_directories_are_created(tmp_path):
+    path = tmp_path / "data" / "nested" / "wijknet.db"
+    s = SqliteStore(path)
+    try:
+        s.create_wijk(wijk_in("daalhof"), by=BY)
+    finally:
+        s.close()
+    assert path.is_file()
+
+
+def test_data_survives_reopening_and_schema_creation_is_idempotent(tmp_path):
+    path = tmp_path / "wijknet.db"
+    first = SqliteStore(path)
+    first.create_wijk(wijk_in("daalhof"), by=BY)
+    first.create_actor(ini("i1"), by=BY)
+    counter = first.change_counter("daalhof")
+    first.close()
+    second = SqliteStore(path)
+    try:
+        assert [a.id for a in second.list_actors("daalhof")] == ["i1"]
+        assert second.change_counter("daalhof") == counter
+    finally:
+        second.close()
+
+
+def test_open_store_url_picks_sqlite(tmp_path):
+    s = open_store(f"sqlite:///{tmp_path}/via-url.db")
+    try:
+        assert isinstance(s, SqliteStore)
+        assert s.health().ok
+    finally:
+        s.close()
+    assert (tmp_path / "via-url.db").is_file()
+
+
+def test_directory_as_database_path_is_unavailable(tmp_path):
+    with pytest.raises(StoreUnavailable, match="cannot be used"):
+        SqliteStore(tmp_path)
+
+
+def test_parent_that_is_a_file_is_unavailable(tmp_path):
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("x")
+    with pytest.raises(StoreUnavailable, match="Cannot create the directory"):
+        SqliteStore(blocker / "wijknet.db")
+
+
+def test_file_that_is_not_a_database_is_unavailable(tmp_path):
+    path = tmp_path / "wijknet.db"
+    path.write_bytes(b"this is not a database, just some text" * 100)
+    with pytest.raises(StoreUnavailable, match="not a database"):
+        SqliteStore(path)
+
+
+def test_database_from_a_newer_version_is_refused(tmp_path):
+    path = tmp_path / "wijknet.db"
+    raw = sqlite3.connect(path)
+    raw.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    raw.close()
+    with pytest.raises(StoreUnavailable, match="schema version"):
+        SqliteStore(path)
+
+
+def test_closed_store_reports_unhealthy_and_refuses_work(tmp_path):
+    s = SqliteStore(tmp_path / "wijknet.db")
+    s.close()
+    health = s.health()
+    assert health.ok is False and health.backend == "sqlite" and health.detail
+    with pytest.raises(StoreUnavailable):
+        s.list_wijken()
+    s.close()  # closing twice is harmless
+
+
+def test_writer_lock_held_elsewhere_becomes_unavailable(tmp_path, monkeypatch):
+    import graph.store.sqlite as backend
+
+    monkeypatch.setattr(backend, "BUSY_TIMEOUT_S", 0.2)
+    path = tmp_path / "wijknet.db"
+    s = SqliteStore(path)
+    other = sqlite3.connect(path, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        with pytest.raises(StoreUnavailable, match="locked"):
+            s.create_wijk(wijk_in("daalhof"), by=BY)
+        other.execute("ROLLBACK")
+        s.create_wijk(wijk_in("daalhof"), by=BY)  # and it recovers
+    finally:
+        other.close()
+        s.close()
+
+
+def test_erased_name_is_not_left_in_the_database_file(tmp_path):
+    path = tmp_path / "wijknet.db"
+    s = SqliteStore(path)
+    try:
+        s.create_wijk(wijk_in("daalhof"), by=BY)
+        s.create_actor(pro("p1", name="Xaviera Quist", contact={"email": "xq@example.org"}), by=BY)
+        s.update_actor("p1", {"description": "POH"}, expected_version=1, by=BY)
+        s.erase_personal_data("p1", by=BY)
+    finally:
+        s.close()
+    for file in tmp_path.iterdir():
+        data = file.read_bytes()
+        assert b"Xaviera" not in data and b"xq@example.org" not in data, file.name
