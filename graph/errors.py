@@ -74,8 +74,11 @@ class StoreUnavailable(WijknetError):
 def field_errors_from_pydantic(exc: Any, prefix: str = "") -> list[FieldError]:
     """Turn a pydantic ``ValidationError`` into field errors with Dutch messages."""
     out = []
-    for err in exc.errors(include_url=False):
-        loc = ".".join(str(p) for p in err.get("loc", ()) if p != "__root__")
+    for err in exc.errors():
+        parts = list(err.get("loc", ()))
+        if parts and parts[0] == "body":  # a request body as FastAPI reports it
+            parts = parts[1:]
+        loc = ".".join(str(p) for p in parts if p != "__root__")
         field = f"{prefix}{loc}" if loc else (prefix.rstrip(".") or "data")
         out.append(FieldError(field, dutch_message(err), err.get("type", "invalid")))
     return out

@@ -51,7 +51,7 @@ def wijken(client):
     return ["daalhof", "nuth"]
 
 
-def new_actor(client, role="wijkmakelaar", **overrides):
+def new_actor(client, who="wijkmakelaar", **overrides):
     data = {
         "kind": "organisatie",
         "name": "Huisartsenpraktijk Daalhof",
@@ -60,7 +60,7 @@ def new_actor(client, role="wijkmakelaar", **overrides):
         "wijken": ["daalhof"],
         **overrides,
     }
-    return client.post("/api/v1/actors", json=data, headers=as_(client, role))
+    return client.post("/api/v1/actors", json=data, headers=as_(client, who))
 
 
 def assert_error(response, status, code):
@@ -122,7 +122,7 @@ def test_invalid_data_has_field_messages_in_dutch(client, wijken):
 
 
 def test_unknown_wijk_and_organisation_are_refused(client, wijken):
-    body = assert_error(new_actor(client, role="beheer", wijken=["onbekend"]), 422, "invalid_data")
+    body = assert_error(new_actor(client, who="beheer", wijken=["onbekend"]), 422, "invalid_data")
     assert body["details"][0]["field"].startswith("wijken")
     body = assert_error(
         new_actor(client, kind="professional", name="Fictieve Huisarts", role="huisarts", organisation="bestaat-niet"),
@@ -157,7 +157,7 @@ def test_links_and_snapshot(client, wijken):
 
 
 def test_roles_are_checked_on_the_server(client, wijken):
-    assert_error(new_actor(client, role="lezer"), 403, "forbidden")
+    assert_error(new_actor(client, who="lezer"), 403, "forbidden")
     assert_error(new_actor(client, wijken=["nuth"]), 403, "forbidden")
     assert_error(client.post("/api/v1/actors", json={}), 401, "unauthorized")
     bad = {"Authorization": "Bearer wn_not-a-token"}
@@ -167,7 +167,7 @@ def test_roles_are_checked_on_the_server(client, wijken):
     assert_error(r, 403, "forbidden")
     assert_error(client.get("/api/v1/audit", headers=as_(client, "wijkmakelaar")), 403, "forbidden")
     # beheer may write in any wijk
-    assert new_actor(client, role="beheer", wijken=["nuth"]).status_code == 201
+    assert new_actor(client, who="beheer", wijken=["nuth"]).status_code == 201
 
 
 def test_contact_details_only_for_roles_that_may_see_them(client, wijken):
