@@ -1,0 +1,279 @@
+"""Column headers and cell values as people write them, mapped to wijknet's fields.
+
+Headers and enum values are matched without regard to case, accents, spacing, hyphens or
+punctuation: ``"Thema's"``, ``"themas"`` and ``"THEMA'S"`` are one header, and
+``"Welzijn op recept"``, ``"welzijn-op-recept"`` and ``"WelzijnOpRecept"`` one value. Dutch and
+English are both accepted, and so are the Dutch labels wijknet shows (``label()``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from enum import Enum
+from typing import Literal
+
+from graph.model import (
+    ActorKind,
+    Domain,
+    Intensity,
+    Kernaanpak,
+    LinkKind,
+    Role,
+    Theme,
+    label,
+    normalise,
+)
+
+TableKind = Literal["actors", "links", "wijken"]
+
+MULTI_SPLIT = re.compile(r"[;,|\n]")
+"""Several values in one cell are separated by ``;``, ``,`` or ``|`` (Kumu) or a line break."""
+
+
+def key(text: str) -> str:
+    """The matching key of a header or value: ``"Thema's"`` -> ``"themas"``."""
+    return normalise(text).replace(" ", "")
+
+
+# -- headers -----------------------------------------------------------------------------
+
+# canonical field -> accepted headers (Dutch first: the first is the one exports write)
+ACTOR_COLUMNS: dict[str, tuple[str, ...]] = {
+    "id": ("id", "actor id", "code"),
+    "name": ("naam", "name", "label", "titel", "title", "actor"),
+    "kind": ("soort", "kind", "soort actor", "categorie", "category"),
+    "type": ("type", "element type"),
+    "domain": ("domein", "domain", "sector"),
+    "role": ("rol", "role", "functie", "function", "beroep", "soort organisatie", "type organisatie"),
+    "wijken": ("wijken", "wijk", "neighbourhood", "neighbourhoods", "neighborhood", "district"),
+    "themes": ("thema's", "thema", "themes", "theme", "onderwerpen"),
+    "kernaanpakken": ("kernaanpakken", "kernaanpak", "core approaches", "core approach"),
+    "organisation": ("organisatie", "organisation", "organization", "werkgever", "employer"),
+    "description": ("omschrijving", "beschrijving", "description", "toelichting", "notes"),
+    "email": ("e-mail", "email", "mail", "e-mailadres", "email address"),
+    "phone": ("telefoon", "telefoonnummer", "tel", "phone", "telephone", "mobiel"),
+    "since": ("sinds", "since", "vanaf", "start", "begin", "begindatum", "startdatum"),
+    "until": ("tot", "until", "einde", "einddatum", "end", "tot en met"),
+    "tags": ("tags", "trefwoorden", "labels"),
+}
+LINK_COLUMNS: dict[str, tuple[str, ...]] = {
+    "id": ("id", "link id", "code"),
+    "source": ("van", "from", "bron", "source", "van actor"),
+    "target": ("naar", "to", "doel", "target", "naar actor"),
+    "kind": ("soort", "kind", "soort samenwerking", "relatie", "relation"),
+    "type": ("type", "connection type"),
+    "intensity": ("intensiteit", "intensity", "sterkte", "strength", "niveau"),
+    "note": ("notitie", "toelichting", "omschrijving", "beschrijving", "note", "notes", "description"),
+    "since": ("sinds", "since", "vanaf", "start", "begin", "begindatum", "startdatum"),
+    "until": ("tot", "until", "einde", "einddatum", "end", "tot en met"),
+    "wijk": ("wijk", "wijken", "neighbourhood", "neighborhood"),
+}
+WIJK_COLUMNS: dict[str, tuple[str, ...]] = {
+    "slug": ("slug", "wijkcode", "code"),
+    "name": ("naam", "name", "wijk"),
+    "gemeente": ("gemeente", "municipality"),
+    "cohort": ("cohort",),
+}
+# Columns our exports add for people to read; the importer recognises and skips them.
+INFORMATIONAL: dict[TableKind, tuple[str, ...]] = {
+    "actors": ("organisatie (naam)", "versie", "version", "bijgewerkt", "updated", "bevestigd"),
+    "links": ("van (naam)", "naar (naam)", "versie", "version", "bijgewerkt", "updated",
+              "bevestigd", "direction", "richting", "tags"),
+    "wijken": ("versie", "version"),
+}
+COLUMNS: dict[TableKind, dict[str, tuple[str, ...]]] = {
+    "actors": ACTOR_COLUMNS,
+    "links": LINK_COLUMNS,
+    "wijken": WIJK_COLUMNS,
+}
+TABLE_LABEL: dict[TableKind, str] = {
+    "actors": "actoren",
+    "links": "samenwerkingen",
+    "wijken": "wijken",
+}
+
+
+def _header_index(columns: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    return {key(alias): field for field, aliases in columns.items() for alias in aliases}
+
+
+_HEADERS: dict[TableKind, dict[str, str]] = {t: _header_index(c) for t, c in COLUMNS.items()}
+_INFO: dict[TableKind, set[str]] = {t: {key(h) for h in hs} for t, hs in INFORMATIONAL.items()}
+
+
+def field_of(table: TableKind, header: str) -> str | None:
+    """The canonical field a header names in ``table``, or None."""
+    return _HEADERS[table].get(key(header))
+
+
+def is_informational(table: TableKind, header: str) -> bool:
+    return key(header) in _INFO[table]
+
+
+def detect_table(headers: Iterable[str]) -> TableKind | None:
+    """Which table a header row belongs to: links (van/naar), wijken (slug+gemeente), actors."""
+    keys = {key(h) for h in headers if h}
+    has = lambda table, field: any(_HEADERS[table].get(k) == field for k in keys)  # noqa: E731
+    if has("links", "source") and has("links", "target"):
+        return "links"
+    if has("wijken", "slug") and has("wijken", "gemeente") and not has("actors", "domain"):
+        return "wijken"
+    if has("actors", "name"):
+        return "actors"
+    return None
+
+
+def expected_headers() -> str:
+    """A Dutch sentence naming the headers a file needs, for the 'wrong headers' message."""
+    return (
+        "Verwacht voor actoren minstens de kolom 'naam' (name) en verder bijvoorbeeld "
+        "'soort', 'domein', 'rol', 'wijk', 'thema's', 'kernaanpakken', 'organisatie', "
+        "'omschrijving', 'sinds', 'tot'; voor samenwerkingen de kolommen 'van' (from) en "
+        "'naar' (to) en verder 'soort', 'intensiteit', 'notitie', 'sinds', 'tot'. "
+        "Zie docs/import-export.md."
+    )
+
+
+# -- values ------------------------------------------------------------------------------
+
+_SYNONYMS: dict[Enum, tuple[str, ...]] = {
+    ActorKind.ORGANISATIE: ("organisation", "organization", "org", "instelling", "organisaties"),
+    ActorKind.PROFESSIONAL: ("professionals", "persoon", "person", "medewerker", "people"),
+    ActorKind.INITIATIEF: ("initiative", "bewonersinitiatief", "initiatieven", "project"),
+    Domain.ZORG: ("care", "health", "healthcare", "gezondheidszorg", "zorgdomein"),
+    Domain.SOCIAAL: ("social", "sociaal", "welzijn", "welfare", "social domain"),
+    Domain.GEMEENTE: ("municipality", "local government"),
+    Domain.WONEN: ("housing",),
+    Domain.ONDERWIJS: ("education",),
+    Domain.VEILIGHEID: ("safety", "security"),
+    Domain.WERK_EN_INKOMEN: ("work and income", "werk & inkomen", "income"),
+    Domain.INWONERS: ("residents", "informeel", "informal", "bewoners", "inwoners"),
+    Domain.ZORGVERZEKERAAR: ("health insurer", "insurer", "verzekeraar"),
+    Role.HUISARTSENPRAKTIJK: ("huisartspraktijk", "gp practice", "general practice"),
+    Role.HUISARTS: ("gp", "general practitioner"),
+    Role.WELZIJNSCOACH: ("wellbeing coach", "welzijn coach"),
+    Role.WIJKVERPLEEGKUNDIGE: ("district nurse", "community nurse"),
+    Role.SOCIAAL_WERKER: ("social worker",),
+    Role.WIJKAGENT: ("community police officer", "neighbourhood officer"),
+    Role.SCHULDHULPVERLENER: ("debt counsellor",),
+    Role.WONINGCORPORATIE: ("housing corporation", "woningbouwvereniging"),
+    Role.POLITIE: ("police",),
+    Role.BIBLIOTHEEK: ("library",),
+    Role.APOTHEEK: ("pharmacy",),
+    Role.APOTHEKER: ("pharmacist",),
+    Role.FYSIOTHERAPEUT: ("physiotherapist", "fysio"),
+    Role.OVERIG: ("other", "anders", "onbekend"),
+    Theme.EENZAAMHEID: ("loneliness",),
+    Theme.ARMOEDE_EN_SCHULDEN: ("poverty and debt", "armoede", "schulden", "armoede & schulden"),
+    Theme.ONBEKENDHEID_MET_HULP: ("unfamiliarity with help", "onbekendheid"),
+    Theme.OUDEREN: ("elderly", "older people"),
+    Theme.JEUGD_EN_GEZIN: ("youth and family", "jeugd"),
+    Theme.MENTALE_GEZONDHEID: ("mental health", "ggz"),
+    Theme.LEEFSTIJL: ("lifestyle",),
+    Theme.MANTELZORG: ("informal care",),
+    Theme.WONEN_EN_LEEFBAARHEID: ("housing and liveability", "leefbaarheid"),
+    Theme.SCHAAMTE_OM_HULP: ("shame to ask for help", "schaamte"),
+    Theme.BEWEGEN_EN_SPORT: ("exercise and sport", "sport", "bewegen"),
+    Theme.TAAL_EN_DIGITALE_VAARDIGHEDEN: ("language and digital skills", "digitale vaardigheden"),
+    Kernaanpak.WELZIJN_OP_RECEPT: ("wor", "welzijn op recept", "wellbeing on prescription"),
+    Kernaanpak.DOORBRAAKMETHODE: ("doorbraak", "doorbraakaanpak"),
+    Kernaanpak.KERNTEAM_OUDEREN: ("kernteam",),
+    Kernaanpak.PLUSPRAKTIJK: ("plus praktijk",),
+    LinkKind.SAMENWERKING: ("collaboration", "cooperation", "partnership", "samenwerken"),
+    LinkKind.VERWIJZING: ("referral", "refers", "verwijst", "verwijzen", "verwijst naar"),
+    LinkKind.WERKT_BIJ: ("works at", "works for", "employment", "dienstverband", "werkt voor"),
+    Intensity.KENNEN: ("kennen", "know each other", "aware"),
+    Intensity.INFORMATIE_DELEN: ("share information", "informeren", "informatie uitwisselen"),
+    Intensity.AFSTEMMEN: ("align", "coordinate", "afstemming"),
+    Intensity.SAMENWERKEN: ("collaborate", "samenwerking"),
+}
+
+
+def _value_index(enum: type[Enum]) -> dict[str, Enum]:
+    index: dict[str, Enum] = {}
+    for member in enum:
+        for text in (str(member.value), member.name, label(member), *_SYNONYMS.get(member, ())):
+            index.setdefault(key(text), member)
+    return index
+
+
+_VALUES: dict[type[Enum], dict[str, Enum]] = {
+    e: _value_index(e) for e in (ActorKind, Domain, Role, Theme, Kernaanpak, LinkKind, Intensity)
+}
+
+
+def match_enum(enum: type[Enum], text: str) -> Enum | None:
+    """The member ``text`` names (value, name, Dutch label or a known synonym), or None."""
+    return _VALUES[enum].get(key(text))
+
+
+def choices(enum: type[Enum]) -> str:
+    """The accepted values of ``enum`` for a message: ``"zorg, sociaal, …"``."""
+    if enum is Intensity:
+        return ", ".join(f"{m.value} ({label(m).lower()})" for m in Intensity)
+    return ", ".join(str(m.value) for m in enum)
+
+
+def suggestion(enum: type[Enum] | None, text: str, candidates: Iterable[str] = ()) -> str:
+    """`` Bedoelt u 'x'?`` for a near miss, else an empty string."""
+    pool = {key(c): c for c in candidates}
+    if enum is not None:
+        pool |= {k: str(m.value) for k, m in _VALUES[enum].items()}
+    close = difflib.get_close_matches(key(text), list(pool), n=1, cutoff=0.75)
+    return f" Bedoelt u '{pool[close[0]]}'?" if close else ""
+
+
+def split_multi(value: str) -> list[str]:
+    """``"eenzaamheid; ouderen"`` -> ``["eenzaamheid", "ouderen"]`` (empties dropped)."""
+    return [part.strip() for part in MULTI_SPLIT.split(value) if part.strip()]
+
+
+# -- inference ---------------------------------------------------------------------------
+
+_ORGANISATION_ROLES = {
+    Role.HUISARTSENPRAKTIJK, Role.WELZIJNSORGANISATIE, Role.WIJKVERPLEGING, Role.GGZ_INSTELLING,
+    Role.GEMEENTE, Role.WONINGCORPORATIE, Role.SCHOOL, Role.POLITIE, Role.SCHULDHULPORGANISATIE,
+    Role.ZORGVERZEKERAAR, Role.APOTHEEK, Role.OUDERENZORG, Role.JEUGDHULP, Role.WIJKTEAM,
+    Role.BIBLIOTHEEK, Role.SPORTVERENIGING,
+}
+_INITIATIVE_ROLES = {
+    Role.WIJKONTBIJT, Role.LIEF_EN_LEED_STRAAT, Role.BEWONERSCOALITIE, Role.BUURTHUIS,
+    Role.VRIJWILLIGERSGROEP, Role.MANTELZORGGROEP,
+}
+
+ROLE_DOMAIN: dict[Role, Domain] = {
+    **{r: Domain.INWONERS for r in _INITIATIVE_ROLES},
+    Role.HUISARTSENPRAKTIJK: Domain.ZORG, Role.WIJKVERPLEGING: Domain.ZORG,
+    Role.GGZ_INSTELLING: Domain.ZORG, Role.APOTHEEK: Domain.ZORG, Role.OUDERENZORG: Domain.ZORG,
+    Role.HUISARTS: Domain.ZORG, Role.POH_GGZ: Domain.ZORG, Role.POH_SOMATIEK: Domain.ZORG,
+    Role.WIJKVERPLEEGKUNDIGE: Domain.ZORG, Role.CASEMANAGER_DEMENTIE: Domain.ZORG,
+    Role.JEUGDVERPLEEGKUNDIGE: Domain.ZORG, Role.FYSIOTHERAPEUT: Domain.ZORG,
+    Role.APOTHEKER: Domain.ZORG,
+    Role.WELZIJNSORGANISATIE: Domain.SOCIAAL, Role.JEUGDHULP: Domain.SOCIAAL,
+    Role.WIJKTEAM: Domain.SOCIAAL, Role.BIBLIOTHEEK: Domain.SOCIAAL,
+    Role.SPORTVERENIGING: Domain.SOCIAAL, Role.WELZIJNSCOACH: Domain.SOCIAAL,
+    Role.SOCIAAL_WERKER: Domain.SOCIAAL, Role.WIJKMAKELAAR: Domain.SOCIAAL,
+    Role.OUDERENADVISEUR: Domain.SOCIAAL, Role.MANTELZORGCONSULENT: Domain.SOCIAAL,
+    Role.GEMEENTE: Domain.GEMEENTE, Role.WMO_CONSULENT: Domain.GEMEENTE,
+    Role.BELEIDSMEDEWERKER: Domain.GEMEENTE,
+    Role.WONINGCORPORATIE: Domain.WONEN, Role.WOONCONSULENT: Domain.WONEN,
+    Role.SCHOOL: Domain.ONDERWIJS,
+    Role.POLITIE: Domain.VEILIGHEID, Role.WIJKAGENT: Domain.VEILIGHEID,
+    Role.SCHULDHULPORGANISATIE: Domain.WERK_EN_INKOMEN,
+    Role.SCHULDHULPVERLENER: Domain.WERK_EN_INKOMEN,
+    Role.ZORGVERZEKERAAR: Domain.ZORGVERZEKERAAR,
+}
+"""The domain an actor of a role most likely works in: used when the domain cell is empty."""
+
+
+def kind_of_role(role: Role) -> ActorKind | None:
+    """The kind of actor a role belongs to (``None`` for ``overig``)."""
+    if role in _ORGANISATION_ROLES:
+        return ActorKind.ORGANISATIE
+    if role in _INITIATIVE_ROLES:
+        return ActorKind.INITIATIEF
+    if role is Role.OVERIG:
+        return None
+    return ActorKind.PROFESSIONAL

@@ -1,0 +1,100 @@
+"""What a reader hands to the planner: tables of rows with canonical fields, and problems."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+from importers.columns import TableKind
+
+MAX_CELL_CHARS = 10_000
+"""A cell longer than this is refused (no field of wijknet holds more than 2,000 characters)."""
+
+SHOWN_VALUE_CHARS = 120
+"""How much of a refused value a problem repeats."""
+
+
+def shown(value: Any) -> str:
+    """A value as a problem repeats it: text, cut to ``SHOWN_VALUE_CHARS``."""
+    text = "" if value is None else str(value)
+    if len(text) > SHOWN_VALUE_CHARS:
+        return text[:SHOWN_VALUE_CHARS] + f"… ({len(text)} tekens)"
+    return text
+
+
+class Problem(BaseModel):
+    """One thing wrong with a file: where (source, row, column), the value, and how to fix it.
+
+    ``row`` is the row number as the person sees it in their spreadsheet (the header is row 1),
+    the record number in a JSON list (from 1), or 0 for the file as a whole.
+    """
+
+    source: str
+    row: int = 0
+    column: str = ""
+    value: str = ""
+    message: str
+    code: str = "invalid"
+
+
+@dataclass
+class Row:
+    """One record of a table: canonical field -> raw value (text, list, number or date)."""
+
+    number: int
+    values: dict[str, Any]
+    problems: list[tuple[str, str, str, str]] = field(default_factory=list)
+    """Cell problems found while reading: (field, value, message, code)."""
+
+
+@dataclass
+class Table:
+    """A table of one kind (actors, links or wijken) from one file or sheet."""
+
+    kind: TableKind
+    source: str
+    columns: dict[str, str]
+    """Canonical field -> the header as written in the file (for messages)."""
+    rows: list[Row]
+    lenient: bool = False
+    """Kumu: unknown types become notes instead of problems."""
+
+    def header(self, field_name: str) -> str:
+        return self.columns.get(field_name, field_name)
+
+
+@dataclass
+class ReadResult:
+    """What reading one file gave: its tables, file-level problems and notes."""
+
+    tables: list[Table] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def extend(self, other: ReadResult) -> None:
+        self.tables += other.tables
+        self.problems += other.problems
+        self.notes += other.notes
+
+
+_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """Prefix ``'`` to a cell that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``).
+
+    Symmetric with ``unneutralise``: a value that already starts with apostrophes before such
+    a character gets one more, so a round trip gives back exactly what was stored.
+    """
+    if text.lstrip("'").startswith(_DANGEROUS):
+        return "'" + text
+    return text
+
+
+def unneutralise(text: str) -> str:
+    """Undo ``neutralise``: drop one leading ``'`` before ``=``, ``+``, ``-``, ``@``."""
+    if text.startswith("'") and text.lstrip("'").startswith(_DANGEROUS):
+        return text[1:]
+    return text
