@@ -150,3 +150,31 @@ class GraphStore(Protocol):
         self, *, entity_id: str | None = None, wijk: str | None = None, limit: int = 100
     ) -> list[AuditEntry]:
         """Audit entries, newest first, optionally of one record or one wijk."""
+
+
+@runtime_checkable
+class SupportsMerge(Protocol):
+    """An optional addition to ``GraphStore``: merging two actors in one transaction.
+
+    Not (yet) part of ``GraphStore``; ``importers.duplicates.merge_actors`` uses it when a
+    store has it and otherwise merges with ``bulk_upsert`` plus ``delete_actor``.
+    """
+
+    def merge_actors(self, keep_id: str, drop_id: str, *, by: str) -> Actor:
+        """Merge actor ``drop_id`` into ``keep_id`` and delete ``drop_id``, in one transaction.
+
+        - Both must exist (``NotFound``), differ and be of the same kind (``InvalidData``,
+          field ``drop``).
+        - ``keep`` gets the union of both actors' wijken, themes and kernaanpakken; its empty
+          description, contact, organisation and ``overig`` role are filled from ``drop``;
+          its period covers both (an open bound stays open). Its version goes up.
+        - Every link of ``drop`` is moved to ``keep``: a link between the two disappears; a
+          link that ``keep`` already has (same kind and ends, either way round for a
+          samenwerking) is kept at the higher intensity of the two and over both periods;
+          any other link is re-created on ``keep`` (an end cannot change in place).
+        - Professionals whose organisation is ``drop`` get ``keep`` as organisation.
+        - The audit log gets the usual entries (update of ``keep``, links created, updated
+          and deleted, professionals updated) and one for ``drop`` with action ``merge``,
+          ``before`` its document and ``after`` ``{"merged_into": keep_id}``; every touched
+          wijk's change counter goes up. Returns ``keep`` as stored.
+        """
