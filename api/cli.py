@@ -189,3 +189,7 @@ def print_json(value: object) -> None:
 
 def main() -> None:
     app()
+
+
+from api import cli_io
+cli_io.register(app)

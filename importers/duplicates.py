@@ -47,12 +47,33 @@ class DuplicatePair(BaseModel):
 def similarity(a: str, b: str) -> float:
     """How alike two names are (0..1), after normalising case, accents and punctuation.
 
-    Names that differ in a number ("Basisschool 1", "Basisschool 2") score 0.
+    The words the names do not share must be nearly the same too (a typo, a missing
+    syllable), so "Lief-en-leed-straat Kerkstraat" and "… Merelstraat" score 0 however
+    alike the whole names look; so do names that differ in a number ("Basisschool 1", "2").
     """
     na, nb = normalise(a), normalise(b)
-    if {t for t in na.split() if t.isdigit()} != {t for t in nb.split() if t.isdigit()}:
+    ta, tb = na.split(), nb.split()
+    if {t for t in ta if t.isdigit()} != {t for t in tb if t.isdigit()}:
         return 0.0
-    return SequenceMatcher(None, na, nb).ratio()
+    rest_a = " ".join(t for t in ta if t not in tb)
+    rest_b = " ".join(t for t in tb if t not in ta)
+    if edit_distance(rest_a, rest_b) > max(1, int(0.2 * max(len(rest_a), len(rest_b)))):
+        return 0.0
+    return max(SequenceMatcher(None, na, nb).ratio(),
+               SequenceMatcher(None, " ".join(sorted(ta)), " ".join(sorted(tb))).ratio())
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance: inserts, deletes and substitutions turning ``a`` into ``b``."""
+    if len(a) < len(b):
+        a, b = b, a
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i]
+        for j, cb in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
 
 
 def _blocks(name: str) -> set[str]:

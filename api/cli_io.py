@@ -1,0 +1,225 @@
+"""The ``wijknet`` commands for files: import, export, duplicates and merge.
+
+``register(app)`` adds them to the CLI (called at the bottom of ``api/cli.py``).
+"""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from api.cli import fail, print_json, store_from_settings
+from graph.errors import WijknetError
+from importers.apply import ImportRefused, apply_plan, read_files
+from importers.duplicates import find_duplicates, merge_actors, plan_merge
+from importers.exports import FORMATS, collect, csv_files, export
+from importers.plan import ImportPlan, build_plan
+from importers.readers import MAX_FILE_BYTES
+
+SHOWN_PROBLEMS = 50
+SHOWN_ROWS = 100
+PROGRESS_FROM_ROWS = 2000
+"""Files with at least this many rows get a progress bar."""
+
+ACTIONS = (("create", "nieuw"), ("update", "bijwerken"), ("skip", "ongewijzigd"),
+           ("error", "fout"))
+ENTITIES = (("wijk", "wijken"), ("actor", "actoren"), ("link", "samenwerkingen"))
+
+err = Console(stderr=True)
+
+
+def default_by() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+ByOption = Annotated[str, typer.Option("--door", help="Name recorded in the audit log")]
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``import``, ``export``, ``duplicates`` and ``merge`` to ``app``."""
+    app.command("import")(import_files)
+    app.command("export")(export_graph)
+    app.command("duplicates")(duplicates)
+    app.command("merge")(merge)
+
+
+@contextmanager
+def _progress(label: str, total: int) -> Iterator[Progress | None]:
+    if total < PROGRESS_FROM_ROWS:
+        yield None
+        return
+    columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        yield bar
+
+
+def import_files(
+    files: Annotated[list[Path], typer.Argument(help="CSV, XLSX, Kumu or JSON files",
+                                                exists=True, dir_okay=False)],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; "
+                                          "write nothing")] = False,
+    valid_only: Annotated[bool, typer.Option("--valid-only", help="Write the rows without "
+                                             "problems, report the rest")] = False,
+    wijk: Annotated[str | None, typer.Option(help="Wijk for rows that name none")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON")] = False,
+    by: ByOption = "",
+) -> None:
+    """Import files: all or nothing in one transaction (or --valid-only); --dry-run first."""
+    loaded = []
+    for path in files:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise fail(f"{path.name}: te groot (meer dan {MAX_FILE_BYTES // 2**20} MB).")
+        loaded.append((path.name, path.read_bytes()))
+    read = read_files(loaded)
+    total = sum(len(t.rows) for t in read.tables)
+    with store_from_settings() as store:
+        with _progress("Rijen controleren", total) as bar:
+            task = bar.add_task("plan", total=total) if bar else None
+            plan = build_plan(
+                store, read.tables, default_wijk=wijk, problems=read.problems,
+                notes=read.notes,
+                progress=(lambda done, _: bar.update(task, completed=done)) if bar else None,
+            )
+        if as_json:
+            print_json(plan)
+        else:
+            _print_plan(plan, [name for name, _ in loaded], dry_run=dry_run)
+        if dry_run:
+            raise typer.Exit(1 if plan.problems else 0)
+        try:
+            with err.status("Schrijven in één transactie…"):
+                result = apply_plan(store, plan, by=by or default_by(), valid_only=valid_only)
+        except ImportRefused as exc:
+            raise fail(exc.message) from None
+        except WijknetError as exc:
+            raise fail(f"Niets geschreven: {exc.message}") from None
+    typer.echo(f"Geschreven: {result.created} nieuw, {result.updated} bijgewerkt, "
+               f"{result.unchanged} ongewijzigd"
+               + (f", {result.refused} rijen met een probleem overgeslagen." if result.refused
+                  else "."))
+
+
+def _print_plan(plan: ImportPlan, names: list[str], *, dry_run: bool) -> None:
+    out = Console(soft_wrap=True, highlight=False)
+    out.print(f"Import van {', '.join(names)}" + (" (proefdraai: er wordt niets geschreven)"
+                                                  if dry_run else ""))
+    table = Table(show_edge=False, box=None, pad_edge=False)
+    table.add_column("")
+    for _, title in ACTIONS:
+        table.add_column(title, justify="right")
+    for entity, title in ENTITIES:
+        counts = plan.counts.get(entity)
+        if counts:
+            table.add_row(title, *(str(counts[a]) for a, _ in ACTIONS))
+    out.print(table)
+    if dry_run:
+        changes = [r for r in plan.rows if r.action in {"create", "update"}]
+        for row in changes[:SHOWN_ROWS]:
+            verb = "nieuw" if row.action == "create" else "bijwerken (" + ", ".join(row.changes) + ")"
+            out.print(f"  {row.source} rij {row.row}: {row.label or row.id} — {verb}",
+                      markup=False)
+        if len(changes) > SHOWN_ROWS:
+            out.print(f"  … en nog {len(changes) - SHOWN_ROWS} (alles: --json)")
+    if plan.problems:
+        out.print(f"\nProblemen ({len(plan.problems)}):")
+        for p in plan.problems[:SHOWN_PROBLEMS]:
+            where = f"{p.source}" + (f" rij {p.row}" if p.row else "") + (
+                f", kolom '{p.column}'" if p.column else "")
+            value = f" '{p.value}'" if p.value else ""
+            out.print(f"  {where}:{value} — {p.message}", markup=False)
+        if len(plan.problems) > SHOWN_PROBLEMS:
+            out.print(f"  … en nog {len(plan.problems) - SHOWN_PROBLEMS} (alles: --json)")
+    for note in plan.notes:
+        out.print(f"Let op: {note}", markup=False)
+
+
+def export_graph(
+    fmt: Annotated[str, typer.Option("--format", "-f",
+                                        help="csv, xlsx, json, graphml or gexf")] = "xlsx",
+    wijk: Annotated[str | None, typer.Option(help="Only this wijk (default: the region)")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File (csv: a .zip or "
+                                                "a folder); '-' for stdout")] = None,
+    with_contact: Annotated[bool, typer.Option("--with-contact", help="Include contact "
+                                               "details (personal data)")] = False,
+) -> None:
+    """Export the graph of a wijk or the region."""
+    if fmt not in FORMATS:
+        raise fail(f"Onbekend formaat '{fmt}'; kies uit {', '.join(FORMATS)}.")
+    try:
+        with store_from_settings() as store:
+            if fmt == "csv" and output is not None and str(output) != "-" \
+                    and output.suffix.lower() != ".zip":
+                output.mkdir(parents=True, exist_ok=True)
+                files = csv_files(collect(store, wijk, include_contact=with_contact))
+                for name, content in files.items():
+                    (output / name).write_bytes(content)
+                typer.echo(f"Geschreven: {', '.join(str(output / n) for n in files)}", err=True)
+                return
+            exported = export(store, fmt, wijk=wijk,  # type: ignore[arg-type]
+                              include_contact=with_contact)
+    except WijknetError as exc:
+        raise fail(exc.message) from None
+    if output is not None and str(output) == "-":
+        sys.stdout.buffer.write(exported.content)
+        sys.stdout.flush()
+        return
+    target = output or Path(exported.filename)
+    target.write_bytes(exported.content)
+    note = " (met contactgegevens: persoonsgegevens, ga er zorgvuldig mee om)" if with_contact else ""
+    typer.echo(f"Geschreven: {target}{note}", err=True)
+
+
+def duplicates(
+    wijk: Annotated[str | None, typer.Option(help="Only this wijk")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """List likely duplicate actors (names that differ only slightly)."""
+    with store_from_settings() as store:
+        try:
+            actors = store.list_actors(wijk)
+        except WijknetError as exc:
+            raise fail(exc.message) from None
+    pairs = find_duplicates(actors, wijk=wijk)
+    if as_json:
+        print_json(pairs)
+        return
+    if not pairs:
+        typer.echo("Geen waarschijnlijke dubbelingen gevonden.")
+        return
+    for p in pairs:
+        typer.echo(f"{p.wijk}: {p.a} '{p.a_name}'  ~  {p.b} '{p.b_name}'  ({p.score:.2f})")
+    typer.echo(f"\nSamenvoegen: wijknet merge HOUDEN WEG  (bijvoorbeeld: wijknet merge "
+               f"{pairs[0].a} {pairs[0].b} --dry-run)")
+
+
+def merge(
+    keep: Annotated[str, typer.Argument(help="Id of the actor that stays")],
+    drop: Annotated[str, typer.Argument(help="Id of the actor merged into it and removed")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show; change nothing")] = False,
+    by: ByOption = "",
+) -> None:
+    """Merge actor B into actor A: B's links, wijken and themes move to A; B is removed."""
+    with store_from_settings() as store:
+        try:
+            plan = plan_merge(store, keep, drop) if dry_run else merge_actors(
+                store, keep, drop, by=by or default_by())
+        except WijknetError as exc:
+            raise fail(exc.message) from None
+    head = "Proefdraai: samenvoegen zou" if dry_run else "Samengevoegd:"
+    typer.echo(f"{head} '{plan.drop_name}' ({plan.drop}) in '{plan.keep_name}' ({plan.keep}):")
+    typer.echo(f"  {len(plan.moved)} samenwerkingen verplaatst of versterkt, "
+               f"{len(plan.removed)} van {plan.drop} verwijderd, "
+               f"{len(plan.professionals)} professionals naar de nieuwe organisatie, "
+               f"wijken: {', '.join(plan.actor.wijken)}")
