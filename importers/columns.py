@@ -113,14 +113,17 @@ def is_informational(table: TableKind, header: str) -> bool:
 
 
 def detect_table(headers: Iterable[str]) -> TableKind | None:
-    """Which table a header row belongs to: links (van/naar), wijken (slug+gemeente), actors."""
+    """Which table a header row belongs to: links (van/naar), wijken (slug+gemeente), or
+    actors (naam, or an id with other actor columns)."""
     keys = {key(h) for h in headers if h}
     has = lambda table, field: any(_HEADERS[table].get(k) == field for k in keys)  # noqa: E731
     if has("links", "source") and has("links", "target"):
         return "links"
     if has("wijken", "slug") and has("wijken", "gemeente") and not has("actors", "domain"):
         return "wijken"
-    if has("actors", "name"):
+    if has("actors", "name") or (has("actors", "id") and any(
+        _HEADERS["actors"].get(k) not in (None, "id") for k in keys
+    )):
         return "actors"
     return None
 

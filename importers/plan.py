@@ -403,6 +403,8 @@ class _Planner:
                               f"naam en soort in deze wijk ({', '.join(ids)}). Vul de kolom id "
                               "in om te kiezen welke bedoeld is.", "ambiguous")
             draft.id = ids[0] if ids else self.fresh_id(min(draft.wijken), kind, name)
+            if ids:  # matched by name: the stored spelling stays (only an id renames)
+                draft.given.pop("name", None)
         if draft.id is None:
             return
         stored = state.actors.get(draft.id)
@@ -423,7 +425,7 @@ class _Planner:
     def fresh_id(self, wijk: str, kind: ActorKind, name: str) -> str:
         base = stable_actor_id(wijk, kind, name)
         candidate, n = base, 1
-        while candidate in self.state.actors or candidate in self.claimed:
+        while candidate in self.state.actors:  # a stored actor renamed since: keep clear
             n += 1
             candidate = f"{base}-{n}"
         return candidate

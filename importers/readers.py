@@ -115,17 +115,21 @@ def decode(data: bytes) -> tuple[str, str]:
 
 
 def sniff_delimiter(text: str) -> str:
-    """The delimiter of the first non-empty line: ``;``, ``,`` or tab (most frequent wins)."""
-    line = next((ln for ln in io.StringIO(text[:65536]) if ln.strip()), "")
-    counts = dict.fromkeys(";,\t", 0)
-    quoted = False
-    for char in line:
-        if char == '"':
-            quoted = not quoted
-        elif not quoted and char in counts:
-            counts[char] += 1
-    best = max(counts, key=lambda c: (counts[c], c == ","))
-    return best if counts[best] else ","
+    """The delimiter of the header: ``;``, ``,`` or tab, whichever one line of the first
+    ten non-empty lines has most of outside quotes (a title row above the header is fine)."""
+    lines = [ln for ln in io.StringIO(text[:65536]) if ln.strip()][:HEADER_SEARCH_ROWS]
+    best = dict.fromkeys(";,\t", 0)
+    for line in lines:
+        counts = dict.fromkeys(";,\t", 0)
+        quoted = False
+        for char in line:
+            if char == '"':
+                quoted = not quoted
+            elif not quoted and char in counts:
+                counts[char] += 1
+        best = {c: max(best[c], counts[c]) for c in best}
+    winner = max(best, key=lambda c: (best[c], c == ","))
+    return winner if best[winner] else ","
 
 
 def read_csv_text(source: str, text: str) -> ReadResult:
