@@ -288,6 +288,8 @@ class _Planner:
         draft = _Draft(table, row, self.add_row(table, row, "actor"))
         for name, value, message, code in row.problems:
             draft.problem(name, value, message, code)
+        if any(not name for name, *_ in row.problems):
+            return draft  # the record as a whole is unreadable
         values, given = row.values, draft.given
         kind, role = self.actor_type(draft)
         name = cell.text(values.get("name"))
@@ -472,10 +474,10 @@ class _Planner:
         if not merged.get("domain"):
             role = merged.get("role")
             merged["domain"] = ROLE_DOMAIN.get(role) if isinstance(role, Role) else None
-            if merged["domain"] is None and not any(p.column == draft.table.header("domain")
-                                                    for p in draft.problems):
-                draft.problem("domain", "", "Het domein ontbreekt. Vul bijvoorbeeld zorg, "
-                              "sociaal, gemeente, wonen of inwoners in.", "missing")
+            if merged["domain"] is None:
+                if not any(p.column == draft.table.header("domain") for p in draft.problems):
+                    draft.problem("domain", "", "Het domein ontbreekt. Vul bijvoorbeeld zorg, "
+                                  "sociaal, gemeente, wonen of inwoners in.", "missing")
                 return None
         if "kind" not in merged:
             draft.problem("kind", "", "De soort ontbreekt. Vul organisatie, professional of "
@@ -504,6 +506,9 @@ class _Planner:
         draft = _Draft(table, row, self.add_row(table, row, "link"))
         for name, value, message, code in row.problems:
             draft.problem(name, value, message, code)
+        if any(not name for name, *_ in row.problems):
+            self.settle(draft.index, draft.problems, None, None, LINK_FIELDS, set())
+            return
         values, given = row.values, draft.given
         wijk = self.link_wijk(draft)
         ends = {}
