@@ -2,8 +2,8 @@
 
 ``find_duplicates`` compares the normalised names of actors of the same kind within one
 wijk ("Huisartsenpraktijk De Baandert" and "Huisartspraktijk de Baandert" score 0.95).
-Names are only compared when they share a word or their first or last letters (blocking),
-so a wijk of thousands of actors takes a moment, not minutes.
+Names are only compared when they share the start of a word or their first or last letters
+(blocking), so a wijk of thousands of actors takes a moment, not minutes.
 
 ``merge_actors(store, keep, drop)`` moves everything of ``drop`` to ``keep`` and deletes
 ``drop``. A store that offers ``merge_actors`` itself (``graph.store.base.SupportsMerge``)
@@ -77,7 +77,7 @@ def edit_distance(a: str, b: str) -> int:
 
 
 def _blocks(name: str) -> set[str]:
-    keys = {f"w:{t}" for t in name.split() if len(t) > 2}
+    keys = {f"w:{t[:4]}" for t in name.split() if len(t) > 1}
     compact = name.replace(" ", "")
     return keys | {f"p:{compact[:4]}", f"s:{compact[-4:]}"}
 

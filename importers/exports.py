@@ -254,7 +254,8 @@ def to_gexf(data: GraphData) -> bytes:
     graph = to_networkx(data)
     for _, attrs in graph.nodes(data=True):
         attrs["label"] = attrs.get("naam", "")
-    for _, _, attrs in graph.edges(data=True):
+    for _, _, key, attrs in graph.edges(keys=True, data=True):
+        attrs["id"] = key
         attrs["weight"] = attrs["intensiteit"]
         attrs["type"] = "directed" if attrs["gericht"] else "undirected"
     buffer = io.BytesIO()
