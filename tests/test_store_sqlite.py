@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 pytest.register_assert_rewrite("store_contract")
-from store_contract import BY, StoreContract, ini, pro, wijk_in  # noqa: E402
+from store_contract import BY, StoreContract, ini, link_in, org, pro, wijk_in  # noqa: E402
 
 from graph.errors import StoreUnavailable  # noqa: E402
 from graph.store import open_store  # noqa: E402
@@ -157,3 +157,73 @@ def test_erased_name_is_not_left_in_the_database_file(tmp_path):
     for file in tmp_path.iterdir():
         data = file.read_bytes()
         assert b"Xaviera" not in data and b"xq@example.org" not in data, file.name
+
+
+def test_reads_give_the_same_models_as_full_validation(tmp_path):
+    """Lists and snapshots skip the models' Python validators for stored JSON; the
+    records they return must equal fully validated ones."""
+    from datetime import date
+
+    from graph.model import Actor, Link, LinkKind, Theme
+
+    s = SqliteStore(tmp_path / "wijknet.db")
+    try:
+        s.create_wijk(wijk_in("daalhof"), by=BY)
+        s.create_wijk(wijk_in("nuth"), by=BY)
+        s.create_actor(org("o1", name="Huisartsenpraktijk Zuid"), by=BY)
+        s.create_actor(
+            pro(
+                "p1",
+                "nuth",
+                "daalhof",
+                name="Émile Ödön",
+                organisation="o1",
+                themes=[Theme.OUDEREN, Theme.EENZAAMHEID],
+                contact={"email": "e@example.org", "phone": "043 123 4567"},
+                description="Twee\nregels",
+                since=date(2024, 2, 29),
+            ),
+            by=BY,
+        )
+        s.create_link(
+            link_in("l1", "p1", "o1", kind=LinkKind.WERKT_BIJ, note="sinds 2024"), by=BY
+        )
+        s.confirm_actor("p1", by="Controleur")
+        s.confirm_link("l1", by="Controleur")
+        actors = s.list_actors()
+        links = s.list_links("daalhof")
+        snap = s.snapshot("daalhof", date(2025, 1, 1))
+        for actor in actors + snap.actors:
+            assert actor == Actor.model_validate_json(actor.model_dump_json())
+            assert actor == s.get_actor(actor.id)
+        for link in links + snap.links:
+            assert link == Link.model_validate_json(link.model_dump_json())
+        assert [a.id for a in snap.actors] == ["o1", "p1"]  # by name, code point order
+    finally:
+        s.close()
+
+
+def test_large_reads_keep_their_order(tmp_path):
+    import random
+
+    rng = random.Random(7)
+    s = SqliteStore(tmp_path / "wijknet.db")
+    try:
+        s.create_wijk(wijk_in("daalhof"), by=BY)
+        ids = [f"i{n:04d}" for n in range(300)]
+        rng.shuffle(ids)
+        actors = [ini(i, name=f"Initiatief {rng.randrange(50)}") for i in ids]
+        links = [
+            link_in(f"l{rng.randrange(10**6):07d}-{n}", ids[n], ids[(n * 7 + 1) % 300])
+            for n in range(600)
+        ]
+        s.bulk_upsert(actors=actors, links=links, by=BY)
+        want_actors = sorted((a.name, a.id) for a in actors)
+        want_links = sorted(lk.id for lk in links)
+        snap = s.snapshot("daalhof")
+        assert [(a.name, a.id) for a in snap.actors] == want_actors
+        assert [lk.id for lk in snap.links] == want_links
+        assert [(a.name, a.id) for a in s.list_actors("daalhof")] == want_actors
+        assert [lk.id for lk in s.list_links()] == want_links
+    finally:
+        s.close()

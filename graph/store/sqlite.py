@@ -2,10 +2,11 @@
 
 Layout
 ------
-Every record is kept twice in its row: as indexed columns (what queries filter and sort
-on) and as JSON: ``input`` holds the record's input fields (``WijkIn``/``ActorIn``/
-``LinkIn``) in one canonical form, so "unchanged" is a string comparison, and ``doc`` holds
-the whole stored model, so a read is one ``model_validate_json`` per record.
+A record's row holds indexed columns (what queries filter, join and sort on), what the
+store keeps about it (``version``, ``created_at``, ``updated_at``, ``confirmed``) and its
+input fields as one JSON document (``input``, in the canonical form pydantic writes, so
+"unchanged" in a bulk load is a string comparison). A read splices the two into the JSON
+of the stored model and validates it in one ``validate_json`` call per result.
 
 - ``wijken``, ``actors``, ``links``: the records; ``links.source``/``target`` and
   ``actors.organisation`` are foreign keys to ``actors``;
@@ -22,10 +23,10 @@ Connections and transactions
 ----------------------------
 Connections run in autocommit mode and every public method opens its own transaction:
 ``BEGIN IMMEDIATE`` for writes (so a read-then-write cannot race another writer),
-``BEGIN`` for reads that need one consistent view (``snapshot``). Connections come from a
+``BEGIN`` for reads (one consistent view, e.g. for ``snapshot``). Connections come from a
 small pool, so threads (FastAPI runs sync endpoints in a thread pool) each use their own
-connection while WAL lets readers proceed beside the one writer. ``":memory:"`` has one
-connection, handed to one thread at a time.
+connection while WAL lets readers proceed beside the one writer. ``":memory:"`` has a
+single connection, handed to one thread at a time.
 """
 
 from __future__ import annotations
@@ -38,9 +39,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic_core import SchemaValidator
 
 from graph.errors import (
     Conflict,
@@ -77,13 +79,17 @@ POOL_SIZE = 8
 _CHUNK = 500  # ids per "IN (...)" query, well below SQLite's limit on parameters
 _MAX_ERRORS = 100  # field errors reported for one refused bulk batch
 
+_META = """version    INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    confirmed  TEXT,
+    input      TEXT NOT NULL"""
+
 _SCHEMA = f"""
 BEGIN IMMEDIATE;
 CREATE TABLE IF NOT EXISTS wijken (
-    slug     TEXT PRIMARY KEY,
-    version  INTEGER NOT NULL,
-    input    TEXT NOT NULL,
-    doc      TEXT NOT NULL
+    slug       TEXT PRIMARY KEY,
+    {_META}
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS wijk_counters (
     slug     TEXT PRIMARY KEY,
@@ -96,10 +102,8 @@ CREATE TABLE IF NOT EXISTS actors (
     organisation TEXT REFERENCES actors(id) DEFERRABLE INITIALLY DEFERRED,
     since        TEXT,
     until        TEXT,
-    version      INTEGER NOT NULL,
-    input        TEXT NOT NULL,
-    doc          TEXT NOT NULL
-);
+    {_META}
+) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS actors_by_name ON actors(name, id);
 CREATE INDEX IF NOT EXISTS actors_by_organisation ON actors(organisation)
     WHERE organisation IS NOT NULL;
@@ -113,17 +117,16 @@ CREATE TABLE IF NOT EXISTS actor_wijk (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS actor_wijk_by_actor ON actor_wijk(actor_id);
 CREATE TABLE IF NOT EXISTS links (
-    id       TEXT PRIMARY KEY,
+    id       TEXT NOT NULL,
     source   TEXT NOT NULL REFERENCES actors(id) DEFERRABLE INITIALLY DEFERRED,
     target   TEXT NOT NULL REFERENCES actors(id) DEFERRABLE INITIALLY DEFERRED,
     kind     TEXT NOT NULL,
     since    TEXT,
     until    TEXT,
-    version  INTEGER NOT NULL,
-    input    TEXT NOT NULL,
-    doc      TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS links_by_source ON links(source);
+    {_META},
+    PRIMARY KEY (source, id)  -- clustered by source: a wijk's links are read per actor
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX IF NOT EXISTS links_by_id ON links(id);
 CREATE INDEX IF NOT EXISTS links_by_target ON links(target);
 CREATE TABLE IF NOT EXISTS decisions (
     wijk     TEXT NOT NULL REFERENCES wijken(slug) ON DELETE CASCADE,
@@ -153,12 +156,40 @@ PRAGMA user_version = {SCHEMA_VERSION};
 COMMIT;
 """
 
-_ACTORS = TypeAdapter(list[Actor])
-_LINKS = TypeAdapter(list[Link])
-_WIJKEN = TypeAdapter(list[Wijk])
-_DECISIONS = TypeAdapter(list[Decision])
+_REC = "version, created_at, updated_at, confirmed, input"
+"""The columns of ``_Rec``, in its order."""
 
-T = TypeVar("T")
+def _without_python_validators(schema: Any) -> Any:
+    """A copy of a pydantic core schema without its before/after validator functions."""
+    if isinstance(schema, dict):
+        if schema.get("type") in ("function-after", "function-before") and "schema" in schema:
+            return _without_python_validators(schema["schema"])
+        return {k: _without_python_validators(v) for k, v in schema.items()}
+    if isinstance(schema, list):
+        return [_without_python_validators(v) for v in schema]
+    return schema
+
+
+def _trusted(tp: Any) -> Any:
+    """A validator of ``tp`` for JSON this store wrote itself.
+
+    Types are checked and the models built as usual (nested models, enums, dates), but the
+    models' own Python validators (text clean-up, sorting, cross-field checks) are skipped:
+    the record passed them when it was written, and skipping them makes reading a
+    2,000-actor snapshot several times faster. Falls back to full validation if the schema
+    cannot be stripped."""
+    adapter = TypeAdapter(tp)
+    try:
+        return SchemaValidator(_without_python_validators(adapter.core_schema))
+    except Exception:  # noqa: BLE001 - a full validator is always correct, just slower
+        return adapter
+
+
+_ACTORS = _trusted(list[Actor])
+_LINKS = _trusted(list[Link])
+_WIJKEN = _trusted(list[Wijk])
+_DECISIONS = _trusted(list[Decision])
+
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -170,22 +201,30 @@ def _day(value: date | None) -> str | None:
 
 
 def _stored_json(
-    input_json: str, version: int, created: str, updated: str, confirmed: str = "null"
+    input_json: str, version: int, created: str, updated: str, confirmed: str | None
 ) -> str:
-    """The stored document: the input fields plus what the store keeps about the record."""
-    meta = (
-        f',"version":{version},"created_at":"{created}","updated_at":"{updated}",'
-        f'"confirmed":{confirmed}}}'
+    """The JSON of a stored model: its input fields plus what the store keeps about it."""
+    return (
+        f'{input_json[:-1]},"version":{version},"created_at":"{created}",'
+        f'"updated_at":"{updated}","confirmed":{confirmed or "null"}}}'
     )
-    return input_json[:-1] + meta
 
 
-def _confirmed_json(confirmed: Confirmation | None) -> str:
-    return confirmed.model_dump_json() if confirmed is not None else "null"
+class _Rec(NamedTuple):
+    """What a record's row holds besides its indexed columns (``_REC``)."""
 
+    version: int
+    created_at: str
+    updated_at: str
+    confirmed: str | None
+    input: str
 
-def _parse_many(adapter: TypeAdapter[list[T]], docs: Iterable[str]) -> list[T]:
-    return adapter.validate_json("[" + ",".join(docs) + "]")
+    @property
+    def doc(self) -> str:
+        """The JSON of the stored model."""
+        return _stored_json(
+            self.input, self.version, self.created_at, self.updated_at, self.confirmed
+        )
 
 
 def _as_input(model: type[M], data: Any, prefix: str = "") -> M:
@@ -249,7 +288,9 @@ def _link_errors(
         kinds[end] = kind_of(actor_id)
         if kinds[end] is None:
             errors.append(
-                FieldError(f"{prefix}{end}", f"De actor {actor_id!r} bestaat niet.", "unknown_actor")
+                FieldError(
+                    f"{prefix}{end}", f"De actor {actor_id!r} bestaat niet.", "unknown_actor"
+                )
             )
     if link.kind is LinkKind.WERKT_BIJ:
         if kinds["source"] not in (None, ActorKind.PROFESSIONAL.value):
@@ -271,15 +312,17 @@ def _link_errors(
     return errors
 
 
-def _erase_personal(document: dict[str, Any] | None, professional: bool) -> dict | None:
-    """The document without personal data: a professional loses name and contact details,
-    any other actor only its contact person's details."""
-    if document is None or professional:
-        return erase_doc(document)
-    out = dict(document)
-    if "contact" in out:
-        out["contact"] = None
-    return out
+def _erased_json(document: str | None, professional: bool) -> str | None:
+    """``document`` (an actor as JSON) without personal data: a professional loses name
+    and contact details, any other actor its contact person's details."""
+    if document is None:
+        return None
+    data = json.loads(document)
+    if professional:
+        return dumps(erase_doc(data))
+    if "contact" in data:
+        data["contact"] = None
+    return dumps(data)
 
 
 def _in_chunks(
@@ -307,8 +350,8 @@ class _Pool:
         self._closed = False
 
     @contextmanager
-    def connection(self, timeout: float = 3 * BUSY_TIMEOUT_S) -> Iterator[sqlite3.Connection]:
-        if not self._slots.acquire(timeout=timeout):
+    def connection(self, timeout: float | None = None) -> Iterator[sqlite3.Connection]:
+        if not self._slots.acquire(timeout=3 * BUSY_TIMEOUT_S if timeout is None else timeout):
             raise StoreUnavailable("The SQLite database is busy; try again in a moment.")
         try:
             with self._lock:
@@ -334,6 +377,73 @@ class _Pool:
             idle, self._idle = self._idle, []
         for con in idle:
             con.close()
+
+
+# -- SQL of the records ---------------------------------------------------------------------
+
+_TABLES = {
+    # table: (key column, indexed columns besides the key, entity name, Dutch name)
+    "wijken": ("slug", (), "wijk", "De wijk"),
+    "actors": ("id", ("kind", "name", "organisation", "since", "until"), "actor", "De actor"),
+    "links": ("id", ("source", "target", "kind", "since", "until"), "link", "De verbinding"),
+}
+
+
+def _insert_sql(table: str) -> str:
+    key, columns, _, _ = _TABLES[table]
+    names = [*columns, *_REC.split(", "), key]
+    return f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+
+
+def _update_sql(table: str) -> str:
+    key, columns, _, _ = _TABLES[table]
+    names = [*columns, *_REC.split(", ")]
+    return f"UPDATE {table} SET {', '.join(f'{n} = ?' for n in names)} WHERE {key} = ?"
+
+
+_INSERT = {t: _insert_sql(t) for t in _TABLES}
+_UPDATE = {t: _update_sql(t) for t in _TABLES}
+_PK_ORDER: dict[str, Callable[[tuple], Any]] = {
+    "wijken": lambda row: row[-1],
+    "actors": lambda row: row[-1],
+    "links": lambda row: (row[0], row[-1]),  # (source, id)
+}
+_INSERT_ACTOR_WIJK = "INSERT INTO actor_wijk (wijk, actor_id, since, until) VALUES (?, ?, ?, ?)"
+
+
+def _indexed(record: WijkIn | ActorIn | LinkIn) -> tuple:
+    """The indexed columns of ``record`` (see ``_TABLES``), as stored."""
+    if isinstance(record, ActorIn):
+        return (
+            record.kind.value,
+            record.name,
+            record.organisation,
+            _day(record.since),
+            _day(record.until),
+        )
+    if isinstance(record, LinkIn):
+        return (
+            record.source,
+            record.target,
+            record.kind.value,
+            _day(record.since),
+            _day(record.until),
+        )
+    return ()
+
+
+def _key(record: WijkIn | ActorIn | LinkIn) -> str:
+    return record.slug if isinstance(record, WijkIn) else record.id
+
+
+def _row(record: WijkIn | ActorIn | LinkIn, rec: _Rec) -> tuple:
+    """Parameters of ``_INSERT``/``_UPDATE`` for ``record`` stored as ``rec``."""
+    return (*_indexed(record), *rec, _key(record))
+
+
+def _actor_wijk_rows(actor: ActorIn) -> list[tuple]:
+    since, until = _day(actor.since), _day(actor.until)
+    return [(slug, actor.id, since, until) for slug in actor.wijken]
 
 
 # -- the store ------------------------------------------------------------------------------
@@ -391,9 +501,12 @@ class SqliteStore:
             con.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             con.execute("PRAGMA foreign_keys = ON")
             con.execute("PRAGMA secure_delete = ON")  # erased personal data is overwritten
+            con.execute("PRAGMA temp_store = MEMORY")
+            con.execute("PRAGMA cache_size = -32768")  # 32 MiB per connection
             if not self._memory:
                 con.execute("PRAGMA journal_mode = WAL")
                 con.execute("PRAGMA synchronous = NORMAL")
+                con.execute("PRAGMA mmap_size = 268435456")
             con.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlite3.Error as exc:
             con.close()
@@ -408,19 +521,12 @@ class SqliteStore:
                     f"The SQLite database {self.path!r} has schema version {found}; this "
                     f"wijknet knows version {SCHEMA_VERSION} at most. Upgrade wijknet."
                 )
-            if found < SCHEMA_VERSION or not self._has_tables(con):
-                con.executescript(_SCHEMA)
+            if found < SCHEMA_VERSION:
+                con.executescript(_SCHEMA)  # idempotent; sets user_version when done
         except sqlite3.Error as exc:
             if con.in_transaction:
                 con.execute("ROLLBACK")
             raise self._unavailable(exc) from None
-
-    @staticmethod
-    def _has_tables(con: sqlite3.Connection) -> bool:
-        row = con.execute(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'audit_wijk'"
-        ).fetchone()
-        return row[0] == 1
 
     @contextmanager
     def _transaction(self, begin: str) -> Iterator[sqlite3.Connection]:
@@ -439,9 +545,11 @@ class SqliteStore:
                     except sqlite3.Error:
                         pass
                 if isinstance(exc, sqlite3.IntegrityError):
-                    raise Conflict(f"De wijziging botst met opgeslagen gegevens ({exc}).") from None
-                if isinstance(exc, (sqlite3.OperationalError, sqlite3.DatabaseError)) and not (
-                    isinstance(exc, (sqlite3.ProgrammingError, sqlite3.InterfaceError))
+                    raise Conflict(
+                        f"De wijziging botst met opgeslagen gegevens ({exc})."
+                    ) from None
+                if isinstance(exc, sqlite3.DatabaseError) and not isinstance(
+                    exc, sqlite3.ProgrammingError
                 ):
                     raise self._unavailable(exc) from None
                 raise
@@ -464,7 +572,7 @@ class SqliteStore:
         )
 
     @staticmethod
-    def _audit_rows(con: sqlite3.Connection, entries: Sequence[tuple]) -> None:
+    def _audit(con: sqlite3.Connection, entries: Sequence[tuple]) -> None:
         """Append audit entries ``(at, by, action, entity, entity_id, wijken, before, after)``,
         ``before``/``after`` being JSON text or ``None``."""
         if not entries:
@@ -472,21 +580,22 @@ class SqliteStore:
         row = con.execute("SELECT seq FROM sqlite_sequence WHERE name = 'audit'").fetchone()
         first = (row[0] if row else 0) + 1
         rows, per_wijk = [], []
+        as_json: dict[frozenset[str], str] = {}  # a batch has few distinct sets of wijken
         for seq, (at, by, action, entity, entity_id, wijken, before, after) in enumerate(
             entries, first
         ):
-            wijken = sorted(set(wijken))
-            rows.append((seq, at, by, action, entity, entity_id, dumps(wijken), before, after))
-            per_wijk.extend((slug, seq) for slug in wijken)
+            wijken = frozenset(wijken)
+            text = as_json.get(wijken)
+            if text is None:
+                text = as_json[wijken] = dumps(sorted(wijken))
+            rows.append((seq, at, by, action, entity, entity_id, text, before, after))
+            per_wijk += [(slug, seq) for slug in wijken]
         con.executemany(
             'INSERT INTO audit (seq, at, "by", action, entity, entity_id, wijken, before, after)'
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
         con.executemany("INSERT INTO audit_wijk (wijk, seq) VALUES (?, ?)", per_wijk)
-
-    def _audit(self, con: sqlite3.Connection, *entry: Any) -> None:
-        self._audit_rows(con, [entry])
 
     @staticmethod
     def _kind_of(con: sqlite3.Connection) -> Callable[[str], str | None]:
@@ -499,92 +608,93 @@ class SqliteStore:
     @staticmethod
     def _wijk_known(con: sqlite3.Connection) -> Callable[[str], bool]:
         def known(slug: str) -> bool:
-            return con.execute("SELECT 1 FROM wijken WHERE slug = ?", (slug,)).fetchone() is not None
+            found = con.execute("SELECT 1 FROM wijken WHERE slug = ?", (slug,)).fetchone()
+            return found is not None
 
         return known
 
     @staticmethod
-    def _wijken_of(con: sqlite3.Connection, actor_ids: Iterable[str]) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = {}
+    def _wijken_of(con: sqlite3.Connection, actor_ids: Iterable[str]) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
         for actor_id, slug in _in_chunks(
             con, "SELECT actor_id, wijk FROM actor_wijk WHERE actor_id IN ({marks})", set(actor_ids)
         ):
-            out.setdefault(actor_id, []).append(slug)
+            out.setdefault(actor_id, set()).add(slug)
         return out
 
-    @staticmethod
-    def _actor_row(actor: ActorIn, version: int, input_json: str, doc: str) -> tuple:
-        return (
-            actor.kind.value,
-            actor.name,
-            actor.organisation,
-            _day(actor.since),
-            _day(actor.until),
-            version,
-            input_json,
-            doc,
-            actor.id,
-        )
-
-    @staticmethod
-    def _link_row(link: LinkIn, version: int, input_json: str, doc: str) -> tuple:
-        return (
-            link.source,
-            link.target,
-            link.kind.value,
-            _day(link.since),
-            _day(link.until),
-            version,
-            input_json,
-            doc,
-            link.id,
-        )
-
-    _INSERT_ACTOR = (
-        "INSERT INTO actors (kind, name, organisation, since, until, version, input, doc, id)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-    )
-    _UPDATE_ACTOR = (
-        "UPDATE actors SET kind = ?, name = ?, organisation = ?, since = ?, until = ?,"
-        " version = ?, input = ?, doc = ? WHERE id = ?"
-    )
-    _INSERT_LINK = (
-        "INSERT INTO links (source, target, kind, since, until, version, input, doc, id)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-    )
-    _UPDATE_LINK = (
-        "UPDATE links SET source = ?, target = ?, kind = ?, since = ?, until = ?,"
-        " version = ?, input = ?, doc = ? WHERE id = ?"
-    )
-    _INSERT_ACTOR_WIJK = (
-        "INSERT INTO actor_wijk (wijk, actor_id, since, until) VALUES (?, ?, ?, ?)"
-    )
-
-    @staticmethod
-    def _actor_wijk_rows(actor: ActorIn) -> list[tuple]:
-        since, until = _day(actor.since), _day(actor.until)
-        return [(slug, actor.id, since, until) for slug in actor.wijken]
+    def _link_wijken(self, con: sqlite3.Connection, link: LinkIn) -> set[str]:
+        """The wijken of both ends of ``link``."""
+        wijken_of = self._wijken_of(con, [link.source, link.target])
+        return wijken_of.get(link.source, set()) | wijken_of.get(link.target, set())
 
     @staticmethod
     def _current(
-        con: sqlite3.Connection, table: str, key: str, value: str, expected_version: int | None
-    ) -> tuple[int, str, str]:
-        """``(version, input, doc)`` of one record, after the existence and version checks.
-
-        ``table`` and ``key`` come from this module, never from a caller."""
-        row = con.execute(
-            f"SELECT version, input, doc FROM {table} WHERE {key} = ?", (value,)
-        ).fetchone()
+        con: sqlite3.Connection, table: str, value: str, expected_version: int | None
+    ) -> _Rec:
+        """The stored state of one record, after the existence and version checks."""
+        key, _, _, what = _TABLES[table]
+        row = con.execute(f"SELECT {_REC} FROM {table} WHERE {key} = ?", (value,)).fetchone()
         if row is None:
-            raise NotFound(_NOT_FOUND[table].format(value))
-        if expected_version is not None and row[0] != expected_version:
+            raise NotFound(f"{what} {value!r} bestaat niet.")
+        rec = _Rec(*row)
+        if expected_version is not None and rec.version != expected_version:
             raise Conflict(
-                f"{_WHAT[table]} {value!r} is intussen door iemand anders gewijzigd "
-                f"(versie {row[0]}, u had versie {expected_version}). Laad opnieuw en "
-                "probeer het nog eens.",
-                details={"current_version": row[0]},
+                f"{what} {value!r} is intussen door iemand anders gewijzigd (versie "
+                f"{rec.version}, u had versie {expected_version}). Laad opnieuw en probeer "
+                "het nog eens.",
+                details={"current_version": rec.version},
             )
-        return row
+        return rec
+
+    def _get(self, table: str, value: str) -> str:
+        with self._read() as con:
+            return self._current(con, table, value, None).doc
+
+    def _list(self, adapter: Any, rows_sql: str, params: Sequence[Any] = ()) -> list:
+        """Parse the records that ``rows_sql`` selects (whole rows, in its order)."""
+        with self._read() as con:
+            array = con.execute(
+                f"SELECT {_json_array('r')} FROM ({rows_sql}) r", params
+            ).fetchone()[0]
+        return adapter.validate_json(array)
+
+    def _create(self, con: sqlite3.Connection, table: str, record: Any, by: str) -> str:
+        """Insert a new record and audit it; returns its stored JSON."""
+        now = utcnow().isoformat()
+        rec = _Rec(1, now, now, None, record.model_dump_json())
+        con.execute(_INSERT[table], _row(record, rec))
+        wijken = self._wijken_for(con, record)
+        self._touch(con, wijken)
+        entity = _TABLES[table][2]
+        self._audit(con, [(now, by, "create", entity, _key(record), wijken, None, rec.doc)])
+        return rec.doc
+
+    def _replace(
+        self, con: sqlite3.Connection, table: str, old: _Rec, record: Any, by: str, action: str
+    ) -> str:
+        """Store the new state of a record (version + 1) and audit it; returns its JSON."""
+        now = utcnow().isoformat()
+        rec = _Rec(old.version + 1, old.created_at, now, old.confirmed, record.model_dump_json())
+        con.execute(_UPDATE[table], _row(record, rec))
+        wijken = self._wijken_for(con, record)
+        if isinstance(record, ActorIn):
+            con.execute("DELETE FROM actor_wijk WHERE actor_id = ?", (record.id,))
+            con.executemany(_INSERT_ACTOR_WIJK, _actor_wijk_rows(record))
+            wijken |= set(json.loads(old.input)["wijken"])  # a move touches old and new
+        self._touch(con, wijken)
+        before = old.doc
+        if action == "erase":
+            before = _erased_json(before, record.kind is ActorKind.PROFESSIONAL)
+        entity = _TABLES[table][2]
+        self._audit(con, [(now, by, action, entity, _key(record), wijken, before, rec.doc)])
+        return rec.doc
+
+    def _wijken_for(self, con: sqlite3.Connection, record: Any) -> set[str]:
+        if isinstance(record, WijkIn):
+            return {record.slug}
+        if isinstance(record, ActorIn):
+            return set(record.wijken)
+        return self._link_wijken(con, record)
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -606,60 +716,31 @@ class SqliteStore:
 
     def create_wijk(self, data: WijkIn, *, by: str) -> Wijk:
         wijk = _as_input(WijkIn, data)
-        now = utcnow().isoformat()
-        input_json = wijk.model_dump_json()
-        doc = _stored_json(input_json, 1, now, now)
         with self._write() as con:
             if con.execute("SELECT 1 FROM wijken WHERE slug = ?", (wijk.slug,)).fetchone():
                 raise Conflict(f"Er is al een wijk met de korte naam {wijk.slug!r}.")
-            con.execute(
-                "INSERT INTO wijken (slug, version, input, doc) VALUES (?, ?, ?, ?)",
-                (wijk.slug, 1, input_json, doc),
-            )
-            self._touch(con, [wijk.slug])
-            self._audit(con, now, by, "create", "wijk", wijk.slug, [wijk.slug], None, doc)
+            doc = self._create(con, "wijken", wijk, by)
         return Wijk.model_validate_json(doc)
 
     def get_wijk(self, slug: str) -> Wijk:
-        with self._read() as con:
-            row = con.execute("SELECT doc FROM wijken WHERE slug = ?", (slug,)).fetchone()
-        if row is None:
-            raise NotFound(_NOT_FOUND["wijken"].format(slug))
-        return Wijk.model_validate_json(row[0])
+        return Wijk.model_validate_json(self._get("wijken", slug))
 
     def list_wijken(self) -> list[Wijk]:
-        with self._read() as con:
-            docs = [r[0] for r in con.execute("SELECT doc FROM wijken ORDER BY slug")]
-        return _parse_many(_WIJKEN, docs)
+        return self._list(_WIJKEN, "SELECT * FROM wijken ORDER BY slug")
 
     def update_wijk(
         self, slug: str, changes: Mapping[str, Any], *, expected_version: int, by: str
     ) -> Wijk:
-        now = utcnow().isoformat()
         with self._write() as con:
-            version, _, before = self._current(con, "wijken", "slug", slug, expected_version)
-            current = Wijk.model_validate_json(before)
-            wijk = apply_changes(current, changes)
-            input_json = wijk.model_dump_json()
-            doc = _stored_json(
-                input_json,
-                version + 1,
-                current.created_at.isoformat(),
-                now,
-                _confirmed_json(current.confirmed),
-            )
-            con.execute(
-                "UPDATE wijken SET version = ?, input = ?, doc = ? WHERE slug = ?",
-                (version + 1, input_json, doc, slug),
-            )
-            self._touch(con, [slug])
-            self._audit(con, now, by, "update", "wijk", slug, [slug], before, doc)
+            old = self._current(con, "wijken", slug, expected_version)
+            wijk = apply_changes(Wijk.model_validate_json(old.doc), changes)
+            doc = self._replace(con, "wijken", old, wijk, by, "update")
         return Wijk.model_validate_json(doc)
 
     def delete_wijk(self, slug: str, *, expected_version: int, by: str) -> None:
         now = utcnow().isoformat()
         with self._write() as con:
-            _, _, before = self._current(con, "wijken", "slug", slug, expected_version)
+            old = self._current(con, "wijken", slug, expected_version)
             count = con.execute(
                 "SELECT count(*) FROM actor_wijk WHERE wijk = ?", (slug,)
             ).fetchone()[0]
@@ -670,7 +751,7 @@ class SqliteStore:
                 )
             con.execute("DELETE FROM wijken WHERE slug = ?", (slug,))
             self._touch(con, [slug])
-            self._audit(con, now, by, "delete", "wijk", slug, [slug], before, None)
+            self._audit(con, [(now, by, "delete", "wijk", slug, [slug], old.doc, None)])
 
     # -- actors -----------------------------------------------------------------------------
 
@@ -678,77 +759,45 @@ class SqliteStore:
         actor = _as_input(ActorIn, data)
         if actor.id is None:
             actor = actor.model_copy(update={"id": new_id("a")})
-        now = utcnow().isoformat()
-        input_json = actor.model_dump_json()
-        doc = _stored_json(input_json, 1, now, now)
         with self._write() as con:
             if con.execute("SELECT 1 FROM actors WHERE id = ?", (actor.id,)).fetchone():
                 raise Conflict(f"Er is al een actor met id {actor.id!r}.")
             errors = _actor_errors(actor, self._wijk_known(con), self._kind_of(con))
             if errors:
                 raise InvalidData(errors)
-            con.execute(self._INSERT_ACTOR, self._actor_row(actor, 1, input_json, doc))
-            con.executemany(self._INSERT_ACTOR_WIJK, self._actor_wijk_rows(actor))
-            self._touch(con, actor.wijken)
-            self._audit(con, now, by, "create", "actor", actor.id, actor.wijken, None, doc)
+            doc = self._create(con, "actors", actor, by)
+            con.executemany(_INSERT_ACTOR_WIJK, _actor_wijk_rows(actor))
         return Actor.model_validate_json(doc)
 
     def get_actor(self, actor_id: str) -> Actor:
-        with self._read() as con:
-            row = con.execute("SELECT doc FROM actors WHERE id = ?", (actor_id,)).fetchone()
-        if row is None:
-            raise NotFound(_NOT_FOUND["actors"].format(actor_id))
-        return Actor.model_validate_json(row[0])
+        return Actor.model_validate_json(self._get("actors", actor_id))
 
     def list_actors(self, wijk: str | None = None) -> list[Actor]:
-        with self._read() as con:
-            if wijk is None:
-                rows = con.execute("SELECT doc FROM actors ORDER BY name, id")
-            else:
-                rows = con.execute(
-                    "SELECT a.doc FROM actor_wijk aw JOIN actors a ON a.id = aw.actor_id"
-                    " WHERE aw.wijk = ? ORDER BY a.name, a.id",
-                    (wijk,),
-                )
-            docs = [r[0] for r in rows]
-        return _parse_many(_ACTORS, docs)
+        if wijk is None:
+            return self._list(_ACTORS, "SELECT * FROM actors ORDER BY name, id")
+        return self._list(
+            _ACTORS,
+            "SELECT a.* FROM actor_wijk aw JOIN actors a ON a.id = aw.actor_id"
+            " WHERE aw.wijk = ? ORDER BY a.name, a.id",
+            (wijk,),
+        )
 
     def update_actor(
         self, actor_id: str, changes: Mapping[str, Any], *, expected_version: int, by: str
     ) -> Actor:
-        now = utcnow().isoformat()
         with self._write() as con:
-            version, _, before = self._current(con, "actors", "id", actor_id, expected_version)
-            current = Actor.model_validate_json(before)
-            actor = apply_changes(current, changes)
+            old = self._current(con, "actors", actor_id, expected_version)
+            actor = apply_changes(Actor.model_validate_json(old.doc), changes)
             errors = _actor_errors(actor, self._wijk_known(con), self._kind_of(con))
             if errors:
                 raise InvalidData(errors)
-            input_json = actor.model_dump_json()
-            doc = _stored_json(
-                input_json,
-                version + 1,
-                current.created_at.isoformat(),
-                now,
-                _confirmed_json(current.confirmed),
-            )
-            self._replace_actor(con, actor, version + 1, input_json, doc)
-            wijken = set(current.wijken) | set(actor.wijken)
-            self._touch(con, wijken)
-            self._audit(con, now, by, "update", "actor", actor_id, wijken, before, doc)
+            doc = self._replace(con, "actors", old, actor, by, "update")
         return Actor.model_validate_json(doc)
-
-    def _replace_actor(
-        self, con: sqlite3.Connection, actor: ActorIn, version: int, input_json: str, doc: str
-    ) -> None:
-        con.execute(self._UPDATE_ACTOR, self._actor_row(actor, version, input_json, doc))
-        con.execute("DELETE FROM actor_wijk WHERE actor_id = ?", (actor.id,))
-        con.executemany(self._INSERT_ACTOR_WIJK, self._actor_wijk_rows(actor))
 
     def delete_actor(self, actor_id: str, *, expected_version: int, by: str) -> None:
         now = utcnow().isoformat()
         with self._write() as con:
-            _, _, before = self._current(con, "actors", "id", actor_id, expected_version)
+            old = self._current(con, "actors", actor_id, expected_version)
             workers = [
                 r[0]
                 for r in con.execute(
@@ -762,26 +811,25 @@ class SqliteStore:
                     details={"professionals": workers},
                 )
             links = con.execute(
-                "SELECT id, source, target, doc FROM links WHERE source = ?"
-                " UNION SELECT id, source, target, doc FROM links WHERE target = ? ORDER BY id",
+                f"SELECT id, source, target, {_REC} FROM links WHERE source = ?"
+                f" UNION SELECT id, source, target, {_REC} FROM links WHERE target = ?"
+                " ORDER BY id",
                 (actor_id, actor_id),
             ).fetchall()
-            wijken_of = self._wijken_of(
-                con, {actor_id} | {r[1] for r in links} | {r[2] for r in links}
-            )
+            ends = {actor_id} | {r[1] for r in links} | {r[2] for r in links}
+            wijken_of = self._wijken_of(con, ends)
             entries = []
-            touched: set[str] = set(wijken_of.get(actor_id, []))
-            for link_id, source, target, link_doc in links:
-                ends = set(wijken_of.get(source, [])) | set(wijken_of.get(target, []))
-                touched |= ends
-                entries.append((now, by, "delete", "link", link_id, ends, link_doc, None))
+            touched = set(wijken_of.get(actor_id, set()))
+            for link_id, source, target, *rec in links:
+                wijken = wijken_of.get(source, set()) | wijken_of.get(target, set())
+                touched |= wijken
+                entries.append((now, by, "delete", "link", link_id, wijken, _Rec(*rec).doc, None))
             con.executemany("DELETE FROM links WHERE id = ?", [(r[0],) for r in links])
             con.execute("DELETE FROM actors WHERE id = ?", (actor_id,))
-            entries.append(
-                (now, by, "delete", "actor", actor_id, wijken_of.get(actor_id, []), before, None)
-            )
+            own = wijken_of.get(actor_id, set())
+            entries.append((now, by, "delete", "actor", actor_id, own, old.doc, None))
             self._touch(con, touched)
-            self._audit_rows(con, entries)
+            self._audit(con, entries)
 
     # -- links ------------------------------------------------------------------------------
 
@@ -789,123 +837,83 @@ class SqliteStore:
         link = _as_input(LinkIn, data)
         if link.id is None:
             link = link.model_copy(update={"id": new_id("l")})
-        now = utcnow().isoformat()
-        input_json = link.model_dump_json()
-        doc = _stored_json(input_json, 1, now, now)
         with self._write() as con:
             if con.execute("SELECT 1 FROM links WHERE id = ?", (link.id,)).fetchone():
                 raise Conflict(f"Er is al een verbinding met id {link.id!r}.")
             errors = _link_errors(link, self._kind_of(con))
             if errors:
                 raise InvalidData(errors)
-            con.execute(self._INSERT_LINK, self._link_row(link, 1, input_json, doc))
-            wijken = self._link_wijken(con, link)
-            self._touch(con, wijken)
-            self._audit(con, now, by, "create", "link", link.id, wijken, None, doc)
+            doc = self._create(con, "links", link, by)
         return Link.model_validate_json(doc)
 
-    def _link_wijken(self, con: sqlite3.Connection, link: LinkIn) -> set[str]:
-        wijken_of = self._wijken_of(con, [link.source, link.target])
-        return set(wijken_of.get(link.source, [])) | set(wijken_of.get(link.target, []))
-
     def get_link(self, link_id: str) -> Link:
-        with self._read() as con:
-            row = con.execute("SELECT doc FROM links WHERE id = ?", (link_id,)).fetchone()
-        if row is None:
-            raise NotFound(_NOT_FOUND["links"].format(link_id))
-        return Link.model_validate_json(row[0])
+        return Link.model_validate_json(self._get("links", link_id))
 
     def list_links(self, wijk: str | None = None) -> list[Link]:
-        with self._read() as con:
-            if wijk is None:
-                rows = con.execute("SELECT doc FROM links ORDER BY id")
-            else:
-                rows = con.execute(
-                    "SELECT l.doc FROM actor_wijk s"
-                    " JOIN links l ON l.source = s.actor_id"
-                    " JOIN actor_wijk t ON t.wijk = s.wijk AND t.actor_id = l.target"
-                    " WHERE s.wijk = ? ORDER BY l.id",
-                    (wijk,),
-                )
-            docs = [r[0] for r in rows]
-        return _parse_many(_LINKS, docs)
+        if wijk is None:
+            return self._list(_LINKS, "SELECT * FROM links ORDER BY id")
+        return self._list(
+            _LINKS,
+            "SELECT l.* FROM actor_wijk s"
+            " JOIN links l ON l.source = s.actor_id"
+            " JOIN actor_wijk t ON t.wijk = s.wijk AND t.actor_id = l.target"
+            " WHERE s.wijk = ? ORDER BY l.id",
+            (wijk,),
+        )
 
     def update_link(
         self, link_id: str, changes: Mapping[str, Any], *, expected_version: int, by: str
     ) -> Link:
-        now = utcnow().isoformat()
         with self._write() as con:
-            version, _, before = self._current(con, "links", "id", link_id, expected_version)
-            current = Link.model_validate_json(before)
-            link = apply_changes(current, changes)
-            input_json = link.model_dump_json()
-            doc = _stored_json(
-                input_json,
-                version + 1,
-                current.created_at.isoformat(),
-                now,
-                _confirmed_json(current.confirmed),
-            )
-            con.execute(self._UPDATE_LINK, self._link_row(link, version + 1, input_json, doc))
-            wijken = self._link_wijken(con, link)
-            self._touch(con, wijken)
-            self._audit(con, now, by, "update", "link", link_id, wijken, before, doc)
+            old = self._current(con, "links", link_id, expected_version)
+            link = apply_changes(Link.model_validate_json(old.doc), changes)
+            doc = self._replace(con, "links", old, link, by, "update")
         return Link.model_validate_json(doc)
 
     def delete_link(self, link_id: str, *, expected_version: int, by: str) -> None:
         now = utcnow().isoformat()
         with self._write() as con:
-            _, _, before = self._current(con, "links", "id", link_id, expected_version)
-            link = Link.model_validate_json(before)
-            wijken = self._link_wijken(con, link)
+            old = self._current(con, "links", link_id, expected_version)
+            wijken = self._link_wijken(con, Link.model_validate_json(old.doc))
             con.execute("DELETE FROM links WHERE id = ?", (link_id,))
             self._touch(con, wijken)
-            self._audit(con, now, by, "delete", "link", link_id, wijken, before, None)
+            self._audit(con, [(now, by, "delete", "link", link_id, wijken, old.doc, None)])
 
     # -- reads for analysis -----------------------------------------------------------------
 
     def snapshot(self, wijk: str, as_of: date | None = None) -> Snapshot:
         day = as_of if as_of is not None else date.today()
-        d = day.isoformat()
+        params = {"w": wijk, "d": day.isoformat()}
         with self._read() as con:
-            row = con.execute(
-                "SELECT w.doc, coalesce(c.counter, 0) FROM wijken w"
-                " LEFT JOIN wijk_counters c ON c.slug = w.slug WHERE w.slug = ?",
-                (wijk,),
+            found = con.execute(
+                f"SELECT {_cols('w')}, coalesce(c.counter, 0) FROM wijken w"
+                " LEFT JOIN wijk_counters c ON c.slug = w.slug WHERE w.slug = :w",
+                params,
             ).fetchone()
-            if row is None:
-                raise NotFound(_NOT_FOUND["wijken"].format(wijk))
-            actor_docs = [
-                r[0]
-                for r in con.execute(
-                    "SELECT a.doc FROM actor_wijk aw JOIN actors a ON a.id = aw.actor_id"
-                    " WHERE aw.wijk = :w"
-                    " AND (aw.since IS NULL OR aw.since <= :d)"
-                    " AND (aw.until IS NULL OR aw.until >= :d)"
-                    " ORDER BY a.name, a.id",
-                    {"w": wijk, "d": d},
-                )
-            ]
-            link_docs = [
-                r[0]
-                for r in con.execute(
-                    "SELECT l.doc FROM actor_wijk s"
-                    " JOIN links l ON l.source = s.actor_id"
-                    " JOIN actor_wijk t ON t.wijk = s.wijk AND t.actor_id = l.target"
-                    " WHERE s.wijk = :w"
-                    " AND (s.since IS NULL OR s.since <= :d) AND (s.until IS NULL OR s.until >= :d)"
-                    " AND (t.since IS NULL OR t.since <= :d) AND (t.until IS NULL OR t.until >= :d)"
-                    " AND (l.since IS NULL OR l.since <= :d) AND (l.until IS NULL OR l.until >= :d)"
-                    " ORDER BY l.id",
-                    {"w": wijk, "d": d},
-                )
-            ]
+            if found is None:
+                raise NotFound(f"De wijk {wijk!r} bestaat niet.")
+            # Each list comes back as one JSON array built by SQLite, which spares a Python
+            # object per row; the order is that of the inner query (by name, by id).
+            actors = con.execute(
+                f"SELECT {_json_array('a')} FROM (SELECT a.* FROM actor_wijk aw"
+                " JOIN actors a ON a.id = aw.actor_id"
+                f" WHERE aw.wijk = :w AND {_active('aw')} ORDER BY a.name, a.id) a",
+                params,
+            ).fetchone()[0]
+            links = con.execute(
+                f"SELECT {_json_array('l')} FROM (SELECT l.* FROM actor_wijk s"
+                " JOIN links l ON l.source = s.actor_id"
+                " JOIN actor_wijk t ON t.wijk = s.wijk AND t.actor_id = l.target"
+                f" WHERE s.wijk = :w AND {_active('s')} AND {_active('t')} AND {_active('l')}"
+                " ORDER BY l.id) l",
+                params,
+            ).fetchone()[0]
         return Snapshot.model_construct(
-            wijk=Wijk.model_validate_json(row[0]),
+            wijk=Wijk.model_validate_json(_Rec(*found[:5]).doc),
             as_of=day,
-            actors=_parse_many(_ACTORS, actor_docs),
-            links=_parse_many(_LINKS, link_docs),
-            change_counter=row[1],
+            actors=_ACTORS.validate_json(actors),
+            links=_LINKS.validate_json(links),
+            change_counter=found[5],
         )
 
     def change_counter(self, wijk: str) -> int:
@@ -916,7 +924,7 @@ class SqliteStore:
                 (wijk,),
             ).fetchone()
         if row is None:
-            raise NotFound(_NOT_FOUND["wijken"].format(wijk))
+            raise NotFound(f"De wijk {wijk!r} bestaat niet.")
         return row[0]
 
     # -- bulk -------------------------------------------------------------------------------
@@ -932,101 +940,68 @@ class SqliteStore:
         w_in = _inputs(WijkIn, wijken, "wijken")
         a_in = _inputs(ActorIn, actors, "actors")
         l_in = _inputs(LinkIn, links, "links")
+        _require_unique([w.slug for w in w_in], "wijken", "slug")
         _require_ids(a_in, "actors")
         _require_ids(l_in, "links")
-        _require_unique([w.slug for w in w_in], "wijken", "slug")
         now = utcnow().isoformat()
         result = BulkResult()
+        entries: list[tuple] = []
+        touched: set[str] = set()
         with self._write() as con:
             plan = _BulkPlan(con, w_in, a_in, l_in)
             plan.check()
-            entries: list[tuple] = []
-            touched: set[str] = set()
-
-            # wijken
-            new_rows, changed_rows = [], []
-            for wijk, input_json in zip(w_in, plan.w_json):
-                old = plan.w_old.get(wijk.slug)
-                if old is None:
-                    doc = _stored_json(input_json, 1, now, now)
-                    new_rows.append((1, input_json, doc, wijk.slug))
-                    entries.append((now, by, "create", "wijk", wijk.slug, [wijk.slug], None, doc))
-                elif old[1] == input_json:
-                    result.unchanged += 1
-                    continue
-                else:
-                    version, _, before = old
-                    doc = _restamp(input_json, version + 1, before, now)
-                    changed_rows.append((version + 1, input_json, doc, wijk.slug))
-                    entries.append(
-                        (now, by, "update", "wijk", wijk.slug, [wijk.slug], before, doc)
-                    )
-                touched.add(wijk.slug)
-            con.executemany(
-                "INSERT INTO wijken (version, input, doc, slug) VALUES (?, ?, ?, ?)", new_rows
-            )
-            con.executemany(
-                "UPDATE wijken SET version = ?, input = ?, doc = ? WHERE slug = ?", changed_rows
-            )
-            result.created += len(new_rows)
-            result.updated += len(changed_rows)
-
-            # actors
-            new_rows, changed_rows, wijk_rows, moved = [], [], [], []
-            for actor, input_json in zip(a_in, plan.a_json):
-                old = plan.a_old.get(actor.id)
-                if old is None:
-                    doc = _stored_json(input_json, 1, now, now)
-                    new_rows.append(self._actor_row(actor, 1, input_json, doc))
-                    entries.append(
-                        (now, by, "create", "actor", actor.id, actor.wijken, None, doc)
-                    )
-                    wijken_now = set(actor.wijken)
-                elif old[1] == input_json:
-                    result.unchanged += 1
-                    continue
-                else:
-                    version, _, before = old
-                    doc = _restamp(input_json, version + 1, before, now)
-                    changed_rows.append(self._actor_row(actor, version + 1, input_json, doc))
-                    moved.append((actor.id,))
-                    wijken_now = set(actor.wijken) | set(json.loads(before)["wijken"])
-                    entries.append((now, by, "update", "actor", actor.id, wijken_now, before, doc))
-                wijk_rows.extend(self._actor_wijk_rows(actor))
-                touched |= wijken_now
-            con.executemany(self._INSERT_ACTOR, new_rows)
-            con.executemany(self._UPDATE_ACTOR, changed_rows)
-            con.executemany("DELETE FROM actor_wijk WHERE actor_id = ?", moved)
-            con.executemany(self._INSERT_ACTOR_WIJK, wijk_rows)
-            result.created += len(new_rows)
-            result.updated += len(changed_rows)
-
-            # links
-            new_rows, changed_rows = [], []
             wijken_of = plan.end_wijken()
-            for link, input_json in zip(l_in, plan.l_json):
-                old = plan.l_old.get(link.id)
-                ends = wijken_of.get(link.source, set()) | wijken_of.get(link.target, set())
-                if old is None:
-                    doc = _stored_json(input_json, 1, now, now)
-                    new_rows.append(self._link_row(link, 1, input_json, doc))
-                    entries.append((now, by, "create", "link", link.id, ends, None, doc))
-                elif old[1] == input_json:
-                    result.unchanged += 1
-                    continue
-                else:
-                    version, _, before = old
-                    doc = _restamp(input_json, version + 1, before, now)
-                    changed_rows.append(self._link_row(link, version + 1, input_json, doc))
-                    entries.append((now, by, "update", "link", link.id, ends, before, doc))
-                touched |= ends
-            con.executemany(self._INSERT_LINK, new_rows)
-            con.executemany(self._UPDATE_LINK, changed_rows)
-            result.created += len(new_rows)
-            result.updated += len(changed_rows)
-
+            no_wijken: frozenset[str] = frozenset()
+            for table, records, inputs in (
+                ("wijken", w_in, plan.w_json),
+                ("actors", a_in, plan.a_json),
+                ("links", l_in, plan.l_json),
+            ):
+                old_recs = plan.old[table]
+                entity = _TABLES[table][2]
+                new_rows, changed_rows, moved, member_rows = [], [], [], []
+                for record, input_json in zip(records, inputs):
+                    key = _key(record)
+                    old = old_recs.get(key)
+                    if old is not None and old.input == input_json:
+                        result.unchanged += 1
+                        continue
+                    if table == "links":
+                        wijken = wijken_of.get(record.source, no_wijken) | wijken_of.get(
+                            record.target, no_wijken
+                        )
+                    elif table == "actors":
+                        wijken = frozenset(record.wijken)
+                        member_rows += _actor_wijk_rows(record)
+                    else:
+                        wijken = frozenset((key,))
+                    indexed = _indexed(record)
+                    if old is None:
+                        doc = _stored_json(input_json, 1, now, now, None)
+                        new_rows.append((*indexed, 1, now, now, None, input_json, key))
+                        entries.append((now, by, "create", entity, key, wijken, None, doc))
+                    else:
+                        version = old.version + 1
+                        doc = _stored_json(input_json, version, old.created_at, now, old.confirmed)
+                        changed_rows.append(
+                            (*indexed, version, old.created_at, now, old.confirmed, input_json, key)
+                        )
+                        if table == "actors":
+                            moved.append((key,))
+                            wijken |= frozenset(json.loads(old.input)["wijken"])
+                        entries.append((now, by, "update", entity, key, wijken, old.doc, doc))
+                    touched |= wijken
+                # rows in primary-key order make the B-tree inserts sequential
+                new_rows.sort(key=_PK_ORDER[table])
+                member_rows.sort()
+                con.executemany(_INSERT[table], new_rows)
+                con.executemany(_UPDATE[table], changed_rows)
+                con.executemany("DELETE FROM actor_wijk WHERE actor_id = ?", moved)
+                con.executemany(_INSERT_ACTOR_WIJK, member_rows)
+                result.created += len(new_rows)
+                result.updated += len(changed_rows)
             self._touch(con, touched)
-            self._audit_rows(con, entries)
+            self._audit(con, entries)
         return result
 
     # -- keeping the map current ------------------------------------------------------------
@@ -1039,74 +1014,50 @@ class SqliteStore:
 
     def _confirm(self, table: str, record_id: str, by: str) -> str:
         at = utcnow()
-        confirmation = validated(Confirmation, {"at": at, "by": by})
+        confirmed = validated(Confirmation, {"at": at, "by": by}).model_dump_json()
         now = at.isoformat()
+        key, _, entity, _ = _TABLES[table]
         with self._write() as con:
-            version, input_json, before = self._current(con, table, "id", record_id, None)
-            current = json.loads(before)
-            doc = _stored_json(
-                input_json,
-                version,
-                current["created_at"],
-                current["updated_at"],
-                confirmation.model_dump_json(),
+            old = self._current(con, table, record_id, None)
+            con.execute(
+                f"UPDATE {table} SET confirmed = ? WHERE {key} = ?", (confirmed, record_id)
             )
-            con.execute(f"UPDATE {table} SET doc = ? WHERE id = ?", (doc, record_id))
+            doc = old._replace(confirmed=confirmed).doc
             if table == "actors":
-                wijken = set(current["wijken"])
+                wijken = set(json.loads(old.input)["wijken"])
             else:
-                wijken = self._link_wijken(con, Link.model_validate_json(before))
+                wijken = self._link_wijken(con, Link.model_validate_json(doc))
             self._touch(con, wijken)
-            entity = "actor" if table == "actors" else "link"
-            self._audit(con, now, by, "confirm", entity, record_id, wijken, before, doc)
+            self._audit(con, [(now, by, "confirm", entity, record_id, wijken, old.doc, doc)])
         return doc
 
     # -- privacy ----------------------------------------------------------------------------
 
     def erase_personal_data(self, actor_id: str, *, by: str) -> Actor:
-        now = utcnow().isoformat()
         with self._write() as con:
-            version, _, before = self._current(con, "actors", "id", actor_id, None)
-            current = Actor.model_validate_json(before)
+            old = self._current(con, "actors", actor_id, None)
+            current = Actor.model_validate_json(old.doc)
             professional = current.kind is ActorKind.PROFESSIONAL
             changes: dict[str, Any] = {"contact": None}
             if professional:
                 changes["name"] = ERASED_NAME
-            actor = apply_changes(current, changes)
-            input_json = actor.model_dump_json()
-            doc = _stored_json(
-                input_json,
-                version + 1,
-                current.created_at.isoformat(),
-                now,
-                _confirmed_json(current.confirmed),
-            )
-            self._replace_actor(con, actor, version + 1, input_json, doc)
-            rewritten = []
-            for seq, old_before, old_after in con.execute(
+            history = con.execute(
                 "SELECT seq, before, after FROM audit WHERE entity_id = ? AND entity = 'actor'",
                 (actor_id,),
-            ).fetchall():
-                rewritten.append(
-                    (_erased_json(old_before, professional), _erased_json(old_after, professional), seq)
-                )
-            con.executemany("UPDATE audit SET before = ?, after = ? WHERE seq = ?", rewritten)
-            self._touch(con, actor.wijken)
-            self._audit(
-                con,
-                now,
-                by,
-                "erase",
-                "actor",
-                actor_id,
-                actor.wijken,
-                _erased_json(before, professional),
-                doc,
+            ).fetchall()
+            con.executemany(
+                "UPDATE audit SET before = ?, after = ? WHERE seq = ?",
+                [
+                    (_erased_json(before, professional), _erased_json(after, professional), seq)
+                    for seq, before, after in history
+                ],
             )
+            actor = apply_changes(current, changes)
+            doc = self._replace(con, "actors", old, actor, by, "erase")
         if not self._memory:
-            # move the overwritten pages out of the write-ahead log as well (best effort)
+            # move the overwritten pages out of the write-ahead log too (best effort)
             try:
-                with self._pool.connection() as con:
+                with self._pool.connection(timeout=1.0) as con:
                     con.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
             except (sqlite3.Error, WijknetError):
                 pass
@@ -1119,7 +1070,7 @@ class SqliteStore:
         doc = decision.model_dump_json()
         now = utcnow().isoformat()
         with self._write() as con:
-            self._current(con, "wijken", "slug", decision.wijk, None)
+            self._current(con, "wijken", decision.wijk, None)
             row = con.execute(
                 "SELECT doc FROM decisions WHERE wijk = ? AND a = ? AND b = ?",
                 (decision.wijk, decision.a, decision.b),
@@ -1130,35 +1081,28 @@ class SqliteStore:
                 (decision.wijk, decision.a, decision.b, doc),
             )
             self._touch(con, [decision.wijk])
+            entity_id = f"{decision.a}|{decision.b}"
+            before = row[0] if row else None
             self._audit(
                 con,
-                now,
-                decision.by,
-                "decide",
-                "decision",
-                f"{decision.a}|{decision.b}",
-                [decision.wijk],
-                row[0] if row else None,
-                doc,
+                [(now, decision.by, "decide", "decision", entity_id, [decision.wijk], before, doc)],
             )
         return Decision.model_validate_json(doc)
 
     def list_decisions(self, wijk: str) -> list[Decision]:
         with self._read() as con:
-            docs = [
-                r[0]
-                for r in con.execute(
-                    "SELECT doc FROM decisions WHERE wijk = ? ORDER BY a, b", (wijk,)
-                )
-            ]
-        return _parse_many(_DECISIONS, docs)
+            array = con.execute(
+                "SELECT '[' || coalesce(group_concat(doc, ','), '') || ']'"
+                " FROM (SELECT doc FROM decisions WHERE wijk = ? ORDER BY a, b)",
+                (wijk,),
+            ).fetchone()[0]
+        return _DECISIONS.validate_json(array)
 
     # -- audit ------------------------------------------------------------------------------
 
     def audit_log(
         self, *, entity_id: str | None = None, wijk: str | None = None, limit: int = 100
     ) -> list[AuditEntry]:
-        limit = max(0, int(limit))
         sql = (
             'SELECT a.seq, a.at, a."by", a.action, a.entity, a.entity_id, a.wijken,'
             " a.before, a.after FROM audit a"
@@ -1171,7 +1115,7 @@ class SqliteStore:
             sql += " WHERE a.entity_id = ?"
             params.append(entity_id)
         sql += " ORDER BY a.seq DESC LIMIT ?"
-        params.append(limit)
+        params.append(max(0, int(limit)))
         with self._read() as con:
             rows = con.execute(sql, params).fetchall()
         return [
@@ -1190,25 +1134,28 @@ class SqliteStore:
         ]
 
 
-_NOT_FOUND = {
-    "wijken": "De wijk {!r} bestaat niet.",
-    "actors": "De actor {!r} bestaat niet.",
-    "links": "De verbinding {!r} bestaat niet.",
-}
-_WHAT = {"wijken": "De wijk", "actors": "De actor", "links": "De verbinding"}
+def _cols(alias: str) -> str:
+    """The ``_REC`` columns of table ``alias``."""
+    return ", ".join(f"{alias}.{c}" for c in _REC.split(", "))
 
 
-def _erased_json(document: str | None, professional: bool) -> str | None:
-    if document is None:
-        return None
-    return dumps(_erase_personal(json.loads(document), professional))
+def _json_array(alias: str) -> str:
+    """SQL: the stored JSON of every row of ``alias`` as one JSON array (see ``_Rec.doc``)."""
+    doc = (
+        f"substr({alias}.input, 1, length({alias}.input) - 1)"
+        f" || ',\"version\":' || {alias}.version"
+        f" || ',\"created_at\":\"' || {alias}.created_at"
+        f" || '\",\"updated_at\":\"' || {alias}.updated_at"
+        f" || '\",\"confirmed\":' || coalesce({alias}.confirmed, 'null') || '}}'"
+    )
+    return f"'[' || coalesce(group_concat({doc}, ','), '') || ']'"
 
 
-def _restamp(input_json: str, version: int, before: str, now: str) -> str:
-    """The new document of a changed record: created and confirmed as before, updated now."""
-    old = json.loads(before)
-    return _stored_json(
-        input_json, version, old["created_at"], now, dumps(old.get("confirmed"))
+def _active(alias: str) -> str:
+    """SQL: the row ``alias`` exists on day ``:d`` (bounds inclusive, missing is open)."""
+    return (
+        f"({alias}.since IS NULL OR {alias}.since <= :d)"
+        f" AND ({alias}.until IS NULL OR {alias}.until >= :d)"
     )
 
 
@@ -1250,6 +1197,9 @@ def _require_unique(keys: Sequence[str], name: str, field: str) -> None:
         raise InvalidData(errors[:_MAX_ERRORS])
 
 
+_WERKT_BIJ = (ActorKind.PROFESSIONAL.value, ActorKind.ORGANISATIE.value)
+
+
 class _BulkPlan:
     """What a bulk batch finds in the database, and whether its references hold."""
 
@@ -1265,48 +1215,50 @@ class _BulkPlan:
         self.w_json = [w.model_dump_json() for w in wijken]
         self.a_json = [a.model_dump_json() for a in actors]
         self.l_json = [lk.model_dump_json() for lk in links]
-        self.w_old = self._old("wijken", "slug", [w.slug for w in wijken])
-        self.a_old = self._old("actors", "id", [a.id for a in actors])
-        self.l_old = self._old("links", "id", [lk.id for lk in links])
+        self.old = {
+            "wijken": self._old("wijken", [w.slug for w in wijken]),
+            "actors": self._old("actors", [a.id for a in actors]),
+            "links": self._old("links", [lk.id for lk in links]),
+        }
 
-    def _old(self, table: str, key: str, ids: list[str]) -> dict[str, tuple[int, str, str]]:
-        sql = f"SELECT {key}, version, input, doc FROM {table} WHERE {key} IN ({{marks}})"
-        return {r[0]: (r[1], r[2], r[3]) for r in _in_chunks(self.con, sql, ids)}
+    def _old(self, table: str, keys: list[str]) -> dict[str, _Rec]:
+        key = _TABLES[table][0]
+        sql = f"SELECT {key}, {_REC} FROM {table} WHERE {key} IN ({{marks}})"
+        return {r[0]: _Rec(*r[1:]) for r in _in_chunks(self.con, sql, keys)}
 
     def check(self) -> None:
+        """Raise ``InvalidData`` for references that hold neither in the batch nor stored,
+        and for changes to fields that identify a record."""
         con = self.con
         batch_wijken = {w.slug for w in self.wijken}
         wanted = {slug for a in self.actors for slug in a.wijken} - batch_wijken
-        stored_wijken = {
-            r[0] for r in _in_chunks(con, "SELECT slug FROM wijken WHERE slug IN ({marks})", wanted)
-        }
-        known_wijken = batch_wijken | stored_wijken
+        sql = "SELECT slug FROM wijken WHERE slug IN ({marks})"
+        known_wijken = batch_wijken | {r[0] for r in _in_chunks(con, sql, wanted)}
 
         kinds = {a.id: a.kind.value for a in self.actors}
         referenced = {a.organisation for a in self.actors if a.organisation} | {
             end for lk in self.links for end in (lk.source, lk.target)
         }
-        stored_kinds = dict(
-            _in_chunks(
-                con, "SELECT id, kind FROM actors WHERE id IN ({marks})", referenced - kinds.keys()
-            )
-        )
-        all_kinds = stored_kinds | kinds
+        sql = "SELECT id, kind FROM actors WHERE id IN ({marks})"
+        all_kinds = dict(_in_chunks(con, sql, referenced - kinds.keys())) | kinds
 
         errors: list[FieldError] = []
+        old_actors, old_links = self.old["actors"], self.old["links"]
         for i, actor in enumerate(self.actors):
-            old = self.a_old.get(actor.id)
-            if old is not None and json.loads(old[1])["kind"] != actor.kind.value:
+            old = old_actors.get(actor.id)
+            if old is not None and json.loads(old.input)["kind"] != actor.kind.value:
                 errors.append(
-                    FieldError(f"actors.{i}.kind", "Dit veld kan niet gewijzigd worden.", "immutable")
+                    FieldError(
+                        f"actors.{i}.kind", "Dit veld kan niet gewijzigd worden.", "immutable"
+                    )
                 )
-            errors += _actor_errors(
-                actor, known_wijken.__contains__, all_kinds.get, f"actors.{i}."
-            )
+            errors += _actor_errors(actor, known_wijken.__contains__, all_kinds.get, f"actors.{i}.")
+            if len(errors) >= _MAX_ERRORS:
+                break
         for i, link in enumerate(self.links):
-            old = self.l_old.get(link.id)
+            old = old_links.get(link.id)
             if old is not None:
-                stored = json.loads(old[1])
+                stored = json.loads(old.input)
                 for field in ("source", "target", "kind"):
                     new = getattr(link, field)
                     if stored[field] != getattr(new, "value", new):
@@ -1317,19 +1269,25 @@ class _BulkPlan:
                                 "immutable",
                             )
                         )
-            errors += _link_errors(link, all_kinds.get, f"links.{i}.")
+            source, target = all_kinds.get(link.source), all_kinds.get(link.target)
+            if (
+                source is None
+                or target is None
+                or (link.kind is LinkKind.WERKT_BIJ and (source, target) != _WERKT_BIJ)
+            ):
+                errors += _link_errors(link, all_kinds.get, f"links.{i}.")
             if len(errors) >= _MAX_ERRORS:
                 break
         if errors:
             raise InvalidData(errors[:_MAX_ERRORS])
 
-    def end_wijken(self) -> dict[str, set[str]]:
+    def end_wijken(self) -> dict[str, frozenset[str]]:
         """The wijken of every link end, as they are once the batch is written."""
-        batch = {a.id: set(a.wijken) for a in self.actors}
+        batch = {a.id: frozenset(a.wijken) for a in self.actors}
         ends = {end for lk in self.links for end in (lk.source, lk.target)} - batch.keys()
-        out: dict[str, set[str]] = {}
+        stored: dict[str, set[str]] = {}
         for actor_id, slug in _in_chunks(
             self.con, "SELECT actor_id, wijk FROM actor_wijk WHERE actor_id IN ({marks})", ends
         ):
-            out.setdefault(actor_id, set()).add(slug)
-        return out | batch
+            stored.setdefault(actor_id, set()).add(slug)
+        return {k: frozenset(v) for k, v in stored.items()} | batch
