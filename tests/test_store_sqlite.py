@@ -214,7 +214,7 @@ def test_large_reads_keep_their_order(tmp_path):
         rng.shuffle(ids)
         actors = [ini(i, name=f"Initiatief {rng.randrange(50)}") for i in ids]
         links = [
-            link_in(f"l{rng.randrange(10**6):07d}-{n}", ids[n], ids[(n * 7 + 1) % 300])
+            link_in(f"l{rng.randrange(10**6):07d}-{n}", ids[n % 300], ids[(n * 7 + 1) % 300])
             for n in range(600)
         ]
         s.bulk_upsert(actors=actors, links=links, by=BY)
