@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from graph.errors import FieldError, InvalidData, field_errors_from_pydantic
-from graph.model import Actor, ActorIn, Link, LinkIn, Wijk, WijkIn
+from graph.model import Actor, ActorIn, ActorKind, Link, LinkIn, LinkKind, Wijk, WijkIn
 
 ERASED_NAME = "Verwijderde persoon"
 """The name an erased professional gets (AVG, right to erasure)."""
@@ -78,3 +78,77 @@ def erase_doc(document: dict[str, Any] | None) -> dict[str, Any] | None:
     if "contact" in out:
         out["contact"] = None
     return out
+
+
+def actor_errors(
+    actor: ActorIn,
+    wijk_known: Callable[[str], bool],
+    kind_of: Callable[[str], str | None],
+    prefix: str = "",
+) -> list[FieldError]:
+    """What is wrong with the references of ``actor``: its wijken and its organisation.
+
+    ``kind_of(id)`` is the stored kind of an actor, or None when it does not exist.
+    """
+    errors = []
+    unknown = [w for w in actor.wijken if not wijk_known(w)]
+    if unknown:
+        errors.append(
+            FieldError(
+                f"{prefix}wijken",
+                "Deze wijk bestaat niet: " + ", ".join(unknown) + ".",
+                "unknown_wijk",
+            )
+        )
+    if actor.organisation is not None:
+        kind = kind_of(actor.organisation)
+        if kind is None:
+            errors.append(
+                FieldError(
+                    f"{prefix}organisation",
+                    f"De organisatie {actor.organisation!r} bestaat niet.",
+                    "unknown_organisation",
+                )
+            )
+        elif kind != ActorKind.ORGANISATIE.value:
+            errors.append(
+                FieldError(
+                    f"{prefix}organisation",
+                    f"{actor.organisation!r} is geen organisatie.",
+                    "not_an_organisation",
+                )
+            )
+    return errors
+
+
+def link_errors(
+    link: LinkIn, kind_of: Callable[[str], str | None], prefix: str = ""
+) -> list[FieldError]:
+    """What is wrong with the ends of ``link``: unknown actors, or a wrong ``werkt_bij``."""
+    errors = []
+    kinds = {}
+    for end in ("source", "target"):
+        actor_id = getattr(link, end)
+        kinds[end] = kind_of(actor_id)
+        if kinds[end] is None:
+            errors.append(
+                FieldError(f"{prefix}{end}", f"De actor {actor_id!r} bestaat niet.", "unknown_actor")
+            )
+    if link.kind is LinkKind.WERKT_BIJ:
+        if kinds["source"] not in (None, ActorKind.PROFESSIONAL.value):
+            errors.append(
+                FieldError(
+                    f"{prefix}source",
+                    "Bij 'werkt bij' is de eerste actor een professional.",
+                    "werkt_bij_source",
+                )
+            )
+        if kinds["target"] not in (None, ActorKind.ORGANISATIE.value):
+            errors.append(
+                FieldError(
+                    f"{prefix}target",
+                    "Bij 'werkt bij' is de tweede actor een organisatie.",
+                    "werkt_bij_target",
+                )
+            )
+    return errors
