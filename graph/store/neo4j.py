@@ -1,0 +1,807 @@
+"""The Neo4j backend of ``GraphStore``, through the official ``neo4j`` driver.
+
+The graph in the database::
+
+    (:Wijk {slug, version, changes, doc})
+    (:Actor {id, kind, name, organisation, since, until, version, doc})-[:ACTIVE_IN]->(:Wijk)
+    (:Actor)-[:LINK {id, kind, since, until, version, doc}]->(:Actor)
+    (:Decision {key, wijk, a, b, doc})
+    (:AuditEntry {seq, entity, entity_id, wijken, doc})
+    (:Counter {name: "audit", value})
+
+``doc`` holds the whole record as JSON (``graph.store.common.dumps``); the other properties
+are copies that Cypher matches, filters and orders on. Dates are ISO strings
+(``YYYY-MM-DD`` sorts as it compares). ``changes`` is the wijk's change counter.
+
+How it talks to Neo4j: one driver per store (thread-safe), one short session per call,
+managed transactions (``execute_read`` / ``execute_write``, retried on transient errors),
+Cypher with ``$parameters`` only. A write locks the record before it reads the version
+(``SET n._lock = true REMOVE n._lock``), so of two writers of one version only one wins.
+Driver errors become ``graph.errors`` in one place, ``Neo4jStore._translated``.
+``bulk_upsert`` lives in ``graph.store.neo4j_bulk``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import date
+from typing import Any, TypeVar
+
+from neo4j import GraphDatabase, ManagedTransaction
+from neo4j.exceptions import (
+    AuthError,
+    ClientError,
+    ConfigurationError,
+    ConstraintError,
+    DatabaseError,
+    DriverError,
+    ServiceUnavailable,
+    SessionExpired,
+    TransientError,
+)
+from pydantic import BaseModel, TypeAdapter
+
+from graph.errors import Conflict, InvalidData, NotFound, StoreUnavailable
+from graph.model import (
+    Actor,
+    ActorIn,
+    ActorKind,
+    AuditEntry,
+    BulkResult,
+    Decision,
+    Health,
+    Link,
+    LinkIn,
+    Snapshot,
+    Wijk,
+    WijkIn,
+    new_id,
+    utcnow,
+)
+from graph.store import neo4j_bulk as bulk
+from graph.store.common import (
+    ERASED_NAME,
+    actor_errors,
+    apply_changes,
+    doc,
+    dumps,
+    erase_doc,
+    link_errors,
+    validated,
+)
+
+__all__ = ["Neo4jStore"]
+
+M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
+
+SCHEMA = (
+    "CREATE CONSTRAINT wijk_slug IF NOT EXISTS FOR (w:Wijk) REQUIRE w.slug IS UNIQUE",
+    "CREATE CONSTRAINT actor_id IF NOT EXISTS FOR (a:Actor) REQUIRE a.id IS UNIQUE",
+    "CREATE CONSTRAINT link_id IF NOT EXISTS FOR ()-[r:LINK]-() REQUIRE r.id IS UNIQUE",
+    "CREATE CONSTRAINT decision_key IF NOT EXISTS FOR (d:Decision) REQUIRE d.key IS UNIQUE",
+    "CREATE CONSTRAINT audit_seq IF NOT EXISTS FOR (e:AuditEntry) REQUIRE e.seq IS UNIQUE",
+    "CREATE CONSTRAINT counter_name IF NOT EXISTS FOR (c:Counter) REQUIRE c.name IS UNIQUE",
+    "CREATE INDEX actor_organisation IF NOT EXISTS FOR (a:Actor) ON (a.organisation)",
+    "CREATE INDEX decision_wijk IF NOT EXISTS FOR (d:Decision) ON (d.wijk)",
+    "CREATE INDEX audit_entity IF NOT EXISTS FOR (e:AuditEntry) ON (e.entity_id)",
+)
+
+# -- Cypher: labels, types and keys are constants; values always travel as $parameters ----
+
+LOCK = {  # lock, then read: the version read cannot go stale before the commit
+    "wijk": """
+        MATCH (n:Wijk {slug: $key})
+        SET n._lock = true REMOVE n._lock
+        RETURN n.doc AS doc, [] AS ends
+    """,
+    "actor": """
+        MATCH (n:Actor {id: $key})
+        SET n._lock = true REMOVE n._lock
+        RETURN n.doc AS doc, [] AS ends
+    """,
+    "link": """
+        MATCH (s:Actor)-[n:LINK {id: $key}]->(t:Actor)
+        SET n._lock = true REMOVE n._lock
+        RETURN n.doc AS doc,
+               [(s)-[:ACTIVE_IN]->(w) | w.slug] + [(t)-[:ACTIVE_IN]->(w) | w.slug] AS ends
+    """,
+}
+SAVE = {  # store a changed record: its document and the indexed copies of its fields
+    "wijk": "MATCH (n:Wijk {slug: $key}) SET n += $props",
+    "actor": """
+        MATCH (n:Actor {id: $key})
+        SET n += $props
+        WITH n
+        CALL (n) { MATCH (n)-[r:ACTIVE_IN]->() DELETE r }
+        WITH n
+        UNWIND $wijken AS slug
+        MATCH (w:Wijk {slug: slug})
+        CREATE (n)-[:ACTIVE_IN]->(w)
+    """,
+    "link": "MATCH ()-[n:LINK {id: $key}]->() SET n += $props",
+}
+GET = {
+    "wijk": "MATCH (n:Wijk {slug: $key}) RETURN n.doc AS doc",
+    "actor": "MATCH (n:Actor {id: $key}) RETURN n.doc AS doc",
+    "link": "MATCH ()-[n:LINK {id: $key}]->() RETURN n.doc AS doc",
+}
+LIST = {
+    ("wijk", False): "MATCH (w:Wijk) RETURN w.doc AS doc ORDER BY w.slug",
+    ("actor", False): "MATCH (a:Actor) RETURN a.doc AS doc ORDER BY a.name, a.id",
+    ("actor", True): """
+        MATCH (:Wijk {slug: $wijk})<-[:ACTIVE_IN]-(a:Actor)
+        RETURN a.doc AS doc ORDER BY a.name, a.id
+    """,
+    ("link", False): "MATCH ()-[r:LINK]->() RETURN r.doc AS doc ORDER BY r.id",
+    ("link", True): """
+        MATCH (w:Wijk {slug: $wijk})<-[:ACTIVE_IN]-(:Actor)-[r:LINK]->(:Actor)-[:ACTIVE_IN]->(w)
+        RETURN r.doc AS doc ORDER BY r.id
+    """,
+    ("decision", True): "MATCH (d:Decision {wijk: $wijk}) RETURN d.doc AS doc ORDER BY d.a, d.b",
+}
+KIND_LOCKED = """
+    MATCH (n:Actor {id: $key})
+    SET n._lock = true REMOVE n._lock
+    RETURN n.kind AS kind
+"""
+LINK_ENDS = """
+    OPTIONAL MATCH (s:Actor {id: $source})
+    OPTIONAL MATCH (t:Actor {id: $target})
+    RETURN s.kind AS source, t.kind AS target,
+           [(s)-[:ACTIVE_IN]->(w) | w.slug] + [(t)-[:ACTIVE_IN]->(w) | w.slug] AS wijken
+"""
+CREATE = {
+    "wijk": "CREATE (w:Wijk) SET w = $props, w.changes = 0",
+    "actor": """
+        CREATE (a:Actor) SET a = $props
+        WITH a
+        UNWIND $wijken AS slug
+        MATCH (w:Wijk {slug: slug})
+        CREATE (a)-[:ACTIVE_IN]->(w)
+    """,
+    "link": """
+        MATCH (s:Actor {id: $source}), (t:Actor {id: $target})
+        CREATE (s)-[r:LINK]->(t) SET r = $props
+    """,
+}
+ACTOR_LINKS = """
+    MATCH (:Actor {id: $key})-[r:LINK]-(b:Actor)
+    RETURN r.doc AS doc, [(b)-[:ACTIVE_IN]->(w) | w.slug] AS ends
+"""
+TOUCH = """
+    UNWIND $slugs AS slug
+    MATCH (w:Wijk {slug: slug})
+    SET w._lock = true REMOVE w._lock
+    WITH w
+    SET w.changes = w.changes + 1
+    RETURN collect(w.slug) AS found
+"""
+NEXT_SEQ = """
+    MERGE (c:Counter {name: 'audit'})
+    ON CREATE SET c.value = 0
+    SET c._lock = true REMOVE c._lock
+    WITH c
+    SET c.value = c.value + $n
+    RETURN c.value - $n AS last
+"""
+ADD_AUDIT = "UNWIND $rows AS row CREATE (e:AuditEntry) SET e = row"
+SNAPSHOT = """
+    MATCH (w:Wijk {slug: $slug})
+    CALL (w) {
+        MATCH (a:Actor)-[:ACTIVE_IN]->(w)
+        WHERE (a.since IS NULL OR a.since <= $day) AND (a.until IS NULL OR a.until >= $day)
+        WITH a ORDER BY a.name, a.id
+        RETURN collect(a) AS actors
+    }
+    CALL (w, actors) {
+        UNWIND actors AS a
+        MATCH (a)-[r:LINK]->(b:Actor)-[:ACTIVE_IN]->(w)
+        WHERE (r.since IS NULL OR r.since <= $day) AND (r.until IS NULL OR r.until >= $day)
+          AND (b.since IS NULL OR b.since <= $day) AND (b.until IS NULL OR b.until >= $day)
+        WITH r ORDER BY r.id
+        RETURN collect(r.doc) AS links
+    }
+    RETURN w.doc AS wijk, w.changes AS changes, [a IN actors | a.doc] AS actors, links
+"""
+AUDIT_LOG = {  # (entity_id given, wijk given) -> query
+    (False, False): "MATCH (e:AuditEntry) RETURN e.doc AS doc ORDER BY e.seq DESC LIMIT $limit",
+    (True, False): """
+        MATCH (e:AuditEntry {entity_id: $entity_id})
+        RETURN e.doc AS doc ORDER BY e.seq DESC LIMIT $limit
+    """,
+    (False, True): """
+        MATCH (e:AuditEntry) WHERE $wijk IN e.wijken
+        RETURN e.doc AS doc ORDER BY e.seq DESC LIMIT $limit
+    """,
+    (True, True): """
+        MATCH (e:AuditEntry {entity_id: $entity_id}) WHERE $wijk IN e.wijken
+        RETURN e.doc AS doc ORDER BY e.seq DESC LIMIT $limit
+    """,
+}
+ERASE_AUDIT = """
+    MATCH (e:AuditEntry {entity_id: $key})
+    WHERE e.entity = 'actor'
+    SET e._lock = true REMOVE e._lock
+    RETURN e.seq AS seq, e.doc AS doc
+"""
+REWRITE_AUDIT = "UNWIND $rows AS row MATCH (e:AuditEntry {seq: row.seq}) SET e.doc = row.doc"
+
+WHAT = {"wijk": "De wijk", "actor": "De actor", "link": "De verbinding"}
+ADAPTERS: dict[str, TypeAdapter[Any]] = {
+    "wijk": TypeAdapter(list[Wijk]),
+    "actor": TypeAdapter(list[Actor]),
+    "link": TypeAdapter(list[Link]),
+    "decision": TypeAdapter(list[Decision]),
+}
+AuditItem = tuple[str, str, str, Sequence[str], "dict[str, Any] | None", "dict[str, Any] | None"]
+"""(action, entity, entity_id, wijken, before, after): one audit entry to append."""
+
+
+class Neo4jStore:
+    """``GraphStore`` on a Neo4j 5 server (Community or Enterprise, single or cluster)."""
+
+    backend = "neo4j"
+
+    def __init__(
+        self,
+        uri: str,
+        auth: tuple[str, str] | None = None,
+        database: str | None = None,
+        *,
+        connection_timeout: float = 10.0,
+        max_transaction_retry_time: float = 10.0,
+    ) -> None:
+        self.uri = uri
+        self._database = database
+        try:
+            self._driver = GraphDatabase.driver(
+                uri,
+                auth=auth,
+                connection_timeout=connection_timeout,
+                max_transaction_retry_time=max_transaction_retry_time,
+                warn_notification_severity="OFF",
+                user_agent="wijknet",
+            )
+        except (ConfigurationError, ValueError) as exc:
+            raise StoreUnavailable(f"Invalid Neo4j URL {uri!r}: {exc}") from exc
+        try:
+            with self._translated():
+                self._driver.verify_connectivity()
+                self._create_schema()
+        except BaseException:
+            self._driver.close()
+            raise
+
+    # -- plumbing ------------------------------------------------------------------------
+
+    @contextmanager
+    def _translated(self) -> Iterator[None]:
+        """Turn the driver's errors into wijknet's, naming the server."""
+        try:
+            yield
+        except ConstraintError as exc:
+            raise Conflict(f"De wijziging botst met opgeslagen gegevens ({exc.message}).") from exc
+        except AuthError as exc:
+            raise StoreUnavailable(
+                f"Neo4j at {self.uri} refused the credentials: {exc.message}"
+            ) from exc
+        except (ServiceUnavailable, SessionExpired) as exc:
+            raise StoreUnavailable(f"Neo4j at {self.uri} cannot be reached: {exc}") from exc
+        except ClientError as exc:
+            code = exc.code or ""
+            if code.endswith("EntityNotFound"):  # deleted by a concurrent write
+                raise Conflict("Het record is intussen gewijzigd; probeer het opnieuw.") from exc
+            if ".Database." in code or ".Security." in code:
+                raise StoreUnavailable(f"Neo4j at {self.uri}: {exc.message}") from exc
+            raise
+        except (TransientError, DatabaseError) as exc:
+            raise StoreUnavailable(f"Neo4j at {self.uri} failed: {exc.message}") from exc
+        except DriverError as exc:
+            raise StoreUnavailable(f"Neo4j at {self.uri}: {exc}") from exc
+
+    def _create_schema(self) -> None:
+        for statement in SCHEMA:
+            try:
+                self._driver.execute_query(statement, database_=self._database)
+            except ClientError as exc:  # another store created it at the same moment
+                if "AlreadyExists" not in (exc.code or ""):
+                    raise
+
+    def _run(self, write: bool, work: Callable[..., T], **params: Any) -> T:
+        """Run ``work(tx, **params)`` in one managed transaction of a short session."""
+        with self._translated(), self._driver.session(
+            database=self._database,
+            bookmark_manager=self._driver.execute_query_bookmark_manager,
+        ) as session:
+            execute = session.execute_write if write else session.execute_read
+            return execute(work, **params)
+
+    def _docs(self, query: str, **params: Any) -> list[str]:
+        return self._run(False, _column, query=query, **params)
+
+    def _get(self, entity: str, key: str) -> str:
+        found = self._docs(GET[entity], key=key)
+        if not found:
+            raise NotFound(f"{WHAT[entity]} {key!r} bestaat niet.")
+        return found[0]
+
+    # -- lifecycle -----------------------------------------------------------------------
+
+    def health(self) -> Health:
+        """Report whether the database answers (never raises)."""
+        try:
+            with self._translated():
+                info = self._driver.get_server_info()
+                self._driver.execute_query("RETURN 1", database_=self._database)
+            return Health(ok=True, backend=self.backend, detail=f"{info.agent} at {self.uri}")
+        except Exception as exc:  # noqa: BLE001 - health reports, it never raises
+            return Health(ok=False, backend=self.backend, detail=str(exc) or type(exc).__name__)
+
+    def close(self) -> None:
+        """Release connections; the store is unusable afterwards."""
+        self._driver.close()
+
+    # -- wijken --------------------------------------------------------------------------
+
+    def create_wijk(self, data: WijkIn, *, by: str) -> Wijk:
+        """Create a wijk; ``Conflict`` if its slug exists."""
+        wijk = _new(Wijk, _input(WijkIn, data), {})
+
+        def work(tx: ManagedTransaction) -> None:
+            if _first(tx, GET["wijk"], key=wijk.slug) is not None:
+                raise Conflict(f"Er is al een wijk met de korte naam {wijk.slug!r}.")
+            tx.run(CREATE["wijk"], props=_props("wijk", wijk))
+            _audit(tx, by, [("create", "wijk", wijk.slug, [wijk.slug], None, doc(wijk))])
+
+        self._run(True, work)
+        return wijk
+
+    def get_wijk(self, slug: str) -> Wijk:
+        """Return one wijk; ``NotFound`` if absent."""
+        return Wijk.model_validate_json(self._get("wijk", slug))
+
+    def list_wijken(self) -> list[Wijk]:
+        """All wijken, ordered by slug."""
+        return _parse_many("wijk", self._docs(LIST["wijk", False]))
+
+    def update_wijk(
+        self, slug: str, changes: Mapping[str, Any], *, expected_version: int, by: str
+    ) -> Wijk:
+        """Change name, gemeente or cohort; the slug never changes."""
+
+        def work(tx: ManagedTransaction) -> Wijk:
+            before, _ = _lock(tx, "wijk", slug, expected_version)
+            wijk = _next_version(Wijk, before, apply_changes(Wijk.model_validate(before), changes))
+            _save(tx, "wijk", slug, wijk)
+            _touch(tx, [slug])
+            _audit(tx, by, [("update", "wijk", slug, [slug], before, doc(wijk))])
+            return wijk
+
+        return self._run(True, work)
+
+    def delete_wijk(self, slug: str, *, expected_version: int, by: str) -> None:
+        """Delete an empty wijk; ``Conflict`` while actors are still active in it."""
+
+        def work(tx: ManagedTransaction) -> None:
+            before, _ = _lock(tx, "wijk", slug, expected_version)
+            count = "MATCH (w:Wijk {slug: $key}) RETURN COUNT { (w)<-[:ACTIVE_IN]-() } AS n"
+            actors = _first(tx, count, key=slug)
+            if actors:
+                raise Conflict(
+                    f"De wijk {slug!r} heeft nog {actors} actor(en); haal die eerst uit de wijk.",
+                    details={"actors": actors},
+                )
+            tx.run(
+                """
+                MATCH (w:Wijk {slug: $key})
+                CALL (w) { MATCH (d:Decision {wijk: w.slug}) DELETE d }
+                DELETE w
+                """,
+                key=slug,
+            )
+            _audit(tx, by, [("delete", "wijk", slug, [slug], before, None)])
+
+        self._run(True, work)
+
+    # -- actors --------------------------------------------------------------------------
+
+    def create_actor(self, data: ActorIn, *, by: str) -> Actor:
+        """Create an actor (id generated when absent); its wijken and organisation must exist."""
+        data = _input(ActorIn, data)
+        actor = _new(Actor, data, {"id": data.id or new_id("a")})
+
+        def work(tx: ManagedTransaction) -> None:
+            if _first(tx, GET["actor"], key=actor.id) is not None:
+                raise Conflict(f"Er is al een actor met id {actor.id!r}.")
+            _check_actor(tx, actor, _touch(tx, actor.wijken))
+            tx.run(CREATE["actor"], props=_props("actor", actor), wijken=actor.wijken)
+            _audit(tx, by, [("create", "actor", actor.id, actor.wijken, None, doc(actor))])
+
+        self._run(True, work)
+        return actor
+
+    def get_actor(self, actor_id: str) -> Actor:
+        """Return one actor; ``NotFound`` if absent."""
+        return Actor.model_validate_json(self._get("actor", actor_id))
+
+    def list_actors(self, wijk: str | None = None) -> list[Actor]:
+        """Actors, of one wijk or all, ordered by name then id."""
+        return _parse_many("actor", self._docs(LIST["actor", wijk is not None], wijk=wijk))
+
+    def update_actor(
+        self, actor_id: str, changes: Mapping[str, Any], *, expected_version: int, by: str
+    ) -> Actor:
+        """Apply ``changes`` (field -> new value), re-validate the whole actor, bump version."""
+
+        def work(tx: ManagedTransaction) -> Actor:
+            before, _ = _lock(tx, "actor", actor_id, expected_version)
+            data = apply_changes(Actor.model_validate(before), changes)
+            actor = _next_version(Actor, before, data)
+            wijken = sorted(set(before["wijken"]) | set(actor.wijken))
+            _check_actor(tx, actor, _touch(tx, wijken))
+            _save(tx, "actor", actor_id, actor)
+            _audit(tx, by, [("update", "actor", actor_id, wijken, before, doc(actor))])
+            return actor
+
+        return self._run(True, work)
+
+    def delete_actor(self, actor_id: str, *, expected_version: int, by: str) -> None:
+        """Delete an actor and its links; ``Conflict`` while professionals work there."""
+
+        def work(tx: ManagedTransaction) -> None:
+            before, _ = _lock(tx, "actor", actor_id, expected_version)
+            workers = _column(
+                tx, "MATCH (p:Actor {organisation: $key}) RETURN p.id ORDER BY p.id", key=actor_id
+            )
+            if workers:
+                raise Conflict(
+                    f"Bij {actor_id!r} werken nog {len(workers)} professional(s) "
+                    f"({', '.join(workers[:5])}); wijzig of verwijder die eerst.",
+                    details={"professionals": workers},
+                )
+            entries: list[AuditItem] = []
+            for row in tx.run(ACTOR_LINKS, key=actor_id):
+                link = json.loads(row["doc"])
+                wijken = sorted(set(before["wijken"]) | set(row["ends"]))
+                entries.append(("delete", "link", link["id"], wijken, link, None))
+            tx.run("MATCH (a:Actor {id: $key}) DETACH DELETE a", key=actor_id)
+            entries.append(("delete", "actor", actor_id, before["wijken"], before, None))
+            _touch(tx, [w for entry in entries for w in entry[3]])
+            _audit(tx, by, entries)
+
+        self._run(True, work)
+
+    # -- links ---------------------------------------------------------------------------
+
+    def create_link(self, data: LinkIn, *, by: str) -> Link:
+        """Create a link between two existing actors; ``InvalidData`` for an unknown end."""
+        data = _input(LinkIn, data)
+        link = _new(Link, data, {"id": data.id or new_id("l")})
+
+        def work(tx: ManagedTransaction) -> None:
+            if _first(tx, GET["link"], key=link.id) is not None:
+                raise Conflict(f"Er is al een verbinding met id {link.id!r}.")
+            ends = tx.run(LINK_ENDS, source=link.source, target=link.target).single(strict=True)
+            kinds = {link.source: ends["source"], link.target: ends["target"]}
+            errors = link_errors(link, kinds.get)
+            if errors:
+                raise InvalidData(errors)
+            tx.run(CREATE["link"], source=link.source, target=link.target,
+                   props=_props("link", link))  # fmt: skip
+            wijken = sorted(set(ends["wijken"]))
+            _touch(tx, wijken)
+            _audit(tx, by, [("create", "link", link.id, wijken, None, doc(link))])
+
+        self._run(True, work)
+        return link
+
+    def get_link(self, link_id: str) -> Link:
+        """Return one link; ``NotFound`` if absent."""
+        return Link.model_validate_json(self._get("link", link_id))
+
+    def list_links(self, wijk: str | None = None) -> list[Link]:
+        """Links, all or those whose two ends are both active in ``wijk``, ordered by id."""
+        return _parse_many("link", self._docs(LIST["link", wijk is not None], wijk=wijk))
+
+    def update_link(
+        self, link_id: str, changes: Mapping[str, Any], *, expected_version: int, by: str
+    ) -> Link:
+        """Apply ``changes`` to a link (its ends may not change), bump version."""
+
+        def work(tx: ManagedTransaction) -> Link:
+            before, ends = _lock(tx, "link", link_id, expected_version)
+            link = _next_version(Link, before, apply_changes(Link.model_validate(before), changes))
+            _save(tx, "link", link_id, link)
+            _touch(tx, ends)
+            _audit(tx, by, [("update", "link", link_id, ends, before, doc(link))])
+            return link
+
+        return self._run(True, work)
+
+    def delete_link(self, link_id: str, *, expected_version: int, by: str) -> None:
+        """Delete one link."""
+
+        def work(tx: ManagedTransaction) -> None:
+            before, ends = _lock(tx, "link", link_id, expected_version)
+            tx.run("MATCH ()-[r:LINK {id: $key}]->() DELETE r", key=link_id)
+            _touch(tx, ends)
+            _audit(tx, by, [("delete", "link", link_id, ends, before, None)])
+
+        self._run(True, work)
+
+    # -- reads for analysis --------------------------------------------------------------
+
+    def snapshot(self, wijk: str, as_of: date | None = None) -> Snapshot:
+        """Actors of ``wijk`` existing on ``as_of`` (default today) and the links among them
+        existing that day, with the wijk's change counter, in one read."""
+        day = (as_of or date.today()).isoformat()
+        row = self._run(False, _row, query=SNAPSHOT, slug=wijk, day=day)
+        if row is None:
+            raise NotFound(f"De wijk {wijk!r} bestaat niet.")
+        # the documents are JSON already: join them into one and let pydantic parse it once
+        text = (
+            f'{{"wijk":{row["wijk"]},"as_of":"{day}","actors":[{",".join(row["actors"])}],'
+            f'"links":[{",".join(row["links"])}],"change_counter":{int(row["changes"])}}}'
+        )
+        return Snapshot.model_validate_json(text)
+
+    def change_counter(self, wijk: str) -> int:
+        """A number that grows with every write touching the wijk; ``NotFound`` if absent."""
+        found = self._docs("MATCH (w:Wijk {slug: $key}) RETURN w.changes", key=wijk)
+        if not found:
+            raise NotFound(f"De wijk {wijk!r} bestaat niet.")
+        return int(found[0])
+
+    # -- bulk ----------------------------------------------------------------------------
+
+    def bulk_upsert(
+        self,
+        *,
+        wijken: Sequence[WijkIn] = (),
+        actors: Sequence[ActorIn] = (),
+        links: Sequence[LinkIn] = (),
+        by: str,
+    ) -> BulkResult:
+        """Create or replace records matched by slug/id (ids required), all in one
+        transaction: one bad record and nothing is written. Unchanged records keep their
+        version and are counted as unchanged."""
+        batch = bulk.Batch.of(wijken, actors, links)
+
+        def work(tx: ManagedTransaction) -> BulkResult:
+            plan = batch.plan(tx, utcnow())
+            plan.write(tx)
+            _touch(tx, plan.touched)
+            _audit(tx, by, plan.entries)
+            return plan.result
+
+        return self._run(True, work)
+
+    # -- keeping the map current ---------------------------------------------------------
+
+    def confirm_actor(self, actor_id: str, *, by: str) -> Actor:
+        """Record that ``by`` confirmed the actor is still true, now (version unchanged)."""
+        return self._confirm("actor", Actor, actor_id, by)
+
+    def confirm_link(self, link_id: str, *, by: str) -> Link:
+        """Record that ``by`` confirmed the link is still true, now (version unchanged)."""
+        return self._confirm("link", Link, link_id, by)
+
+    def _confirm(self, entity: str, model: type[M], key: str, by: str) -> M:
+        confirmed = {"at": utcnow(), "by": by}
+
+        def work(tx: ManagedTransaction) -> M:
+            before, ends = _lock(tx, entity, key, None)
+            record = validated(model, before | {"confirmed": confirmed})
+            wijken = before["wijken"] if entity == "actor" else ends
+            _save(tx, entity, key, record)
+            _touch(tx, wijken)
+            _audit(tx, by, [("confirm", entity, key, wijken, before, doc(record))])
+            return record
+
+        return self._run(True, work)
+
+    # -- privacy -------------------------------------------------------------------------
+
+    def erase_personal_data(self, actor_id: str, *, by: str) -> Actor:
+        """Remove a professional's name and contact details from the actor and from every
+        audit entry about it (the AVG's right to erasure); other actors keep their data."""
+
+        def work(tx: ManagedTransaction) -> Actor:
+            before, _ = _lock(tx, "actor", actor_id, None)
+            professional = before["kind"] == ActorKind.PROFESSIONAL.value
+            data = apply_changes(Actor.model_validate(before), _erasure(professional))
+            actor = _next_version(Actor, before, data)
+            _save(tx, "actor", actor_id, actor)
+            rows = []
+            for row in tx.run(ERASE_AUDIT, key=actor_id):
+                entry = json.loads(row["doc"])
+                for side in ("before", "after"):
+                    entry[side] = _erased(entry[side], professional)
+                rows.append({"seq": row["seq"], "doc": dumps(entry)})
+            tx.run(REWRITE_AUDIT, rows=rows)
+            _touch(tx, actor.wijken)
+            erased = ("erase", "actor", actor_id, actor.wijken, _erased(before, professional))
+            _audit(tx, by, [(*erased, doc(actor))])
+            return actor
+
+        return self._run(True, work)
+
+    # -- decisions on suggestions --------------------------------------------------------
+
+    def record_decision(self, decision: Decision) -> Decision:
+        """Store (or replace) the verdict on the pair ``decision.a``-``decision.b``."""
+        decision = validated(Decision, decision)
+
+        def work(tx: ManagedTransaction) -> None:
+            if not _touch(tx, [decision.wijk]):
+                raise NotFound(f"De wijk {decision.wijk!r} bestaat niet.")
+            before = _first(
+                tx,
+                """
+                MERGE (d:Decision {key: $key})
+                WITH d, d.doc AS before
+                SET d.wijk = $wijk, d.a = $a, d.b = $b, d.doc = $doc
+                RETURN before
+                """,
+                key=f"{decision.wijk}|{decision.a}|{decision.b}",
+                wijk=decision.wijk,
+                a=decision.a,
+                b=decision.b,
+                doc=dumps(doc(decision)),
+            )
+            old = json.loads(before) if before else None
+            pair = f"{decision.a}|{decision.b}"
+            _audit(
+                tx, decision.by, [("decide", "decision", pair, [decision.wijk], old, doc(decision))]
+            )
+
+        self._run(True, work)
+        return decision
+
+    def list_decisions(self, wijk: str) -> list[Decision]:
+        """All verdicts of one wijk."""
+        return _parse_many("decision", self._docs(LIST["decision", True], wijk=wijk))
+
+    # -- audit ---------------------------------------------------------------------------
+
+    def audit_log(
+        self, *, entity_id: str | None = None, wijk: str | None = None, limit: int = 100
+    ) -> list[AuditEntry]:
+        """Audit entries, newest first, optionally of one record or one wijk."""
+        query = AUDIT_LOG[entity_id is not None, wijk is not None]
+        docs = self._docs(query, entity_id=entity_id, wijk=wijk, limit=max(0, int(limit)))
+        return [AuditEntry.model_validate_json(d) for d in docs]
+
+
+# -- records -------------------------------------------------------------------------------
+
+
+def _input(model: type[M], data: Any) -> M:
+    """``data`` as exactly the input model (a stored record is cut back to its input)."""
+    if isinstance(data, BaseModel) and type(data) is not model:
+        data = data.model_dump(include=set(model.model_fields))
+    return validated(model, data)
+
+
+def _new(model: type[M], data: BaseModel, extra: dict[str, Any]) -> M:
+    now = utcnow()
+    fields = data.model_dump() | extra
+    return model.model_validate(fields | {"version": 1, "created_at": now, "updated_at": now})
+
+
+def _next_version(model: type[M], before: dict[str, Any], data: BaseModel) -> M:
+    """The stored record after a change: new input fields, next version, updated now."""
+    kept = {"created_at": before["created_at"], "confirmed": before.get("confirmed")}
+    return model.model_validate(
+        data.model_dump() | kept | {"version": before["version"] + 1, "updated_at": utcnow()}
+    )
+
+
+def _props(entity: str, record: BaseModel) -> dict[str, Any]:
+    """The properties a record is stored with: its document and indexed copies of fields."""
+    d = doc(record)
+    if entity == "actor":
+        return bulk.actor_props(d)
+    if entity == "link":
+        return bulk.link_props(d)
+    return bulk.wijk_props(d)
+
+
+def _parse_many(entity: str, docs: Sequence[str]) -> list[Any]:
+    """Parse stored JSON documents in one go (much faster than one model at a time)."""
+    return ADAPTERS[entity].validate_json("[" + ",".join(docs) + "]")
+
+
+def _erasure(professional: bool) -> dict[str, Any]:
+    """A professional loses name and contact details; another actor its contact person's."""
+    return {"contact": None, "name": ERASED_NAME} if professional else {"contact": None}
+
+
+def _erased(document: dict[str, Any] | None, professional: bool) -> dict[str, Any] | None:
+    """A stored document (of the actor or of an audit entry) with its personal data removed."""
+    if document is None or professional:
+        return erase_doc(document)
+    return document | {"contact": None}
+
+
+# -- pieces of a transaction ---------------------------------------------------------------
+
+
+def _column(tx: ManagedTransaction, query: str, **params: Any) -> list[Any]:
+    """The first column of every row."""
+    return [row[0] for row in tx.run(query, params)]
+
+
+def _first(tx: ManagedTransaction, query: str, **params: Any) -> Any:
+    """The first column of the first row, or None."""
+    rows = _column(tx, query, **params)
+    return rows[0] if rows else None
+
+
+def _row(tx: ManagedTransaction, query: str, **params: Any) -> Any:
+    return tx.run(query, params).single()
+
+
+def _lock(
+    tx: ManagedTransaction, entity: str, key: str, expected_version: int | None
+) -> tuple[dict[str, Any], list[str]]:
+    """Lock a record, then read it: its document and (for a link) its ends' wijken."""
+    row = tx.run(LOCK[entity], key=key).single()
+    if row is None:
+        raise NotFound(f"{WHAT[entity]} {key!r} bestaat niet.")
+    current = json.loads(row["doc"])
+    if expected_version is not None and current["version"] != expected_version:
+        raise Conflict(
+            f"{WHAT[entity]} {key!r} is intussen door iemand anders gewijzigd (versie "
+            f"{current['version']}, u had versie {expected_version}). Laad opnieuw en "
+            "probeer het nog eens.",
+            details={"version": current["version"]},
+        )
+    return current, sorted(set(row["ends"]))
+
+
+def _save(tx: ManagedTransaction, entity: str, key: str, record: BaseModel) -> None:
+    """Store a changed record (an actor's ACTIVE_IN relationships follow its wijken)."""
+    tx.run(SAVE[entity], key=key, props=_props(entity, record), wijken=getattr(record, "wijken", []))
+
+
+def _check_actor(tx: ManagedTransaction, actor: Actor, found_wijken: list[str]) -> None:
+    """``InvalidData`` unless the actor's wijken exist and its organisation is one."""
+
+    def kind_of(actor_id: str) -> str | None:  # locked: it cannot vanish before the commit
+        return _first(tx, KIND_LOCKED, key=actor_id)
+
+    errors = actor_errors(actor, set(found_wijken).__contains__, kind_of)
+    if errors:
+        raise InvalidData(errors)
+
+
+def _touch(tx: ManagedTransaction, slugs: Sequence[str] | set[str]) -> list[str]:
+    """Raise the change counters of these wijken (locked in slug order); those found."""
+    if not slugs:
+        return []
+    return tx.run(TOUCH, slugs=sorted(set(slugs))).single(strict=True)["found"]
+
+
+def _audit(tx: ManagedTransaction, by: str, entries: Sequence[AuditItem]) -> None:
+    """Append one audit entry per record, numbered from the (locked) audit counter."""
+    if not entries:
+        return
+    last = tx.run(NEXT_SEQ, n=len(entries)).single(strict=True)["last"]
+    at = utcnow().isoformat()
+    rows = []
+    for seq, (action, entity, entity_id, wijken, before, after) in enumerate(entries, last + 1):
+        wijken = sorted(set(wijken))
+        entry = {
+            "seq": seq, "at": at, "by": by, "action": action, "entity": entity,
+            "entity_id": entity_id, "wijken": wijken, "before": before, "after": after,
+        }  # fmt: skip
+        rows.append(
+            {"seq": seq, "entity": entity, "entity_id": entity_id, "wijken": wijken,
+             "doc": dumps(entry)}  # fmt: skip
+        )
+    for start in range(0, len(rows), bulk.BATCH):
+        tx.run(ADD_AUDIT, rows=rows[start : start + bulk.BATCH])

@@ -1,0 +1,116 @@
+"""The GraphStore contract and Neo4j's own promises, against a real Neo4j server."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+from neo4j import GraphDatabase
+
+pytest.register_assert_rewrite("store_contract")
+from store_contract import BY, StoreContract, ini, link_in, wijk_in  # noqa: E402
+
+from graph.errors import StoreUnavailable  # noqa: E402
+from graph.store import open_store  # noqa: E402
+from graph.store.neo4j import Neo4jStore  # noqa: E402
+
+pytestmark = pytest.mark.neo4j
+
+
+@pytest.fixture(scope="session")
+def neo4j_admin(neo4j_server):
+    """A driver of our own, to wipe and inspect the database behind the store's back."""
+    with GraphDatabase.driver(neo4j_server.url, auth=neo4j_server.auth) as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def shared_store(neo4j_server):
+    """One store (one driver) for the whole session; tests get it wiped."""
+    store = Neo4jStore(neo4j_server.url, auth=neo4j_server.auth)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def store(shared_store, neo4j_admin):
+    """A fresh, empty store: every node deleted, the constraints kept."""
+    with neo4j_admin.session() as session:  # an implicit transaction, for IN TRANSACTIONS
+        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS").consume()
+    yield shared_store
+
+
+class TestNeo4jStoreContract(StoreContract):
+    pass
+
+
+# -- Neo4j's own promises ----------------------------------------------------------------
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]  # free again once closed: nothing listens there
+
+
+def test_nothing_listening_is_store_unavailable_naming_the_server():
+    url = f"bolt://127.0.0.1:{_closed_port()}"
+    with pytest.raises(StoreUnavailable) as info:
+        Neo4jStore(url, auth=("neo4j", "irrelevant"))
+    assert url in str(info.value) and "cannot be reached" in str(info.value)
+
+
+def test_wrong_password_is_store_unavailable(neo4j_server):
+    with pytest.raises(StoreUnavailable) as info:
+        Neo4jStore(neo4j_server.url, auth=(neo4j_server.user, "not-the-password"))
+    assert neo4j_server.url in str(info.value) and "credentials" in str(info.value)
+
+
+def test_constraints_exist_after_start(store, neo4j_admin):
+    records, _, _ = neo4j_admin.execute_query(
+        "SHOW CONSTRAINTS YIELD type, labelsOrTypes, properties "
+        "RETURN type, labelsOrTypes[0] AS on, properties[0] AS property"
+    )
+    found = {(r["on"], r["property"], r["type"]) for r in records}
+    assert {
+        ("Wijk", "slug", "UNIQUENESS"),
+        ("Actor", "id", "UNIQUENESS"),
+        ("LINK", "id", "RELATIONSHIP_UNIQUENESS"),
+        ("AuditEntry", "seq", "UNIQUENESS"),
+        ("Decision", "key", "UNIQUENESS"),
+        ("Counter", "name", "UNIQUENESS"),
+    } <= found
+
+
+def test_open_store_with_credentials_in_the_url(neo4j_server, store):
+    host = neo4j_server.url.split("://", 1)[1]
+    url = f"bolt://{neo4j_server.user}:{neo4j_server.password}@{host}"
+    opened = open_store(url)
+    try:
+        assert opened.health().ok
+        opened.create_wijk(wijk_in("daalhof"), by=BY)
+        assert store.get_wijk("daalhof").slug == "daalhof"
+    finally:
+        opened.close()
+
+
+def test_health_after_close_reports_not_ok(neo4j_server):
+    store = Neo4jStore(neo4j_server.url, auth=neo4j_server.auth)
+    store.close()
+    health = store.health()
+    assert health.ok is False and health.backend == "neo4j" and health.detail
+
+
+def test_records_are_nodes_and_relationships(store, neo4j_admin):
+    store.create_wijk(wijk_in("daalhof"), by=BY)
+    store.create_actor(ini("i1"), by=BY)
+    store.create_actor(ini("i2"), by=BY)
+    store.create_link(
+        link_in("l1", "i1", "i2"), by=BY
+    )
+    records, _, _ = neo4j_admin.execute_query(
+        "MATCH (a:Actor {id: 'i1'})-[r:LINK]->(b:Actor), (a)-[:ACTIVE_IN]->(w:Wijk) "
+        "RETURN r.id AS link, b.id AS target, w.slug AS wijk, keys(a) AS keys"
+    )
+    assert [(r["link"], r["target"], r["wijk"]) for r in records] == [("l1", "i2", "daalhof")]
+    assert "_lock" not in records[0]["keys"]
