@@ -9,11 +9,17 @@ Roles:
 Passwords are stored as argon2 hashes; API tokens as SHA-256 digests (the token itself is
 shown once). After ``max_failed`` wrong passwords an account is locked for a while.
 Accounts live in a small SQLite file of their own (``WIJKNET_ACCOUNTS_DATABASE``).
+
+Web sessions live in the same file: the browser holds a random session token (in an
+HttpOnly cookie), the store keeps only its digest, the account (none before login) and a
+per-session CSRF secret. Form tokens are HMACs of that secret, so the secret itself never
+leaves the server; logging in always starts a fresh session.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 import sqlite3
 import threading
@@ -43,6 +49,14 @@ CREATE TABLE IF NOT EXISTS tokens (
     label TEXT NOT NULL,
     created_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS sessions (
+    digest TEXT PRIMARY KEY,
+    username TEXT REFERENCES users(username) ON DELETE CASCADE,
+    csrf_secret TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sessions_expiry ON sessions (expires_at);
 """
 
 USERNAME_RE = r"^[a-z0-9][a-z0-9._-]{1,39}$"
@@ -80,6 +94,25 @@ class User(BaseModel):
         )
 
 
+class Session(BaseModel):
+    """A browser session: its account (None before login) and its CSRF secret."""
+
+    user: User | None
+    csrf_secret: str
+    expires_at: datetime
+
+    def csrf_token(self, purpose: str = "form") -> str:
+        """The token forms carry; derived from the secret, never the secret itself."""
+        mac = hmac.new(self.csrf_secret.encode(), purpose.encode(), hashlib.sha256)
+        return mac.hexdigest()
+
+    def check_csrf(self, token: str | None, purpose: str = "form") -> bool:
+        """True when ``token`` is this session's token (constant-time comparison)."""
+        if not token:
+            return False
+        return hmac.compare_digest(str(token).encode(), self.csrf_token(purpose).encode())
+
+
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -87,14 +120,21 @@ def _digest(token: str) -> str:
 class AccountStore:
     """Accounts in one SQLite file; safe to share between threads."""
 
-    def __init__(self, path: str, *, max_failed: int = 5, lockout_minutes: int = 15) -> None:
+    def __init__(
+        self,
+        path: str,
+        *,
+        max_failed: int = 5,
+        lockout_minutes: int = 15,
+        hasher: PasswordHasher | None = None,
+    ) -> None:
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._conn.execute("PRAGMA foreign_keys = ON")
         self._conn.executescript(_SCHEMA)
         self._lock = threading.Lock()
-        self._hasher = PasswordHasher()
+        self._hasher = hasher or PasswordHasher()  # tests pass cheaper argon2 parameters
         self.max_failed = max_failed
         self.lockout = timedelta(minutes=lockout_minutes)
 
@@ -198,6 +238,64 @@ class AccountStore:
                 (_digest(token), username, label, utcnow().isoformat()),
             )
         return token
+
+    def set_password(self, username: str, password: str) -> None:
+        """Replace a password, unlock the account and end its sessions."""
+        if len(password) < 10:
+            raise InvalidData(
+                [FieldError("password", "Kies een wachtwoord van minstens 10 tekens.", "too_short")]
+            )
+        with self._lock:
+            cur = self._conn.execute(
+                "UPDATE users SET password_hash = ?, failed = 0, locked_until = NULL"
+                " WHERE username = ?",
+                (self._hasher.hash(password), username),
+            )
+            if cur.rowcount == 0:
+                raise NotFound(f"No account {username!r}")
+            self._conn.execute("DELETE FROM sessions WHERE username = ?", (username,))
+
+    # -- web sessions --------------------------------------------------------------------
+    def open_session(self, username: str | None = None, *, hours: float = 12) -> str:
+        """Start a session (anonymous when ``username`` is None); returns its token."""
+        token = secrets.token_urlsafe(32)
+        now = utcnow()
+        with self._lock:
+            self._conn.execute("DELETE FROM sessions WHERE expires_at < ?", (now.isoformat(),))
+            self._conn.execute(
+                "INSERT INTO sessions (digest, username, csrf_secret, created_at, expires_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (
+                    _digest(token),
+                    username,
+                    secrets.token_hex(32),
+                    now.isoformat(),
+                    (now + timedelta(hours=hours)).isoformat(),
+                ),
+            )
+        return token
+
+    def get_session(self, token: str) -> Session | None:
+        """The live session of ``token`` with its account, or None (unknown or expired)."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT s.csrf_secret, s.expires_at, s.username, u.username, u.role, u.wijken"
+                " FROM sessions s LEFT JOIN users u USING (username) WHERE s.digest = ?",
+                (_digest(token),),
+            ).fetchone()
+        if row is None:
+            return None
+        secret, expires_at, session_user, username, role, wijken = row
+        expires = datetime.fromisoformat(expires_at)
+        if expires < utcnow() or (session_user is not None and username is None):
+            return None
+        user = self._row_user((username, role, wijken)) if username else None
+        return Session(user=user, csrf_secret=secret, expires_at=expires)
+
+    def end_session(self, token: str) -> None:
+        """Forget a session (logout); unknown tokens are ignored."""
+        with self._lock:
+            self._conn.execute("DELETE FROM sessions WHERE digest = ?", (_digest(token),))
 
     def user_for_token(self, token: str) -> User | None:
         row = self._conn.execute(

@@ -25,6 +25,10 @@ class Settings(BaseSettings):
     stale_after_days: int = Field(365, ge=1, description="Unconfirmed for longer is 'stale'")
     max_failed_logins: int = Field(5, ge=1)
     lockout_minutes: int = Field(15, ge=1)
+    session_hours: float = Field(12, gt=0, description="A web session ends after this long")
+    cookie_secure: bool = Field(
+        False, description="Send the session cookie over HTTPS only (set behind TLS)"
+    )
 
     def store_auth(self) -> tuple[str, str] | None:
         if self.neo4j_user is None:
