@@ -13,7 +13,7 @@ from fastapi import APIRouter, FastAPI
 
 from api import errors
 from api.accounts import AccountStore
-from api.routes import actors, io, links, system, wijken
+from api.routes import actors, analysis, io, links, system, wijken
 from api.settings import Settings
 from graph.store import GraphStore, open_store
 
@@ -22,7 +22,7 @@ API_PREFIX = "/api/v1"
 
 def api_router() -> APIRouter:
     router = APIRouter(prefix=API_PREFIX)
-    for module in (wijken, actors, links, system, io):
+    for module in (wijken, actors, links, system, analysis, io):
         router.include_router(module.router)
     return router
 
