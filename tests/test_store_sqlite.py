@@ -227,3 +227,27 @@ def test_large_reads_keep_their_order(tmp_path):
         assert [lk.id for lk in s.list_links()] == want_links
     finally:
         s.close()
+
+
+def test_bulk_upsert_cannot_change_what_identifies_a_record(tmp_path):
+    from graph.errors import InvalidData
+    from graph.model import LinkKind
+
+    s = SqliteStore(tmp_path / "wijknet.db")
+    try:
+        s.bulk_upsert(
+            wijken=[wijk_in("daalhof")],
+            actors=[org("o1"), pro("p1"), ini("i1")],
+            links=[link_in("l1", "p1", "o1", kind=LinkKind.WERKT_BIJ)],
+            by=BY,
+        )
+        with pytest.raises(InvalidData) as info:
+            s.bulk_upsert(actors=[ini("o1")], by=BY)
+        assert [e.field for e in info.value.errors] == ["actors.0.kind"]
+        with pytest.raises(InvalidData) as info:
+            s.bulk_upsert(links=[link_in("l1", "p1", "i1")], by=BY)
+        assert [e.field for e in info.value.errors] == ["links.0.target", "links.0.kind"]
+        assert s.get_actor("o1").kind == "organisatie"
+        assert s.get_link("l1").target == "o1"
+    finally:
+        s.close()

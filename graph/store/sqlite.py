@@ -411,25 +411,18 @@ _PK_ORDER: dict[str, Callable[[tuple], Any]] = {
 _INSERT_ACTOR_WIJK = "INSERT INTO actor_wijk (wijk, actor_id, since, until) VALUES (?, ?, ?, ?)"
 
 
-def _indexed(record: WijkIn | ActorIn | LinkIn) -> tuple:
-    """The indexed columns of ``record`` (see ``_TABLES``), as stored."""
+_INDEXED: dict[str, Callable[[Any], tuple]] = {
+    "wijken": lambda w: (),
+    "actors": lambda a: (a.kind.value, a.name, a.organisation, _day(a.since), _day(a.until)),
+    "links": lambda lk: (lk.source, lk.target, lk.kind.value, _day(lk.since), _day(lk.until)),
+}
+"""The indexed columns of a record (``_TABLES``), as stored."""
+
+
+def _table_of(record: WijkIn | ActorIn | LinkIn) -> str:
     if isinstance(record, ActorIn):
-        return (
-            record.kind.value,
-            record.name,
-            record.organisation,
-            _day(record.since),
-            _day(record.until),
-        )
-    if isinstance(record, LinkIn):
-        return (
-            record.source,
-            record.target,
-            record.kind.value,
-            _day(record.since),
-            _day(record.until),
-        )
-    return ()
+        return "actors"
+    return "links" if isinstance(record, LinkIn) else "wijken"
 
 
 def _key(record: WijkIn | ActorIn | LinkIn) -> str:
@@ -438,7 +431,7 @@ def _key(record: WijkIn | ActorIn | LinkIn) -> str:
 
 def _row(record: WijkIn | ActorIn | LinkIn, rec: _Rec) -> tuple:
     """Parameters of ``_INSERT``/``_UPDATE`` for ``record`` stored as ``rec``."""
-    return (*_indexed(record), *rec, _key(record))
+    return (*_INDEXED[_table_of(record)](record), *rec, _key(record))
 
 
 def _actor_wijk_rows(actor: ActorIn) -> list[tuple]:
@@ -959,6 +952,7 @@ class SqliteStore:
             ):
                 old_recs = plan.old[table]
                 entity = _TABLES[table][2]
+                indexed_of = _INDEXED[table]
                 new_rows, changed_rows, moved, member_rows = [], [], [], []
                 for record, input_json in zip(records, inputs):
                     key = _key(record)
@@ -975,7 +969,7 @@ class SqliteStore:
                         member_rows += _actor_wijk_rows(record)
                     else:
                         wijken = frozenset((key,))
-                    indexed = _indexed(record)
+                    indexed = indexed_of(record)
                     if old is None:
                         doc = _stored_json(input_json, 1, now, now, None)
                         new_rows.append((*indexed, 1, now, now, None, input_json, key))
@@ -1198,6 +1192,8 @@ def _require_unique(keys: Sequence[str], name: str, field: str) -> None:
 
 
 _WERKT_BIJ = (ActorKind.PROFESSIONAL.value, ActorKind.ORGANISATIE.value)
+_FIXED = {"wijken": (), "actors": ("kind",), "links": ("source", "target", "kind")}
+"""Columns of the fields that identify a record: a bulk load may not change them."""
 
 
 class _BulkPlan:
@@ -1215,16 +1211,21 @@ class _BulkPlan:
         self.w_json = [w.model_dump_json() for w in wijken]
         self.a_json = [a.model_dump_json() for a in actors]
         self.l_json = [lk.model_dump_json() for lk in links]
-        self.old = {
-            "wijken": self._old("wijken", [w.slug for w in wijken]),
-            "actors": self._old("actors", [a.id for a in actors]),
-            "links": self._old("links", [lk.id for lk in links]),
-        }
+        self.old: dict[str, dict[str, _Rec]] = {}
+        self.fixed: dict[str, dict[str, tuple]] = {}
+        self._load("wijken", [w.slug for w in wijken])
+        self._load("actors", [a.id for a in actors])
+        self._load("links", [lk.id for lk in links])
 
-    def _old(self, table: str, keys: list[str]) -> dict[str, _Rec]:
-        key = _TABLES[table][0]
-        sql = f"SELECT {key}, {_REC} FROM {table} WHERE {key} IN ({{marks}})"
-        return {r[0]: _Rec(*r[1:]) for r in _in_chunks(self.con, sql, keys)}
+    def _load(self, table: str, keys: list[str]) -> None:
+        """The stored state of the batch's records that exist, and their fixed fields."""
+        key, fixed = _TABLES[table][0], _FIXED[table]
+        n = len(fixed)
+        sql = f"SELECT {', '.join((key, *fixed))}, {_REC} FROM {table} WHERE {key} IN ({{marks}})"
+        self.old[table], self.fixed[table] = {}, {}
+        for row in _in_chunks(self.con, sql, keys):
+            self.old[table][row[0]] = _Rec(*row[1 + n :])
+            self.fixed[table][row[0]] = row[1 : 1 + n]
 
     def check(self) -> None:
         """Raise ``InvalidData`` for references that hold neither in the batch nor stored,
@@ -1243,10 +1244,10 @@ class _BulkPlan:
         all_kinds = dict(_in_chunks(con, sql, referenced - kinds.keys())) | kinds
 
         errors: list[FieldError] = []
-        old_actors, old_links = self.old["actors"], self.old["links"]
+        fixed_actors, fixed_links = self.fixed["actors"], self.fixed["links"]
         for i, actor in enumerate(self.actors):
-            old = old_actors.get(actor.id)
-            if old is not None and json.loads(old.input)["kind"] != actor.kind.value:
+            stored = fixed_actors.get(actor.id)
+            if stored is not None and stored != (actor.kind.value,):
                 errors.append(
                     FieldError(
                         f"actors.{i}.kind", "Dit veld kan niet gewijzigd worden.", "immutable"
@@ -1256,12 +1257,11 @@ class _BulkPlan:
             if len(errors) >= _MAX_ERRORS:
                 break
         for i, link in enumerate(self.links):
-            old = old_links.get(link.id)
-            if old is not None:
-                stored = json.loads(old.input)
-                for field in ("source", "target", "kind"):
-                    new = getattr(link, field)
-                    if stored[field] != getattr(new, "value", new):
+            stored = fixed_links.get(link.id)
+            new = (link.source, link.target, link.kind.value)
+            if stored is not None and stored != new:
+                for field, was, now in zip(_FIXED["links"], stored, new):
+                    if was != now:
                         errors.append(
                             FieldError(
                                 f"links.{i}.{field}",
