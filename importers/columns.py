@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from functools import lru_cache
 from collections.abc import Iterable
 from enum import Enum
 from typing import Literal
@@ -32,6 +33,7 @@ MULTI_SPLIT = re.compile(r"[;,|\n]")
 """Several values in one cell are separated by ``;``, ``,`` or ``|`` (Kumu) or a line break."""
 
 
+@lru_cache(maxsize=8192)
 def key(text: str) -> str:
     """The matching key of a header or value: ``"Thema's"`` -> ``"themas"``."""
     return normalise(text).replace(" ", "")

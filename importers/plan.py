@@ -176,6 +176,8 @@ class _Planner:
     def __init__(self, state: State, progress: Progress | None, total: int) -> None:
         self.state = state
         self.plan = ImportPlan()
+        self.rows: list[PlannedRow] = self.plan.rows
+        self.records: dict[int, Any] = {}
         self.progress = progress
         self.total = total
         self.seen = 0
@@ -194,14 +196,16 @@ class _Planner:
             self.progress(self.seen, self.total)
 
     def add_row(self, table: Table, row: Row, entity: Entity) -> int:
-        self.plan.rows.append(PlannedRow(source=table.source, row=row.number, entity=entity,
-                                         action="error"))
-        return len(self.plan.rows) - 1
+        # model_construct: the fields are ours and right; validating 100,000 of them is slow
+        self.rows.append(PlannedRow.model_construct(
+            source=table.source, row=row.number, entity=entity, action="error", id=None,
+            label="", wijken=[], changes=[]))
+        return len(self.rows) - 1
 
     def settle(self, index: int, problems: list[Problem], record: Any, stored: Any,
                fields: Sequence[str], touched: set[str]) -> None:
         """Decide create/update/skip/error for a row and keep the record to write."""
-        planned = self.plan.rows[index]
+        planned = self.rows[index]
         if problems or record is None:
             self.plan.problems += problems
             planned.action = "error"
@@ -213,7 +217,7 @@ class _Planner:
             planned.changes = [f for f in fields if new.get(f) != old.get(f)]
             planned.action = "update" if planned.changes else "skip"
         if planned.action != "skip":
-            self.plan._records[index] = record
+            self.records[index] = record
             self.touched |= touched
 
     def set_default_wijk(self, value: str | None) -> None:
@@ -241,6 +245,7 @@ class _Planner:
             plan.notes.append(f"Verbindingstypes die wijknet niet kent zijn als samenwerking "
                               f"ingelezen (het type staat in de notitie): {listed}.")
         plan.wijken = sorted(self.touched)
+        plan._records = self.records
         counts: dict[str, dict[str, int]] = {}
         for planned in plan.rows:
             per = counts.setdefault(planned.entity, dict.fromkeys(("create", "update", "skip",
@@ -272,12 +277,12 @@ class _Planner:
             if "cohort" in draft.given:
                 merged["cohort"] = draft.given["cohort"]
             record = self.validate(draft, WijkIn, merged)
-            self.plan.rows[draft.index].id = slug
-            self.plan.rows[draft.index].label = merged.get("name", slug)
+            self.rows[draft.index].id = slug
+            self.rows[draft.index].label = merged.get("name", slug)
             self.settle(draft.index, draft.problems, record, stored, WIJK_FIELDS, {slug})
             if record is not None and not draft.problems:
                 self.state.file_wijken[slug] = record.name
-                if self.plan.rows[draft.index].action != "skip":
+                if self.rows[draft.index].action != "skip":
                     self.plan.changes_wijken = True
 
     # -- actors --------------------------------------------------------------------------
@@ -447,7 +452,7 @@ class _Planner:
                 if draft.id in self.state.known and draft.id not in self.state.actors:
                     self.state.known[draft.id].broken = True
             stored = self.state.actors.get(draft.id or "")
-            planned = self.plan.rows[draft.index]
+            planned = self.rows[draft.index]
             planned.id, planned.label = draft.id, draft.given.get("name", stored.name if stored
                                                                   else "")
             planned.wijken = sorted(record.wijken) if record is not None else sorted(draft.wijken)
@@ -544,7 +549,7 @@ class _Planner:
                 merged = stored.model_dump(include=set(LINK_FIELDS)) if stored else {}
                 merged |= given | ends | {"id": draft.id, "kind": kind}
                 record = self.validate(draft, LinkIn, merged)
-        planned = self.plan.rows[draft.index]
+        planned = self.rows[draft.index]
         planned.id = draft.id
         planned.label = " — ".join(self.state.known[i].name for i in ends.values())
         touched = self.link_wijken(list(ends.values()))

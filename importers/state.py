@@ -6,15 +6,20 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from graph.model import Actor, ActorKind, Link, LinkKind, Wijk, normalise, slugify
 from graph.store.base import GraphStore
 from importers.columns import suggestion
 
 
+norm = lru_cache(maxsize=1 << 17)(normalise)
+"""``normalise`` with a memory: an import looks up the same names many times."""
+
+
 def stable_actor_id(wijk: str, kind: ActorKind, name: str) -> str:
     """The id a new actor gets: the same file row gives the same id on every import."""
-    digest = hashlib.sha1(f"{wijk}|{kind.value}|{normalise(name)}".encode()).hexdigest()
+    digest = hashlib.sha1(f"{wijk}|{kind.value}|{norm(name)}".encode()).hexdigest()
     return f"a-{digest[:12]}"
 
 
@@ -74,7 +79,7 @@ class State:
 
     def remember(self, known: Known) -> None:
         self.known[known.id] = known
-        self.by_name[normalise(known.name)].add(known.id)
+        self.by_name[norm(known.name)].add(known.id)
 
     # -- wijken ------------------------------------------------------------------------
 
@@ -105,7 +110,7 @@ class State:
     def stored_match(self, name: str, kind: ActorKind, wijken: set[str]) -> list[str]:
         """Stored actors with this normalised name and kind in one of ``wijken``."""
         return sorted(
-            i for i in self.by_name.get(normalise(name), ())
+            i for i in self.by_name.get(norm(name), ())
             if i in self.actors and self.actors[i].kind is kind
             and wijken & set(self.actors[i].wijken)
         )
@@ -119,7 +124,10 @@ class State:
             return self.refs[value], ""
         if value in self.known:
             return value, ""
-        ids = set(self.by_name.get(normalise(value), ()))
+        found = self.by_name.get(norm(value))
+        if found and len(found) == 1:
+            return next(iter(found)), ""
+        ids = set(found or ())
         if len(ids) > 1 and wijk:
             ids = {i for i in ids if wijk in self.known[i].wijken} or ids
         if len(ids) == 1:
