@@ -193,3 +193,6 @@ def main() -> None:
 
 from api import cli_io
 cli_io.register(app)
+
+from api import cli_analysis
+cli_analysis.register(app)
