@@ -158,7 +158,7 @@ def node_ref(G: nx.Graph, v: Hashable) -> ActorRef:
     """The ``ActorRef`` of node ``v`` of a graph from :func:`build_graph`."""
     a = G.nodes[v]
     org = a.get("organisation")
-    return ActorRef(
+    return ActorRef.model_construct(  # built from the graph's own attributes: no validation
         id=str(v),
         name=str(a.get("name", v)),
         kind=a.get("kind", "organisatie"),
@@ -258,7 +258,8 @@ def analyse(
     reached = _domains_reached(ix, domains)
     codes, group = np.unique(np.array(domains, dtype=object), return_inverse=True)
     roles = fast.brokerage(ix, tie_arcs(ix), group.ravel())
-    brokerage = [BrokerageCounts(**dict(zip(BROKERAGE_ROLES, r))) for r in roles.tolist()]
+    brokerage = [BrokerageCounts.model_construct(**dict(zip(BROKERAGE_ROLES, r)))
+                 for r in roles.tolist()]
     counts = mixing_counts(ix, codes, group.ravel())
     cross = sum(c for (a, b), c in counts.items() if a != b)
     zorg_sociaal = counts.get(("sociaal", "zorg"), 0)
@@ -271,8 +272,8 @@ def analyse(
     mean_degree = 2 * m / n if n else 0.0
     community_sizes = np.bincount(p.community) if n else np.zeros(0, dtype=np.int64)
     profiles = [
-        ActorProfile(
-            **refs(i).model_dump(),
+        ActorProfile.model_construct(  # one per actor, from values computed here
+            **dict(refs(i)),
             degree=int(ix.degree[i]),
             domains_reached=reached[i],
             betweenness=float(betweenness[i]),
@@ -349,18 +350,19 @@ def _finite(x: float) -> float | None:
 def tie_arcs(ix: fast.Indexed) -> tuple[np.ndarray, np.ndarray]:
     """The directed ties of ``ix`` as index arrays (tails, heads): the rule of
     ``graph.metrics.directed_ties``, each edge both ways unless it is only a referral."""
-    tails, heads = [ix.src, ix.dst], [ix.dst, ix.src]
-    one_way = [(u, v, r) for u, v, kinds in ix.graph.edges(data="kinds")
-               if kinds == ("verwijzing",) and (r := ix.graph.edges[u, v].get("referrals"))]
-    if not one_way:
-        return np.concatenate(tails), np.concatenate(heads)
-    ends = np.array([sorted((ix.index[u], ix.index[v])) for u, v, _ in one_way], dtype=np.int64)
-    keep = ~np.isin(ix.src * ix.n + ix.dst, ends[:, 0] * ix.n + ends[:, 1])
-    tails, heads = [ix.src[keep], ix.dst[keep]], [ix.dst[keep], ix.src[keep]]
-    pairs = [(ix.index[s], ix.index[t]) for _, _, r in one_way for s, t in r]
-    tails.append(np.array([s for s, _ in pairs], dtype=np.int64))
-    heads.append(np.array([t for _, t in pairs], dtype=np.int64))
-    return np.concatenate(tails), np.concatenate(heads)
+    keep = np.ones(ix.m, dtype=bool)
+    extra_tails: list[int] = []
+    extra_heads: list[int] = []
+    for e, d in enumerate(ix.edge_data):
+        if d.get("kinds") == ("verwijzing",) and d.get("referrals"):
+            keep[e] = False
+            for s, t in d["referrals"]:
+                extra_tails.append(ix.index[s])
+                extra_heads.append(ix.index[t])
+    src, dst = ix.src[keep], ix.dst[keep]
+    tails = np.concatenate([src, dst, np.asarray(extra_tails, dtype=np.int64)])
+    heads = np.concatenate([dst, src, np.asarray(extra_heads, dtype=np.int64)])
+    return tails, heads
 
 
 def mixing_counts(ix: fast.Indexed, codes: np.ndarray, group: np.ndarray) -> Counter[tuple[str, str]]:
@@ -407,7 +409,7 @@ def _brokers(
         if betweenness[i] <= 0:
             break
         out.append(Broker(
-            **p.refs(i).model_dump(),
+            **dict(p.refs(i)),
             degree=int(p.ix.degree[i]),
             betweenness=float(betweenness[i]),
             constraint=_finite(constraint[i]),
@@ -428,7 +430,7 @@ def _cut_points(p: Prepared, tree: BlockCutTree) -> list[CutPoint]:
         named = _members(tree, c, parts) if no_main_part else cut_off
         component = int(p.component_sizes[p.component[c]])
         out.append(CutPoint(
-            **p.refs(c).model_dump(),
+            **dict(p.refs(c)),
             parts=len(parts),
             part_sizes=[size for _, size in parts],
             cut_off_count=cut_off_count,

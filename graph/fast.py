@@ -66,8 +66,8 @@ class Indexed:
     """A NetworkX graph numbered once, with the structures the fast engines share.
 
     ``nodes[i]`` is the node with index ``i``; ``src[e] < dst[e]`` are the ends of edge
-    ``e``; ``adj`` is the symmetric 0/1 adjacency matrix (CSR); ``ig`` the igraph graph
-    with the same numbering.
+    ``e`` and ``edge_data[e]`` its attribute dict; ``adj`` is the symmetric 0/1 adjacency
+    matrix (CSR); ``ig`` the igraph graph with the same numbering.
     """
 
     graph: nx.Graph
@@ -75,6 +75,7 @@ class Indexed:
     index: dict[Hashable, int]
     src: np.ndarray
     dst: np.ndarray
+    edge_data: list[dict[str, Any]]
     degree: np.ndarray
     adj: sp.csr_array
     ig: ig.Graph
@@ -105,22 +106,30 @@ def index_graph(G: nx.Graph) -> Indexed:
     nodes = _ordered(G)
     index = {v: i for i, v in enumerate(nodes)}
     n = len(nodes)
-    pairs = np.fromiter(
-        (k for u, v in G.edges() if u != v for k in (index[u], index[v])),
-        dtype=np.int64,
-    ).reshape(-1, 2)
-    pairs.sort(axis=1)
-    order = np.lexsort((pairs[:, 1], pairs[:, 0]))
-    pairs = pairs[order]
-    src, dst = pairs[:, 0].copy(), pairs[:, 1].copy()
+    tails: list[int] = []
+    heads: list[int] = []
+    data: list[dict[str, Any]] = []
+    for u, neighbours in G.adjacency():  # each edge once, from its lower-numbered end
+        iu = index[u]
+        for v, d in neighbours.items():
+            iv = index[v]
+            if iu < iv:
+                tails.append(iu)
+                heads.append(iv)
+                data.append(d)
+    order = np.lexsort((np.asarray(heads, dtype=np.int64), np.asarray(tails, dtype=np.int64)))
+    src = np.asarray(tails, dtype=np.int64)[order]
+    dst = np.asarray(heads, dtype=np.int64)[order]
+    edge_data = [data[e] for e in order.tolist()]
+    pairs = np.stack([src, dst], axis=1) if len(src) else np.zeros((0, 2), dtype=np.int64)
     ones = np.ones(2 * len(src))
     adj = sp.csr_array(
         (ones, (np.concatenate([src, dst]), np.concatenate([dst, src]))), shape=(n, n)
     )
     adj.sort_indices()
     degree = np.diff(adj.indptr).astype(np.int64)
-    graph = ig.Graph(n=n, edges=pairs.tolist(), directed=False)
-    return Indexed(G, nodes, index, src, dst, degree, adj, graph)
+    graph = ig.Graph(n=n, edges=pairs, directed=False)
+    return Indexed(G, nodes, index, src, dst, edge_data, degree, adj, graph)
 
 
 def sample_nodes(nodes: Sequence[Hashable], k: int, seed: int) -> list[Hashable]:

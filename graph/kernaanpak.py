@@ -192,12 +192,8 @@ def evaluate(ix: Indexed, rules: RuleSet | None = None) -> list[RequirementState
 
 
 def _edge_intensity(ix: Indexed) -> np.ndarray:
-    G, nodes = ix.graph, ix.nodes
-    return np.fromiter(
-        (G.edges[nodes[u], nodes[v]].get("intensity", 1) for u, v in zip(ix.src, ix.dst)),
-        dtype=np.int64,
-        count=ix.m,
-    )
+    return np.fromiter((d.get("intensity", 1) for d in ix.edge_data), dtype=np.int64,
+                       count=ix.m)
 
 
 def coverage(
