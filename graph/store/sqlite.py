@@ -5,8 +5,11 @@ Layout
 A record's row holds indexed columns (what queries filter, join and sort on), what the
 store keeps about it (``version``, ``created_at``, ``updated_at``, ``confirmed``) and its
 input fields as one JSON document (``input``, in the canonical form pydantic writes, so
-"unchanged" in a bulk load is a string comparison). A read splices the two into the JSON
-of the stored model and validates it in one ``validate_json`` call per result.
+"unchanged" in a bulk load is a string comparison). A read has SQLite splice the two into
+the JSON of the stored model, a list arriving as one JSON array, and validates that with
+one ``validate_json`` call; lists and snapshots use validators that trust what this store
+wrote (see ``_trusted``). Links are clustered by source, so a wijk's links are read with
+one index range per actor.
 
 - ``wijken``, ``actors``, ``links``: the records; ``links.source``/``target`` and
   ``actors.organisation`` are foreign keys to ``actors``;
@@ -37,6 +40,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from operator import attrgetter
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
@@ -886,26 +890,28 @@ class SqliteStore:
             if found is None:
                 raise NotFound(f"De wijk {wijk!r} bestaat niet.")
             # Each list comes back as one JSON array built by SQLite, which spares a Python
-            # object per row; the order is that of the inner query (by name, by id).
+            # object per row; sorting the models afterwards is cheaper than sorting the rows.
             actors = con.execute(
-                f"SELECT {_json_array('a')} FROM (SELECT a.* FROM actor_wijk aw"
-                " JOIN actors a ON a.id = aw.actor_id"
-                f" WHERE aw.wijk = :w AND {_active('aw')} ORDER BY a.name, a.id) a",
+                f"SELECT {_json_array('a')} FROM actor_wijk aw JOIN actors a ON a.id = aw.actor_id"
+                f" WHERE aw.wijk = :w AND {_active('aw')}",
                 params,
             ).fetchone()[0]
             links = con.execute(
-                f"SELECT {_json_array('l')} FROM (SELECT l.* FROM actor_wijk s"
+                f"SELECT {_json_array('l')} FROM actor_wijk s"
                 " JOIN links l ON l.source = s.actor_id"
                 " JOIN actor_wijk t ON t.wijk = s.wijk AND t.actor_id = l.target"
-                f" WHERE s.wijk = :w AND {_active('s')} AND {_active('t')} AND {_active('l')}"
-                " ORDER BY l.id) l",
+                f" WHERE s.wijk = :w AND {_active('s')} AND {_active('t')} AND {_active('l')}",
                 params,
             ).fetchone()[0]
+        actor_list = _ACTORS.validate_json(actors)
+        actor_list.sort(key=_by_name)
+        link_list = _LINKS.validate_json(links)
+        link_list.sort(key=_by_id)
         return Snapshot.model_construct(
             wijk=Wijk.model_validate_json(_Rec(*found[:5]).doc),
             as_of=day,
-            actors=_ACTORS.validate_json(actors),
-            links=_LINKS.validate_json(links),
+            actors=actor_list,
+            links=link_list,
             change_counter=found[5],
         )
 
@@ -1126,6 +1132,13 @@ class SqliteStore:
             )
             for seq, at, who, action, entity, eid, wijken, before, after in rows
         ]
+
+
+def _by_name(actor: Actor) -> tuple[str, str]:
+    return actor.name, actor.id
+
+
+_by_id = attrgetter("id")
 
 
 def _cols(alias: str) -> str:
