@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from graph.errors import InvalidData
 from graph.model import ActorIn, LinkIn, WijkIn
 from graph.store.base import GraphStore
-from importers.plan import ImportPlan, Progress, build_plan
+from importers.plan import ImportPlan, Progress, build_plan, gc_paused
 from importers.readers import read_file
 from importers.tables import Problem, ReadResult
 
@@ -52,8 +52,9 @@ class ImportResult(BaseModel):
 def read_files(files: Iterable[tuple[str, bytes]]) -> ReadResult:
     """Read several files into one set of tables."""
     result = ReadResult()
-    for name, data in files:
-        result.extend(read_file(name, data))
+    with gc_paused():
+        for name, data in files:
+            result.extend(read_file(name, data))
     return result
 
 
@@ -86,7 +87,8 @@ def apply_plan(
     for _ in range(MAX_RETRIES):
         batch = _batch(records)
         try:
-            result = store.bulk_upsert(**batch, by=by)
+            with gc_paused():
+                result = store.bulk_upsert(**batch, by=by)
         except InvalidData as exc:
             refused = _refused_rows(plan, batch, exc)
             if not valid_only or not refused:

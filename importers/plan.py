@@ -19,8 +19,10 @@ row is then ``error``. Nothing is written here: ``importers.apply`` does that.
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -55,8 +57,10 @@ LINK_FIELDS = tuple(LinkIn.model_fields)
 WIJK_FIELDS = tuple(WijkIn.model_fields)
 
 
-class PlannedRow(BaseModel):
-    """What the import does with one row."""
+@dataclass(slots=True)
+class PlannedRow:
+    """What the import does with one row (a plain dataclass: a plan may hold 100,000 of
+    them, and pydantic serialises it all the same)."""
 
     source: str
     row: int
@@ -64,8 +68,8 @@ class PlannedRow(BaseModel):
     action: Action
     id: str | None = None
     label: str = ""
-    wijken: list[str] = []
-    changes: list[str] = []
+    wijken: list[str] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)
     """The fields an update changes."""
 
 
@@ -146,6 +150,19 @@ def _column_field(name: str) -> str:
     return head
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while an import builds 100,000s of objects that
+    all stay alive (it would scan them again and again); reference counting still frees."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def build_plan(
     store: GraphStore,
     tables: Sequence[Table],
@@ -156,6 +173,13 @@ def build_plan(
     progress: Progress | None = None,
 ) -> ImportPlan:
     """Plan the import of ``tables`` into ``store`` (nothing is written)."""
+    with gc_paused():
+        return _build(store, tables, default_wijk, problems, notes, progress)
+
+
+def _build(store: GraphStore, tables: Sequence[Table], default_wijk: str | None,
+           problems: Iterable[Problem], notes: Iterable[str],
+           progress: Progress | None) -> ImportPlan:
     planner = _Planner(State.load(store), progress, sum(len(t.rows) for t in tables))
     planner.plan.problems += list(problems)
     planner.plan.notes += list(notes)
@@ -196,10 +220,7 @@ class _Planner:
             self.progress(self.seen, self.total)
 
     def add_row(self, table: Table, row: Row, entity: Entity) -> int:
-        # model_construct: the fields are ours and right; validating 100,000 of them is slow
-        self.rows.append(PlannedRow.model_construct(
-            source=table.source, row=row.number, entity=entity, action="error", id=None,
-            label="", wijken=[], changes=[]))
+        self.rows.append(PlannedRow(table.source, row.number, entity, "error"))
         return len(self.rows) - 1
 
     def settle(self, index: int, problems: list[Problem], record: Any, stored: Any,
