@@ -1,7 +1,8 @@
 """The composition root: ``create_app(settings)`` builds the FastAPI app.
 
 Nothing is opened at import time: the store and the account store are opened in the
-lifespan (or passed in, as the tests do) and closed when the app stops.
+lifespan (or passed in, as the tests do) and closed when the app stops. The JSON API is
+under ``/api/v1``; the pages for people (``api.web``) at ``/``, ``/wijk/{slug}``, …
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 
-from api import errors
+from api import errors, web
 from api.accounts import AccountStore
 from api.routes import actors, analysis, io, links, system, wijken
 from api.settings import Settings
@@ -77,4 +78,5 @@ def create_app(
     app.state.accounts = accounts
     errors.install(app)
     app.include_router(api_router())
+    web.install(app)
     return app

@@ -1,0 +1,176 @@
+"""Web sessions: the cookie, the current user, CSRF checks and security headers.
+
+``SessionMiddleware`` reads the session cookie on every request and puts the session and
+its user on ``request.state`` (``api.deps.get_optional_user`` reads ``state.user``, so the
+JSON API knows the browser's user too). A write to the JSON API with the session cookie
+counts only when it carries the session's CSRF token in ``X-CSRF-Token``; without it the
+request is anonymous. Page forms carry the token in the field ``csrf_token``, checked by
+``checked_form`` before any handler sees the form.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request, Response
+from starlette.datastructures import FormData
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.accounts import AccountRole, Session, User
+from api.settings import Settings
+
+COOKIE = "wijknet_sessie"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"DENY"),
+]
+_NO_CSP_PREFIXES = ("/docs", "/redoc", "/openapi.json")
+
+
+class WebError(Exception):
+    """A page-level refusal shown as a Dutch error page (``status`` and ``message``)."""
+
+    def __init__(self, status: int, title: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.title = title
+        self.message = message
+
+
+class LoginRequired(Exception):
+    """The page needs a logged-in user: send the browser to the login page."""
+
+
+def csrf_refused() -> WebError:
+    return WebError(
+        403,
+        "Formulier niet geaccepteerd",
+        "Dit formulier kon niet worden gecontroleerd (de beveiligingscode ontbreekt of is "
+        "verlopen). Ga terug, laad de pagina opnieuw en probeer het nog eens.",
+    )
+
+
+def _cookie(scope: Scope) -> str | None:
+    for name, value in scope.get("headers", []):
+        if name == b"cookie":
+            for part in value.decode("latin-1").split(";"):
+                key, _, val = part.strip().partition("=")
+                if key == COOKIE and val:
+                    return val
+    return None
+
+
+def _header(scope: Scope, wanted: bytes) -> str | None:
+    for name, value in scope.get("headers", []):
+        if name == wanted:
+            return value.decode("latin-1")
+    return None
+
+
+class SessionMiddleware:
+    """Pure ASGI middleware: session and user on ``request.state``, security headers."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith("/static/"):
+            await self.app(scope, receive, send)
+            return
+        state = scope.setdefault("state", {})
+        token = _cookie(scope)
+        session = scope["app"].state.accounts.get_session(token) if token else None
+        user = session.user if session else None
+        if (
+            user is not None
+            and scope["path"].startswith("/api/")
+            and scope["method"] in UNSAFE
+            and not session.check_csrf(_header(scope, CSRF_HEADER.encode()))
+        ):
+            user = None  # a cookie alone never authorises an API write
+        state["session"] = session
+        state["session_token"] = token if session else None
+        state["user"] = user
+        add_csp = not scope["path"].startswith(("/api/", *_NO_CSP_PREFIXES))
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers += _HEADERS
+                if add_csp:
+                    headers.append((b"content-security-policy", CSP.encode()))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def set_session_cookie(response: Response, token: str, settings: Settings) -> None:
+    response.set_cookie(
+        COOKIE,
+        token,
+        max_age=int(settings.session_hours * 3600),
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=settings.cookie_secure,
+    )
+
+
+def clear_session_cookie(response: Response, settings: Settings) -> None:
+    response.delete_cookie(
+        COOKIE, path="/", httponly=True, samesite="lax", secure=settings.cookie_secure
+    )
+
+
+def current_session(request: Request) -> Session | None:
+    return getattr(request.state, "session", None)
+
+
+def page_user(request: Request) -> User:
+    """The logged-in user of a page; anonymous visitors go to the login page."""
+    user = getattr(request.state, "user", None)
+    if user is None:
+        raise LoginRequired()
+    return user
+
+
+def page_writer(user: Annotated[User, Depends(page_user)]) -> User:
+    """A user whose role may change the map (wijk checks follow per record)."""
+    if user.role is AccountRole.LEZER:
+        raise WebError(
+            403, "Geen toegang", "Met de rol lezer kunt u de kaart bekijken maar niet wijzigen."
+        )
+    return user
+
+
+def page_admin(user: Annotated[User, Depends(page_user)]) -> User:
+    if user.role is not AccountRole.BEHEER:
+        raise WebError(403, "Geen toegang", "Alleen beheerders kunnen deze pagina gebruiken.")
+    return user
+
+
+async def checked_form(request: Request) -> FormData:
+    """The posted form, after its CSRF token has been checked against the session."""
+    form = await request.form()
+    session = current_session(request)
+    token = form.get(CSRF_FIELD)
+    if session is None or not isinstance(token, str) or not session.check_csrf(token):
+        raise csrf_refused()
+    return form
+
+
+PageUser = Annotated[User, Depends(page_user)]
+PageWriter = Annotated[User, Depends(page_writer)]
+PageAdmin = Annotated[User, Depends(page_admin)]
+Form = Annotated[FormData, Depends(checked_form)]
