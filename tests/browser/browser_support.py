@@ -1,0 +1,41 @@
+"""Helpers of the browser tests: logging in, waiting for the map, screenshots."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from web_support import PASSWORD
+
+from graph.store import GraphStore
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+
+
+@dataclass
+class Site:
+    """The running server: its address, its store and the hostile records in it."""
+
+    url: str
+    store: GraphStore
+    hostile_actor: str
+    hostile_wijk: str
+    extra: dict = field(default_factory=dict)
+
+
+def login(page, site: Site, username: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(site.url + "/inloggen")
+    page.get_by_label("Gebruikersnaam").fill(username)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(site.url + "/")
+
+
+def wait_for_map(page) -> None:  # type: ignore[no-untyped-def]
+    page.wait_for_selector("#kaart[data-ready=true]", state="attached", timeout=20000)
+
+
+def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Save a screenshot for reviewers under tests/artifacts/ (gitignored)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
