@@ -251,3 +251,45 @@ def test_bulk_upsert_cannot_change_what_identifies_a_record(tmp_path):
         assert s.get_link("l1").target == "o1"
     finally:
         s.close()
+
+
+def test_two_stores_on_one_file_see_each_others_writes_and_conflicts(tmp_path):
+    """The web app and the CLI may open the same file: versions guard them too."""
+    import threading
+
+    from graph.errors import Conflict
+    from graph.model import Actor
+
+    path = tmp_path / "wijknet.db"
+    first, second = SqliteStore(path), SqliteStore(path)
+    try:
+        first.create_wijk(wijk_in("daalhof"), by=BY)
+        second.create_actor(ini("i1"), by=BY)
+        assert [a.id for a in first.list_actors("daalhof")] == ["i1"]
+        barrier = threading.Barrier(2)
+        outcome: dict[str, object] = {}
+
+        def write(store: SqliteStore, who: str) -> None:
+            barrier.wait(timeout=10)
+            try:
+                outcome[who] = store.update_actor(
+                    "i1", {"description": who}, expected_version=1, by=who
+                )
+            except Conflict as exc:
+                outcome[who] = exc
+
+        threads = [
+            threading.Thread(target=write, args=(first, "web")),
+            threading.Thread(target=write, args=(second, "cli")),
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=30)
+        winners = [w for w, r in outcome.items() if isinstance(r, Actor)]
+        assert len(winners) == 1 and len(outcome) == 2
+        assert first.get_actor("i1").description == winners[0]
+        assert second.get_actor("i1").version == 2
+    finally:
+        first.close()
+        second.close()
