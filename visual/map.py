@@ -112,8 +112,9 @@ def layout(
     """
     index = {n: i for i, n in enumerate(nodes)}
     pairs = {(index[a], index[b]) for a, b in edges if a in index and b in index and a != b}
-    linked = sorted({i for pair in pairs for i in pair})
-    isolated = [n for i, n in enumerate(nodes) if i not in set(linked)]
+    linked_set = {i for pair in pairs for i in pair}
+    linked = sorted(linked_set)
+    isolated = [n for i, n in enumerate(nodes) if i not in linked_set]
     positions: dict[str, tuple[float, float]] = {}
     bottom = 0.0
     if linked:
@@ -130,13 +131,14 @@ def layout(
                 ig.set_random_number_generator(random)
         span = max(500.0, math.sqrt(len(linked)) * 110.0)
         xs, ys = [c[0] for c in coords], [c[1] for c in coords]
-        width = (max(xs) - min(xs)) or 1.0
-        height = (max(ys) - min(ys)) or 1.0
+        x0, y0 = min(xs), min(ys)
+        width = (max(xs) - x0) or 1.0
+        height = (max(ys) - y0) or 1.0
         scale = span / max(width, height)
         for i, (x, y) in zip(linked, coords, strict=True):
             positions[nodes[i]] = (
-                round((x - min(xs) - width / 2) * scale, 1),
-                round((y - min(ys) - height / 2) * scale, 1),
+                round((x - x0 - width / 2) * scale, 1),
+                round((y - y0 - height / 2) * scale, 1),
             )
         bottom = height * scale / 2
     if isolated:
@@ -184,7 +186,8 @@ def _options(net: Network, size: int) -> dict[str, Any]:
     net.toggle_stabilization(False)
     net.options.edges.smooth.enabled = False
     net.inherit_edge_colors(False)
-    net.toggle_hide_edges_on_drag(size > 600)
+    net.toggle_hide_edges_on_drag(size > 600)  # large maps drop edges while moving, and
+    net.options.interaction.hideEdgesOnZoom = size > 600  # while zooming: stays smooth
     options: dict[str, Any] = json.loads(net.options.to_json())
     options["interaction"].update(
         hover=True,

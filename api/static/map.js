@@ -14,7 +14,7 @@
   var state = {
     data: null, network: null, nodes: null, edges: null, nodeView: null, edgeView: null,
     filters: { thema: "", domein: "", soort: "", kernaanpak: "" },
-    focus: null, showSuggestions: true, measure: 0, neighbours: {}, labels: {}
+    focus: null, showSuggestions: true, measure: 0, neighbours: {}, labels: {}, visible: {}
   };
   window.wijknetMap = state;
 
@@ -70,7 +70,7 @@
     return state.data.nodes.map(function (n) { return { id: n.id, size: sizeFor(n, maxima) }; });
   }
 
-  function nodeVisible(node) {
+  function matches(node) {
     var f = state.filters;
     if (state.focus && !state.focus[node.id]) return false;
     if (f.domein && node.domain !== f.domein) return false;
@@ -80,20 +80,32 @@
     return true;
   }
 
-  function edgeVisible(edge) {
-    if (edge.suggestion && !state.showSuggestions) return false;
-    var a = state.nodes.get(edge.from), b = state.nodes.get(edge.to);
-    return !!(a && b && nodeVisible(a) && nodeVisible(b));
+  /* Which nodes pass the filters, worked out once per change (the views only look it up). */
+  function computeVisible() {
+    state.visible = {};
+    state.data.nodes.forEach(function (n) { if (matches(n)) state.visible[n.id] = true; });
   }
 
-  function refresh() {
-    state.nodeView.refresh();
-    state.edgeView.refresh();
+  function nodeVisible(node) { return !!state.visible[node.id]; }
+
+  function edgeVisible(edge) {
+    if (edge.suggestion && !state.showSuggestions) return false;
+    return !!(state.visible[edge.from] && state.visible[edge.to]);
+  }
+
+  function report() {
     var shownNodes = state.nodeView.length, shownEdges = 0, shownSuggestions = 0;
     state.edgeView.forEach(function (e) { if (e.suggestion) shownSuggestions += 1; else shownEdges += 1; });
     var what = state.data.mode === "groups" ? "groepen" : "actoren";
     setStatus("Getoond: " + shownNodes + " van " + state.data.nodes.length + " " + what + ", " +
       shownEdges + " verbindingen" + (state.showSuggestions ? ", " + shownSuggestions + " voorgestelde kennismakingen" : "") + ".");
+  }
+
+  function refresh() {
+    computeVisible();
+    state.nodeView.refresh();
+    state.edgeView.refresh();
+    report();
   }
 
   function indexNeighbours(data) {
@@ -198,7 +210,7 @@
     if (!state.nodes.get(id)) return;
     if (state.focus && !state.focus[id]) state.focus = null;
     var node = state.nodes.get(id);
-    if (!nodeVisible(node)) { resetFilters(); }
+    if (!matches(node)) resetFilters();
     refresh();
     state.network.selectNodes([id]);
     state.network.focus(id, { scale: Math.max(state.network.getScale(), 1.1), animation: false });
@@ -304,6 +316,7 @@
     state.nodes = new vis.DataSet(nodes);
     state.edges = new vis.DataSet(edges);
     state.nodes.update(computeSizes());
+    computeVisible();
     state.nodeView = new vis.DataView(state.nodes, { filter: nodeVisible });
     state.edgeView = new vis.DataView(state.edges, { filter: edgeVisible });
     if (state.network) state.network.destroy();
@@ -328,7 +341,7 @@
     }
     drawLegend(data.legend);
     fillNames();
-    refresh();
+    report();
     if (data.mode === "groups") {
       setStatus("Dit netwerk heeft " + data.actors + " actoren: de kaart toont groepen. Zoek een actor om die met zijn partners te zien.");
     }
