@@ -122,10 +122,14 @@ def start(
     lib_dir: Path = DEFAULT_LIB,
     *,
     timeout: float = START_TIMEOUT,
-    heap: str = "1g",
+    heap: str | None = None,
     detach: bool = False,
 ) -> Neo4jServer:
     """Start a fresh server (or return the external one) and wait until Bolt answers.
+
+    ``heap`` is the JVM's maximum heap (default ``WIJKNET_TEST_NEO4J_HEAP`` or 1g); a
+    transaction may use up to 70% of it. ``WIJKNET_TEST_NEO4J_PAGECACHE`` sizes the page
+    cache (default 256m).
 
     Raises ``Neo4jServerError`` with the tail of the server's log when it does not come up.
     ``detach`` keeps the server running after this Python process ends (for the CLI).
@@ -137,6 +141,7 @@ def start(
     if shutil.which("java") is None:
         raise Neo4jServerError("Java is not installed: it is needed to run the Neo4j server.")
     lib = fetch_jars(lib_dir)
+    heap = heap or os.environ.get("WIJKNET_TEST_NEO4J_HEAP", "1g")
     for attempt in range(3):
         server = _launch(lib, heap, detach)
         try:
@@ -177,7 +182,7 @@ def _write_conf(home: Path, port: int) -> None:
         "server.directories.run": str(home / "run"),
         "server.directories.plugins": str(home / "plugins"),
         "server.directories.import": str(home / "import"),
-        "server.memory.pagecache.size": "128m",
+        "server.memory.pagecache.size": os.environ.get("WIJKNET_TEST_NEO4J_PAGECACHE", "256m"),
         "dbms.usage_report.enabled": "false",
         "db.tx_log.rotation.retention_policy": "1 files",
     }
@@ -207,7 +212,7 @@ def _launch(lib: Path, heap: str, detach: bool) -> Neo4jServer:
     home = Path(tempfile.mkdtemp(prefix="wijknet-neo4j-"))
     try:
         port = _free_port()
-        password = secrets.token_urlsafe(18)
+        password = secrets.token_hex(16)  # never starts with "-" (an option to neo4j-admin)
         _write_conf(home, port)
         _set_initial_password(lib, home, password)
         server = Neo4jServer(f"bolt://127.0.0.1:{port}", USER, password, str(home))
@@ -263,9 +268,11 @@ def _wait_for_bolt(
                 f"(home {server.home}).\n{server.log_tail()}"
             )
         try:
-            with GraphDatabase.driver(
-                server.url, auth=server.auth, connection_timeout=2.0
-            ) as driver:
+            with GraphDatabase.driver(  # no retries: this loop is the retry
+                server.url, auth=server.auth, connection_timeout=2.0,
+                max_transaction_retry_time=0,
+            ) as driver:  # fmt: skip
+                driver.verify_connectivity()
                 driver.execute_query("RETURN 1")
             return
         except AuthError as exc:
