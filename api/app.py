@@ -14,7 +14,7 @@ from fastapi import APIRouter, FastAPI
 
 from api import errors, web
 from api.accounts import AccountStore
-from api.routes import actors, analysis, io, links, system, wijken
+from api.routes import accounts, actors, analysis, io, links, maps, system, wijken
 from api.settings import Settings
 from graph.store import GraphStore, open_store
 
@@ -23,7 +23,7 @@ API_PREFIX = "/api/v1"
 
 def api_router() -> APIRouter:
     router = APIRouter(prefix=API_PREFIX)
-    for module in (wijken, actors, links, system, analysis, io):
+    for module in (wijken, actors, links, system, analysis, io, maps, accounts):
         router.include_router(module.router)
     return router
 

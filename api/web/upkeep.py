@@ -8,17 +8,20 @@ confirms it in one click.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
 
+from api.accounts import User
 from api.deps import SettingsDep, StoreDep
 from api.web.auth import safe_next
 from api.web.render import render
 from api.web.session import Form, PageUser, PageWriter, WebError
 from graph.model import Actor, Link, label, utcnow
+from graph.store import GraphStore
 
 router = APIRouter(include_in_schema=False)
 
@@ -30,20 +33,49 @@ def vouched(record: Actor | Link) -> tuple[datetime, str | None]:
     return record.updated_at, None
 
 
-@dataclass(frozen=True)
-class StaleRow:
-    kind: str  # "actor" or "link"
+class StaleRow(BaseModel):
+    """One record waiting for confirmation."""
+
+    kind: Literal["actor", "link"]
     id: str
-    title: str
-    detail: str
-    since: datetime
-    by: str | None
+    title: str = Field(description="Name of the actor, or the names of the link's two ends")
+    detail: str = Field(description="Kind of actor or of link, in Dutch")
+    since: datetime = Field(description="Last confirmed or changed")
+    by: str | None = Field(description="Who confirmed it last (None: changed, not confirmed)")
     days: int
-    may_confirm: bool
+    may_confirm: bool = Field(description="Whether the asking account may confirm it")
 
 
 def _with_message(path: str, code: str) -> str:
     return f"{path}{'&' if '?' in path else '?'}melding={code}"
+
+
+def stale_rows(store: GraphStore, slug: str, *, days: int, user: User | None) -> list[StaleRow]:
+    """Actors and links of ``slug`` not vouched for in ``days`` days, oldest first."""
+    now = utcnow()
+    limit = now - timedelta(days=days)
+    actors = {a.id: a for a in store.list_actors(slug)}
+
+    def may(*ends: Actor | None) -> bool:
+        return user is not None and all(e is not None and user.may_write_any(e.wijken)
+                                        for e in ends)
+
+    rows: list[StaleRow] = []
+    for actor in actors.values():
+        at, by = vouched(actor)
+        if at < limit:
+            rows.append(StaleRow(kind="actor", id=actor.id, title=actor.name,
+                                 detail=label(actor.kind), since=at, by=by,
+                                 days=(now - at).days, may_confirm=may(actor)))
+    for link in store.list_links(slug):
+        at, by = vouched(link)
+        if at < limit:
+            a, b = actors.get(link.source), actors.get(link.target)
+            title = f"{a.name if a else link.source} — {b.name if b else link.target}"
+            rows.append(StaleRow(kind="link", id=link.id, title=title, detail=label(link.kind),
+                                 since=at, by=by, days=(now - at).days, may_confirm=may(a, b)))
+    rows.sort(key=lambda r: r.since)
+    return rows
 
 
 @router.get("/wijk/{slug}/actueel", response_class=HTMLResponse)
@@ -52,29 +84,10 @@ def stale_page(
 ) -> Response:
     """The wijk's actors and links not confirmed for longer than the configured period."""
     wijk = store.get_wijk(slug)
-    now = utcnow()
-    limit = now - timedelta(days=settings.stale_after_days)
-    actors = {a.id: a for a in store.list_actors(slug)}
-    rows: list[StaleRow] = []
-    for actor in actors.values():
-        at, by = vouched(actor)
-        if at < limit:
-            rows.append(StaleRow("actor", actor.id, actor.name, label(actor.kind), at, by,
-                                 (now - at).days, user.may_write_any(actor.wijken)))
-    for link in store.list_links(slug):
-        at, by = vouched(link)
-        if at < limit:
-            a, b = actors.get(link.source), actors.get(link.target)
-            title = f"{a.name if a else link.source} — {b.name if b else link.target}"
-            allowed = all(x is not None and user.may_write_any(x.wijken) for x in (a, b))
-            rows.append(StaleRow("link", link.id, title, label(link.kind), at, by,
-                                 (now - at).days, allowed))
-    rows.sort(key=lambda r: r.since)
     context = {
         "wijk": wijk,
-        "rows": rows,
+        "rows": stale_rows(store, slug, days=settings.stale_after_days, user=user),
         "days": settings.stale_after_days,
-        "total": len(actors),
         "nav": "start",
     }
     return render(request, "actueel.html", context)
