@@ -244,53 +244,89 @@ def analyse(
     ``exact_limit`` and estimated from ``samples`` seeded source actors above it.
     """
     p = prepared or prepare(G, rules=rules, seed=seed, community_engine=community_engine)
-    ix, refs = p.ix, p.refs
-    n, m = ix.n, ix.m
-    exact = n * m <= exact_limit
-    k = None if exact else min(samples, n)
-    betweenness = fast.betweenness(ix, k=k, seed=p.seed)
-    lcc = np.flatnonzero(p.component == 0) if n else np.zeros(0, dtype=np.int64)
-    average_distance = fast.average_distance(ix, lcc, k=k, seed=p.seed)
-    clustering = fast.clustering(ix)
-    constraint, effective = fast.constraint(ix), fast.effective_size(ix)
-    tree = BlockCutTree(*fast.biconnected(ix))
-    domains = p.domains()
-    reached = _domains_reached(ix, domains)
-    codes, group = np.unique(np.array(domains, dtype=object), return_inverse=True)
-    roles = fast.brokerage(ix, tie_arcs(ix), group.ravel())
-    brokerage = [BrokerageCounts.model_construct(**dict(zip(BROKERAGE_ROLES, r)))
-                 for r in roles.tolist()]
-    counts = mixing_counts(ix, codes, group.ravel())
-    cross = sum(c for (a, b), c in counts.items() if a != b)
-    zorg_sociaal = counts.get(("sociaal", "zorg"), 0)
-    brokers = _brokers(p, betweenness, constraint, effective, reached)
-    cut_points = _cut_points(p, tree)
-    communities = _communities(p, domains)
-    coverage_list = coverage(ix, p.states, refs, refs.display)
-    broker_ids = {b.id for b in brokers}
-    cut_set = set(tree.cuts)
-    mean_degree = 2 * m / n if n else 0.0
-    community_sizes = np.bincount(p.community) if n else np.zeros(0, dtype=np.int64)
-    profiles = [
-        ActorProfile.model_construct(  # one per actor, from values computed here
-            **dict(refs(i)),
-            degree=int(ix.degree[i]),
-            domains_reached=reached[i],
-            betweenness=float(betweenness[i]),
-            constraint=_finite(constraint[i]),
-            effective_size=_finite(effective[i]),
-            clustering=float(clustering[i]),
-            component=int(p.component[i]) + 1,
-            community=int(p.community[i]) + 1 if community_sizes[p.community[i]] > 1 else None,
-            cut_point=i in cut_set,
-            brokerage=brokerage[i],
-            position=_position(int(ix.degree[i]), i in cut_set, refs(i).id in broker_ids,
-                               mean_degree),
-        )
-        for i in range(n)
-    ]
-    scores = {c.kernaanpak: c.coverage for c in coverage_list}
+    exact = p.ix.n * p.ix.m <= exact_limit
+    x = _measure(p, None if exact else min(samples, p.ix.n))
+    brokers = _brokers(p, x)
+    cut_points = _cut_points(p, x.tree)
+    communities = _communities(p, x.domains)
+    coverage_list = coverage(p.ix, p.states, p.refs, p.refs.display)
+    refs, n = p.refs, p.ix.n
     return Analysis(
+        **_scalars(p, x, communities, coverage_list),
+        cut_point_count=len(cut_points),
+        actors_by_kind=dict(sorted(Counter(refs(i).kind for i in range(n)).items())),
+        actors_by_domain=dict(sorted(Counter(x.domains).items())),
+        isolates=sorted((refs(i) for i in np.flatnonzero(p.ix.degree == 0)),
+                        key=lambda r: (r.name, r.id)),
+        ei_by_domain=group_ei_from_mixing(x.mixing, set(x.domains)),
+        domain_pairs=[DomainPair(a=a, b=b, links=c)
+                      for (a, b), c in sorted(x.mixing.items(), key=lambda kv: (-kv[1], kv[0]))],
+        brokers=brokers,
+        cut_points=cut_points,
+        bridges=_bridges(p, x.tree),
+        communities=communities,
+        brokerage_by_domain=_brokerage_by_domain(p, x.domains, x.brokerage),
+        kernaanpak_coverage=coverage_list,
+        profiles=_profiles(p, x, {b.id for b in brokers}),
+        method=Method(
+            betweenness="exact" if exact else "sampled",
+            average_distance="exact" if exact else "sampled",
+            samples=x.samples,
+            seed=p.seed,
+            communities=f"louvain ({p.community_engine})",
+        ),
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class _Measures:
+    """The per-actor measures, computed once for the whole analysis."""
+
+    samples: int | None
+    betweenness: np.ndarray
+    average_distance: float | None
+    clustering: np.ndarray
+    constraint: np.ndarray
+    effective: np.ndarray
+    tree: BlockCutTree
+    domains: list[str]
+    reached: list[list[str]]
+    brokerage: list[BrokerageCounts]
+    mixing: Counter[tuple[str, str]]
+
+
+def _measure(p: Prepared, k: int | None) -> _Measures:
+    ix = p.ix
+    lcc = np.flatnonzero(p.component == 0) if ix.n else np.zeros(0, dtype=np.int64)
+    domains = p.domains()
+    codes, group = np.unique(np.array(domains, dtype=object), return_inverse=True)
+    group = group.ravel()
+    roles = fast.brokerage(ix, tie_arcs(ix), group)
+    return _Measures(
+        samples=k,
+        betweenness=fast.betweenness(ix, k=k, seed=p.seed),
+        average_distance=fast.average_distance(ix, lcc, k=k, seed=p.seed),
+        clustering=fast.clustering(ix),
+        constraint=fast.constraint(ix),
+        effective=fast.effective_size(ix),
+        tree=BlockCutTree(*fast.biconnected(ix)),
+        domains=domains,
+        reached=_domains_reached(ix, domains),
+        brokerage=[BrokerageCounts.model_construct(**dict(zip(BROKERAGE_ROLES, r)))
+                   for r in roles.tolist()],
+        mixing=mixing_counts(ix, codes, group),
+    )
+
+
+def _scalars(p: Prepared, x: _Measures, communities: list[Community],
+             coverage_list: list[Any]) -> dict[str, Any]:
+    """The scalar measures (``Metrics``) but the cut point count."""
+    G, ix = p.graph, p.ix
+    n, m = ix.n, ix.m
+    cross = sum(c for (a, b), c in x.mixing.items() if a != b)
+    zorg_sociaal = x.mixing.get(("sociaal", "zorg"), 0)
+    scores = {c.kernaanpak: c.coverage for c in coverage_list}
+    return dict(
         wijk=str(G.graph.get("wijk", "")),
         name=str(G.graph.get("name", G.graph.get("wijk", ""))),
         as_of=G.graph.get("as_of"),
@@ -298,48 +334,51 @@ def analyse(
         actors=n,
         links=m,
         density=2 * m / (n * (n - 1)) if n > 1 else None,
-        average_degree=mean_degree if n else None,
+        average_degree=2 * m / n if n else None,
         components=len(p.component_sizes),
         largest_component_share=float(p.component_sizes[0]) / n if n else None,
         isolate_count=int((ix.degree == 0).sum()),
         fragmentation=fragmentation_from_sizes(p.component_sizes),
-        average_clustering=float(clustering.mean()) if n else None,
+        average_clustering=float(x.clustering.mean()) if n else None,
         degree_centralization=degree_centralization_from(ix.degree.tolist()),
-        average_distance=average_distance,
+        average_distance=x.average_distance,
         cross_domain_links=cross,
         cross_domain_share=cross / m if m else None,
         zorg_sociaal_links=zorg_sociaal,
         zorg_sociaal_share=zorg_sociaal / m if m else None,
-        ei_index=ei_from_mixing(counts),
+        ei_index=ei_from_mixing(x.mixing),
         modularity=float(ix.ig.modularity(p.community.tolist())) if m else None,
         community_count=len(communities),
         silo_count=sum(c.silo for c in communities),
-        cut_point_count=len(cut_points),
-        bridge_count=sum(len(b) == 2 for b in tree.blocks),
+        bridge_count=sum(len(b) == 2 for b in x.tree.blocks),
         kernaanpak_score=float(np.mean(list(scores.values()))) if scores else None,
         kernaanpak_scores=scores,
-        actors_by_kind=dict(sorted(Counter(refs(i).kind for i in range(n)).items())),
-        actors_by_domain=dict(sorted(Counter(domains).items())),
-        isolates=sorted((refs(i) for i in np.flatnonzero(ix.degree == 0)),
-                        key=lambda r: (r.name, r.id)),
-        ei_by_domain=group_ei_from_mixing(counts, set(domains)),
-        domain_pairs=[DomainPair(a=a, b=b, links=c)
-                      for (a, b), c in sorted(counts.items(), key=lambda x: (-x[1], x[0]))],
-        brokers=brokers,
-        cut_points=cut_points,
-        bridges=_bridges(p, tree),
-        communities=communities,
-        brokerage_by_domain=_brokerage_by_domain(p, domains, brokerage),
-        kernaanpak_coverage=coverage_list,
-        profiles=profiles,
-        method=Method(
-            betweenness="exact" if exact else "sampled",
-            average_distance="exact" if exact else "sampled",
-            samples=k,
-            seed=p.seed,
-            communities=f"louvain ({p.community_engine})",
-        ),
     )
+
+
+def _profiles(p: Prepared, x: _Measures, broker_ids: set[str]) -> list[ActorProfile]:
+    ix, refs = p.ix, p.refs
+    mean_degree = 2 * ix.m / ix.n if ix.n else 0.0
+    community_sizes = np.bincount(p.community) if ix.n else np.zeros(0, dtype=np.int64)
+    cut_set = set(x.tree.cuts)
+    return [
+        ActorProfile.model_construct(  # one per actor, from values computed here
+            **dict(refs(i)),
+            degree=int(ix.degree[i]),
+            domains_reached=x.reached[i],
+            betweenness=float(x.betweenness[i]),
+            constraint=_finite(x.constraint[i]),
+            effective_size=_finite(x.effective[i]),
+            clustering=float(x.clustering[i]),
+            component=int(p.component[i]) + 1,
+            community=int(p.community[i]) + 1 if community_sizes[p.community[i]] > 1 else None,
+            cut_point=i in cut_set,
+            brokerage=x.brokerage[i],
+            position=_position(int(ix.degree[i]), i in cut_set, refs(i).id in broker_ids,
+                               mean_degree),
+        )
+        for i in range(ix.n)
+    ]
 
 
 def _finite(x: float) -> float | None:
@@ -396,26 +435,20 @@ def _position(degree: int, cut: bool, broker: bool, mean_degree: float) -> str:
     return "ingebed"
 
 
-def _brokers(
-    p: Prepared,
-    betweenness: np.ndarray,
-    constraint: np.ndarray,
-    effective: np.ndarray,
-    reached: list[list[str]],
-) -> list[Broker]:
-    order = np.lexsort((np.arange(p.ix.n), -betweenness))
+def _brokers(p: Prepared, x: _Measures) -> list[Broker]:
+    order = np.lexsort((np.arange(p.ix.n), -x.betweenness))
     out = []
     for i in order[:BROKER_COUNT]:
-        if betweenness[i] <= 0:
+        if x.betweenness[i] <= 0:
             break
         out.append(Broker(
             **dict(p.refs(i)),
             degree=int(p.ix.degree[i]),
-            betweenness=float(betweenness[i]),
-            constraint=_finite(constraint[i]),
-            effective_size=_finite(effective[i]),
-            domains_reached=reached[i],
-            text=broker_text(p.refs.display(i), float(betweenness[i]), reached[i]),
+            betweenness=float(x.betweenness[i]),
+            constraint=_finite(x.constraint[i]),
+            effective_size=_finite(x.effective[i]),
+            domains_reached=x.reached[i],
+            text=broker_text(p.refs.display(i), float(x.betweenness[i]), x.reached[i]),
         ))
     return out
 
