@@ -163,6 +163,7 @@ COMMIT;
 _REC = "version, created_at, updated_at, confirmed, input"
 """The columns of ``_Rec``, in its order."""
 
+
 def _without_python_validators(schema: Any) -> Any:
     """A copy of a pydantic core schema without its before/after validator functions."""
     if isinstance(schema, dict):
@@ -179,8 +180,8 @@ def _trusted(tp: Any) -> Any:
 
     Types are checked and the models built as usual (nested models, enums, dates), but the
     models' own Python validators (text clean-up, sorting, cross-field checks) are skipped:
-    the record passed them when it was written, and skipping them makes reading a
-    2,000-actor snapshot several times faster. Falls back to full validation if the schema
+    the record passed them when it was written, and skipping them nearly halves the time to
+    build the actors of a 2,000-actor snapshot. Falls back to full validation if the schema
     cannot be stripped."""
     adapter = TypeAdapter(tp)
     try:
