@@ -43,7 +43,8 @@ class AnalysisCache:
         kind: Hashable,
         compute: Callable[[], T],
     ) -> T:
-        """The cached result for this wijk, day and kind, or ``compute()`` stored anew."""
+        """The cached result for this wijk, day and kind, or ``compute()`` stored anew
+        (under the key ``(wijk, as_of, kind)``, with the wijk's change counter)."""
         return self.versioned((wijk, as_of, kind), store.change_counter(wijk), compute)
 
     def versioned(self, key: tuple[Any, ...], version: Hashable, compute: Callable[[], T]) -> T:

@@ -63,7 +63,6 @@ def suggestions_for(store: GraphStore, wijk: str, as_of: date | None = None, *,
     """The ``limit`` best introductions in ``wijk``, leaving out every decided pair."""
     day = as_of or date.today()
     weights = weights or SuggestionWeights()
-    store.get_wijk(wijk)
     exclude = tuple(sorted((d.a, d.b) for d in store.list_decisions(wijk)))
     kind = ("suggestions", limit, weights.model_dump_json(), exclude)
     return _cached(cache, store, wijk, day, kind, lambda: suggest(
@@ -83,21 +82,21 @@ def comparison_for(store: GraphStore, as_of: date | None = None, *, sort: str = 
             snapshots[slug] = store.snapshot(slug, day)
         return snapshots[slug]
 
+    counters = {s: store.change_counter(s) for s in slugs} if cache is not None else {}
+
+    def through_cache(key: tuple[Any, ...], version: Any, compute: Callable[[], T]) -> T:
+        return compute() if cache is None else cache.versioned(key, version, compute)
+
     rows = []
     for slug in slugs:
         if progress:
             progress(slug)
-        rows.append(analysis_for(store, slug, day, cache=cache,
-                                 snapshot=lambda s=slug: snap(s)).metrics())
-
-    def region() -> Any:
-        return analyse(region_graph((snap(s) for s in slugs), as_of=day)).metrics()
-
-    if cache is None:
-        region_metrics = region()
-    else:
-        version = tuple((s, store.change_counter(s)) for s in slugs)
-        region_metrics = cache.versioned(("*", day, "region"), version, region)
+        analysis = through_cache((slug, day, "analysis"), counters.get(slug),
+                                 lambda s=slug: analyse(build_graph(snap(s))))
+        rows.append(analysis.metrics())
+    region_metrics = through_cache(
+        ("*", day, "region"), tuple(counters.items()),
+        lambda: analyse(region_graph((snap(s) for s in slugs), as_of=day)).metrics())
     return compare(rows, region_metrics, as_of=day, sort=sort, descending=descending)
 
 

@@ -59,8 +59,9 @@ def test_analysis_of_a_wijk_on_a_day(client):
 
 
 def test_unknown_wijk_and_bad_date_use_the_common_error_body(client):
-    r = client.get("/api/v1/wijken/atlantis/analysis")
-    assert r.status_code == 404 and r.json()["code"] == "not_found"
+    for what in ("analysis", "suggestions", "kernaanpakken", "trend", "diff"):
+        r = client.get(f"/api/v1/wijken/atlantis/{what}")
+        assert r.status_code == 404 and r.json()["code"] == "not_found", what
     r = client.get("/api/v1/wijken/daalhof/analysis?as_of=gisteren")
     assert r.status_code == 422 and r.json()["code"] == "invalid_request"
 
