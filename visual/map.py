@@ -347,7 +347,9 @@ def _group_map(snapshot: Snapshot, groups: Mapping[str, int] | None) -> dict[str
         if ga is not None and gb is not None and ga != gb:
             between[(min(ga, gb), max(ga, gb))] += 1
     names = [f"g{g}" for g in sorted(members)]
-    positions = layout(names, [(f"g{a}", f"g{b}") for a, b in between])
+    # groups are big circles: spread them further than single actors
+    positions = {k: (x * 1.6, y * 1.6) for k, (x, y) in
+                 layout(names, [(f"g{a}", f"g{b}") for a, b in between]).items()}
     net = Network(directed=False)
     for g in sorted(members):
         group_actors = members[g]
@@ -355,7 +357,7 @@ def _group_map(snapshot: Snapshot, groups: Mapping[str, int] | None) -> dict[str
         if not groups:
             title = label(domains[g])
         else:
-            title = "Zonder groep" if g < 0 else f"Groep {g + 1}"
+            title = "Zonder groep" if g < 0 else f"Groep {g}"  # 1 is the largest
         net.add_node(
             f"g{g}",
             label=f"{title} ({len(group_actors)})",
@@ -363,7 +365,8 @@ def _group_map(snapshot: Snapshot, groups: Mapping[str, int] | None) -> dict[str
             color={"background": DOMAIN_COLOURS[domain], "border": "#1b1f23"},
             x=positions[f"g{g}"][0],
             y=positions[f"g{g}"][1],
-            size=10 + 4 * math.sqrt(len(group_actors)),
+            size=8 + 2.5 * math.sqrt(len(group_actors)),
+            font={"size": 24},
             kind="groep",
             domain=domain.value,
             members=len(group_actors),
@@ -371,8 +374,8 @@ def _group_map(snapshot: Snapshot, groups: Mapping[str, int] | None) -> dict[str
             m=[],
         )
     net.edges = [
-        {"id": f"e{a}-{b}", "from": f"g{a}", "to": f"g{b}", "width": min(12.0, 1 + math.log2(n)),
-         "color": {"color": GROUP_COLOUR}, "count": n}
+        {"id": f"e{a}-{b}", "from": f"g{a}", "to": f"g{b}", "width": min(8.0, 1 + math.log2(n)),
+         "color": {"color": GROUP_COLOUR, "opacity": 0.5}, "count": n}
         for (a, b), n in sorted(between.items())
     ]
     return {
