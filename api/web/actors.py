@@ -27,7 +27,9 @@ class LinkRow:
     active: bool
 
 
-def link_rows(actor: Actor, links: list[Link], names: dict[str, Actor], today: date) -> list[LinkRow]:
+def link_rows(
+    actor: Actor, links: list[Link], names: dict[str, Actor], today: date
+) -> list[LinkRow]:
     """The actor's links with the partner at the other end, active ones first."""
     out = []
     for link in links:
@@ -41,7 +43,9 @@ def link_rows(actor: Actor, links: list[Link], names: dict[str, Actor], today: d
         else:
             direction = "werkt samen met"
         out.append(LinkRow(link, names.get(other), other, direction, link.active_on(today)))
-    return sorted(out, key=lambda r: (not r.active, (r.partner.name if r.partner else r.partner_id).lower()))
+    return sorted(
+        out, key=lambda r: (not r.active, (r.partner.name if r.partner else r.partner_id).lower())
+    )
 
 
 @router.get("/actor/{actor_id}", response_class=HTMLResponse)

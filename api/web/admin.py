@@ -46,7 +46,9 @@ def _page(request: Request, store: GraphStore, accounts: AccountStore, state: Fo
 
 
 def _empty() -> FormState:
-    return FormState({"username": "", "role": AccountRole.LEZER.value, "wijken": [], "password": ""})
+    return FormState(
+        {"username": "", "role": AccountRole.LEZER.value, "wijken": [], "password": ""}
+    )
 
 
 @router.get("", response_class=HTMLResponse)

@@ -153,9 +153,10 @@ def trend_page(
     wijk = store.get_wijk(slug)
     if stap not in STEPS:
         stap = "maand"
+    since, until = _date(vanaf, "de begindatum"), _date(tot, "de einddatum")
     try:
-        trend = reports.trend_for(store, slug, _date(vanaf, "de begindatum"),
-                                  _date(tot, "de einddatum"), every=stap, cache=cache)  # type: ignore[arg-type]
+        trend = reports.trend_for(store, slug, since, until, every=stap,  # type: ignore[arg-type]
+                                  cache=cache)
     except InvalidData as exc:
         raise WebError(400, "Deze periode kan niet", exc.errors[0].message) from None
     charts = [

@@ -167,7 +167,9 @@ def values_of(actor: Actor, *, with_contact: bool) -> dict[str, Any]:
     }
 
 
-def similar_actors(name: str, others: Iterable[Actor], *, exclude: str | None = None) -> list[Actor]:
+def similar_actors(
+    name: str, others: Iterable[Actor], *, exclude: str | None = None
+) -> list[Actor]:
     """Actors whose normalised name equals or closely resembles ``name``, best first."""
     wanted = normalise(name)
     if not wanted:

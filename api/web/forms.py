@@ -119,7 +119,9 @@ def _similar(store: GraphStore, name: str, wijken: list[str], exclude: str | Non
 
 
 @router.get("/wijk/{slug}/nieuw/{soort}", response_class=HTMLResponse)
-def new_actor_form(request: Request, slug: str, soort: str, store: StoreDep, user: PageWriter) -> Response:
+def new_actor_form(
+    request: Request, slug: str, soort: str, store: StoreDep, user: PageWriter
+) -> Response:
     """An empty form for a new organisation, professional or initiative."""
     kind = _kind(soort)
     store.get_wijk(slug)
@@ -164,7 +166,8 @@ def edit_actor_form(request: Request, actor_id: str, store: StoreDep, user: Page
 
 def _may_edit(user: User, actor: Actor, wijken: list[str]) -> None:
     if not user.may_write_in(set(actor.wijken) | set(wijken)):
-        raise WebError(403, "Geen toegang", "Deze actor hoort (ook) bij een wijk die niet aan u is toegewezen.")
+        raise WebError(403, "Geen toegang",
+                       "Deze actor hoort (ook) bij een wijk die niet aan u is toegewezen.")
 
 
 @router.post("/actor/{actor_id}/bewerken", response_class=HTMLResponse)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.datastructures import FormData
 
 from api.accounts import User
 from api.deps import StoreDep
@@ -25,16 +26,22 @@ LINK_LABELS = {"intensity": "Intensiteit", "since": "Sinds", "until": "Tot",
                "note": "Notitie"}
 
 
-def _link_values(form) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    return {k: text(form, k).strip() if k != "note" else text(form, k) for k in
-            ("source", "source_name", "target", "target_name", "kind", "intensity", "since",
-             "until", "note")}
+_LINK_FIELDS = ("source", "source_name", "target", "target_name", "kind", "intensity", "since",
+                "until", "note")
+
+
+def _link_values(form: FormData) -> dict[str, str]:
+    """The link fields as typed (a note keeps its spaces)."""
+    return {k: text(form, k) if k == "note" else text(form, k).strip() for k in _LINK_FIELDS}
 
 
 def _stored_values(link: Link, names: dict[str, Actor]) -> dict[str, str]:
+    def name(actor_id: str) -> str:
+        return names[actor_id].name if actor_id in names else actor_id
+
     return {
-        "source": link.source, "source_name": names[link.source].name if link.source in names else link.source,
-        "target": link.target, "target_name": names[link.target].name if link.target in names else link.target,
+        "source": link.source, "source_name": name(link.source),
+        "target": link.target, "target_name": name(link.target),
         "kind": link.kind.value, "intensity": str(int(link.intensity)),
         "since": link.since.isoformat() if link.since else "",
         "until": link.until.isoformat() if link.until else "", "note": link.note,
@@ -89,7 +96,9 @@ def _check_ends(user: User, ends: list[Actor], state: FormState) -> None:
 
 
 @router.get("/wijk/{slug}/actoren.json")
-def actor_names(slug: str, store: StoreDep, user: PageUser, q: str = Query("", max_length=200)) -> JSONResponse:
+def actor_names(
+    slug: str, store: StoreDep, user: PageUser, q: str = Query("", max_length=200)
+) -> JSONResponse:
     """Up to 12 actors of the wijk whose name contains what was typed (for autocomplete)."""
     store.get_wijk(slug)
     wanted = normalise(q)
@@ -107,7 +116,8 @@ def new_link_form(request: Request, slug: str, store: StoreDep, user: PageWriter
     store.get_wijk(slug)
     if not user.may_write_any([slug]):
         raise WebError(403, "Geen toegang", "Deze wijk is niet aan u toegewezen.")
-    values = {k: "" for k in ("source", "source_name", "target", "target_name", "since", "until", "note")}
+    values = {k: "" for k in ("source", "source_name", "target", "target_name", "since",
+                              "until", "note")}
     values |= {"kind": LinkKind.SAMENWERKING.value, "intensity": "2"}
     if van:
         first = next((a for a in store.list_actors(slug) if a.id == van), None)
@@ -117,7 +127,9 @@ def new_link_form(request: Request, slug: str, store: StoreDep, user: PageWriter
 
 
 @router.post("/wijk/{slug}/samenwerking/nieuw", response_class=HTMLResponse)
-def create_link(request: Request, slug: str, form: Form, store: StoreDep, user: PageWriter) -> Response:
+def create_link(
+    request: Request, slug: str, form: Form, store: StoreDep, user: PageWriter
+) -> Response:
     """Save a new collaboration between two actors of the wijk."""
     store.get_wijk(slug)
     state = FormState(_link_values(form))
@@ -136,7 +148,9 @@ def create_link(request: Request, slug: str, form: Form, store: StoreDep, user: 
                     if {lk.source, lk.target} == {ends[0].id, ends[1].id}
                     and lk.kind.value == state.values["kind"]]
         if existing:
-            state.errors["target_name"] = "Deze twee zijn al zo met elkaar verbonden; bewerk die verbinding."
+            state.errors["target_name"] = (
+                "Deze twee zijn al zo met elkaar verbonden; bewerk die verbinding."
+            )
     data = validate(LinkIn, _link_input(state.values), state)
     if state.ok and data is not None:
         try:
@@ -161,7 +175,9 @@ def edit_link_form(request: Request, link_id: str, store: StoreDep, user: PageWr
 
 
 @router.post("/samenwerking/{link_id}/bewerken", response_class=HTMLResponse)
-def update_link(request: Request, link_id: str, form: Form, store: StoreDep, user: PageWriter) -> Response:
+def update_link(
+    request: Request, link_id: str, form: Form, store: StoreDep, user: PageWriter
+) -> Response:
     """Save intensity, dates and note with the version read; a conflict shows both."""
     link = store.get_link(link_id)
     ends = [store.get_actor(link.source), store.get_actor(link.target)]
@@ -188,7 +204,8 @@ def update_link(request: Request, link_id: str, form: Form, store: StoreDep, use
                 "Iemand anders heeft deze verbinding gewijzigd nadat u het formulier opende. "
                 "Hieronder staan beide versies; sla opnieuw op om uw versie te bewaren."
             )
-            return _page(request, store, slug, state, link=latest, version=latest.version, status=409)
+            return _page(request, store, slug, state, link=latest, version=latest.version,
+                         status=409)
         except InvalidData as exc:
             store_refusal(exc, state)
         else:

@@ -10,9 +10,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.accounts import User
 from api.deps import StoreDep
+from api.routes.analysis import CacheDep
 from api.web.mapdata import SIZE_MEASURES, SUGGESTIONS, MapCacheDep, map_response
 from api.web.render import render
-from api.routes.analysis import CacheDep
 from api.web.session import Form, PageUser, WebError
 from graph import reports
 from graph.errors import InvalidData
@@ -47,8 +47,7 @@ def start_page(
     for wijk, metrics in sorted(rows, key=lambda r: (r[0].cohort or 9, r[0].name)):
         title = f"Cohort {wijk.cohort}" if wijk.cohort else "Overige wijken"
         cohorts.setdefault(title, []).append((wijk, metrics))
-    context = {"cohorts": cohorts, "q": q, "nav": "start", "region": comparison.region,
-               "count": len(rows)}
+    context = {"cohorts": cohorts, "q": q, "nav": "start", "count": len(rows)}
     return render(request, "start.html", context)
 
 
@@ -108,10 +107,13 @@ def decide(slug: str, form: Form, store: StoreDep, user: PageUser) -> Response:
     """Mark a suggested introduction as "besproken" or "niet relevant"."""
     store.get_wijk(slug)
     if not user.may_write_in([slug]):
-        raise WebError(403, "Geen toegang", "Alleen wijkmakelaars van deze wijk en beheer kunnen voorstellen afhandelen.")
+        raise WebError(403, "Geen toegang",
+                       "Alleen wijkmakelaars van deze wijk en beheer handelen voorstellen af.")
     status = str(form.get("status"))
     try:
-        reports.decide(store, slug, str(form.get("a")), str(form.get("b")), status, by=user.username)
+        reports.decide(store, slug, str(form.get("a")), str(form.get("b")), status,
+                       by=user.username)
     except InvalidData:
-        raise WebError(400, "Dat ging niet goed", "Dit voorstel kon niet worden vastgelegd.") from None
+        raise WebError(400, "Dat ging niet goed",
+                       "Dit voorstel kon niet worden vastgelegd.") from None
     return RedirectResponse(f"/wijk/{slug}?melding={status}#voorstellen", status_code=303)

@@ -40,7 +40,9 @@ MESSAGES = {
     "account-aangemaakt": "Het account is aangemaakt.",
     "account-gewijzigd": "Het account is gewijzigd.",
     "account-verwijderd": "Het account is verwijderd.",
-    "wachtwoord-gewijzigd": "Het wachtwoord is gewijzigd; de sessies van dit account zijn beëindigd.",
+    "wachtwoord-gewijzigd": (
+        "Het wachtwoord is gewijzigd; de sessies van dit account zijn beëindigd."
+    ),
 }
 """Confirmations shown after a redirect (``?melding=…``): only these fixed texts, so no
 request value is ever echoed into a page."""
