@@ -38,7 +38,9 @@ def _page(request: Request, store: GraphStore, accounts: AccountStore, state: Fo
         "roles": list(ROLE_LABELS.items()),
         "state": state,
         "audit_wijk": wijk or "",
-        "history": history.rows(store.audit_log(wijk=wijk or None, limit=100), request.state.user),
+        "history": history.rows(store.audit_log(wijk=wijk or None, limit=100),
+                                request.state.user,
+                                {a.id: a.name for a in store.list_actors(wijk or None)}),
         "show_entity": True,
         "nav": "beheer",
     }

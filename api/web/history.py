@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -57,8 +58,23 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def rows(entries: list[AuditEntry], user: User) -> list[HistoryRow]:
-    """Readable rows; contact details are masked for roles that may not see them."""
+def _title(entry: AuditEntry, names: Mapping[str, str]) -> str:
+    doc = entry.after or entry.before or {}
+    if entry.entity == "link" and "source" in doc:
+        ends = (names.get(doc["source"], doc["source"]), names.get(doc["target"], doc["target"]))
+        return " — ".join(ends)
+    if entry.entity == "decision" and "a" in doc:
+        return " — ".join(names.get(doc[k], doc[k]) for k in ("a", "b"))
+    return str(doc.get("name") or entry.entity_id)
+
+
+def rows(
+    entries: list[AuditEntry], user: User, names: Mapping[str, str] | None = None
+) -> list[HistoryRow]:
+    """Readable rows; contact details are masked for roles that may not see them.
+
+    ``names`` (actor id -> name) turns the ends of links and suggestions into names.
+    """
     out = []
     for entry in entries:
         before, after = entry.before or {}, entry.after or {}
@@ -80,7 +96,7 @@ def rows(entries: list[AuditEntry], user: User) -> list[HistoryRow]:
                 action=ACTIONS.get(entry.action, entry.action),
                 entity=ENTITIES.get(entry.entity, entry.entity),
                 entity_id=entry.entity_id,
-                title=str(after.get("name") or before.get("name") or entry.entity_id),
+                title=_title(entry, names or {}),
                 wijken=entry.wijken,
                 changes=changes,
             )
