@@ -54,6 +54,8 @@ MAX_ACTORS = 2000
 """Above this many actors the map shows groups instead of every actor."""
 
 SEED = 20250101
+WIDE = 1.4
+"""Horizontal stretch of the layout: screens and projectors are wider than high."""
 
 # Okabe-Ito based: distinguishable with the common colour vision deficiencies.
 DOMAIN_COLOURS: dict[Domain, str] = {
@@ -137,7 +139,7 @@ def layout(
         scale = span / max(width, height)
         for i, (x, y) in zip(linked, coords, strict=True):
             positions[nodes[i]] = (
-                round((x - x0 - width / 2) * scale, 1),
+                round((x - x0 - width / 2) * scale * WIDE, 1),
                 round((y - y0 - height / 2) * scale, 1),
             )
         bottom = height * scale / 2
