@@ -154,11 +154,12 @@ class AccountStore:
             raise InvalidData(
                 [FieldError("password", "Kies een wachtwoord van minstens 10 tekens.", "too_short")]
             )
+        password_hash = self._hasher.hash(password)  # slow: outside the lock
         with self._lock:
             try:
                 self._conn.execute(
                     "INSERT INTO users (username, password_hash, role, wijken) VALUES (?, ?, ?, ?)",
-                    (user.username, self._hasher.hash(password), user.role.value, ",".join(user.wijken)),
+                    (user.username, password_hash, user.role.value, ",".join(user.wijken)),
                 )
             except sqlite3.IntegrityError:
                 raise Conflict(f"Account {username!r} already exists") from None
@@ -194,29 +195,36 @@ class AccountStore:
             raise NotFound(f"No account {username!r}")
 
     def authenticate(self, username: str, password: str) -> User | None:
-        """The user when the password is right and the account is not locked, else None."""
+        """The user when the password is right and the account is not locked, else None.
+
+        Every attempt is counted before the (slow) argon2 check, which runs outside the
+        lock: parallel guesses cannot get past the limit, and checking a password never
+        holds up other users of the store (the web app reads sessions through it).
+        """
         with self._lock:
             row = self._conn.execute(
                 "SELECT password_hash, failed, locked_until FROM users WHERE username = ?",
                 (username,),
             ).fetchone()
-            if row is None:
-                self._hasher.hash(password)  # same work whether or not the name exists
-                return None
-            password_hash, failed, locked_until = row
-            now = utcnow()
-            if locked_until and datetime.fromisoformat(locked_until) > now:
-                return None
-            try:
-                self._hasher.verify(password_hash, password)
-            except VerificationError:
+            if row is not None:
+                password_hash, failed, locked_until = row
+                now = utcnow()
+                if locked_until and datetime.fromisoformat(locked_until) > now:
+                    return None
                 failed += 1
                 lock = (now + self.lockout).isoformat() if failed >= self.max_failed else None
                 self._conn.execute(
                     "UPDATE users SET failed = ?, locked_until = ? WHERE username = ?",
                     (0 if lock else failed, lock, username),
                 )
-                return None
+        if row is None:
+            self._hasher.hash(password)  # same work whether or not the name exists
+            return None
+        try:
+            self._hasher.verify(password_hash, password)
+        except VerificationError:
+            return None
+        with self._lock:
             self._conn.execute(
                 "UPDATE users SET failed = 0, locked_until = NULL WHERE username = ?", (username,)
             )
@@ -245,11 +253,12 @@ class AccountStore:
             raise InvalidData(
                 [FieldError("password", "Kies een wachtwoord van minstens 10 tekens.", "too_short")]
             )
+        password_hash = self._hasher.hash(password)  # slow: outside the lock
         with self._lock:
             cur = self._conn.execute(
                 "UPDATE users SET password_hash = ?, failed = 0, locked_until = NULL"
                 " WHERE username = ?",
-                (self._hasher.hash(password), username),
+                (password_hash, username),
             )
             if cur.rowcount == 0:
                 raise NotFound(f"No account {username!r}")

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from web_support import (  # noqa: F401  (fixtures)
     FAST_HASHER,
@@ -190,4 +194,28 @@ def test_sessions_expire(tmp_path):
     assert session.csrf_secret not in session.csrf_token()
     accounts.delete_user("anna")
     assert accounts.get_session(live) is None
+    accounts.close()
+
+
+def test_parallel_guesses_cannot_pass_the_failed_login_limit(tmp_path):
+    class CountingHasher(PasswordHasher):
+        verified = 0
+
+        def verify(self, hash, password):  # type: ignore[no-untyped-def]
+            CountingHasher.verified += 1
+            time.sleep(0.05)  # slow enough for the guesses to overlap
+            return super().verify(hash, password)
+
+    accounts = AccountStore(str(tmp_path / "a.db"), max_failed=3,
+                            hasher=CountingHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    accounts.add_user("anna", PASSWORD, "lezer")
+    threads = [threading.Thread(target=accounts.authenticate, args=("anna", f"fout-{i}"))
+               for i in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert CountingHasher.verified == 3
+    assert accounts.is_locked("anna")
+    assert accounts.authenticate("anna", PASSWORD) is None
     accounts.close()
