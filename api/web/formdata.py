@@ -45,6 +45,15 @@ _FIELD_ALIASES = {
 }
 
 
+_CLEARER = {
+    ("email", "string_pattern_mismatch"):
+        "Vul een geldig e-mailadres in, bijvoorbeeld naam@organisatie.nl.",
+    ("phone", "string_pattern_mismatch"):
+        "Vul een telefoonnummer in: cijfers, spaties, +, - en haakjes (6 tot 30 tekens).",
+}
+"""Plainer words for refusals whose generic message says too little beside this field."""
+
+
 @dataclass
 class FormState:
     """What a form page shows: the typed values, errors by field, warnings."""
@@ -65,7 +74,7 @@ class FormState:
             if name is None:
                 self.general.append(err.message)
             else:
-                self.errors.setdefault(name, err.message)
+                self.errors.setdefault(name, _CLEARER.get((name, err.code), err.message))
 
 
 def form_field(err: FieldError) -> str | None:
