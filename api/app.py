@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 
-from api import errors, web
+from api import docs, errors, web
 from api.accounts import AccountStore
 from api.routes import accounts, actors, analysis, io, links, maps, system, wijken
 from api.settings import Settings
@@ -64,6 +64,8 @@ def create_app(
         summary="Netwerkkaart van partners en initiatieven in de wijk (PlusWIJken)",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
         responses={
             401: {"model": errors.ErrorBody},
             403: {"model": errors.ErrorBody},
@@ -78,5 +80,6 @@ def create_app(
     app.state.accounts = accounts
     errors.install(app)
     app.include_router(api_router())
+    docs.install(app)
     web.install(app)
     return app

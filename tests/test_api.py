@@ -75,7 +75,13 @@ def test_openapi_documents_the_api(client):
     schema = client.get("/openapi.json").json()
     assert "/api/v1/actors/{actor_id}" in schema["paths"]
     assert "/api/v1/wijken/{slug}/snapshot" in schema["paths"]
-    assert client.get("/docs").status_code == 200
+    for page in ("/docs", "/redoc"):
+        html = client.get(page)
+        assert html.status_code == 200
+        assert "http" not in html.text.split("<body", 1)[1].replace("http-equiv", ""), "no CDN"
+        for asset in ("/docs-static/swagger-ui-bundle.js", "/docs-static/redoc.standalone.js"):
+            if asset in html.text:
+                assert client.get(asset).status_code == 200
 
 
 def test_health(client):
