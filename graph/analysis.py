@@ -158,7 +158,7 @@ def node_ref(G: nx.Graph, v: Hashable) -> ActorRef:
     """The ``ActorRef`` of node ``v`` of a graph from :func:`build_graph`."""
     a = G.nodes[v]
     org = a.get("organisation")
-    return ActorRef.model_construct(  # built from the graph's own attributes: no validation
+    return ActorRef(
         id=str(v),
         name=str(a.get("name", v)),
         kind=a.get("kind", "organisatie"),
@@ -312,8 +312,7 @@ def _measure(p: Prepared, k: int | None) -> _Measures:
         tree=BlockCutTree(*fast.biconnected(ix)),
         domains=domains,
         reached=_domains_reached(ix, domains),
-        brokerage=[BrokerageCounts.model_construct(**dict(zip(BROKERAGE_ROLES, r)))
-                   for r in roles.tolist()],
+        brokerage=[BrokerageCounts(**dict(zip(BROKERAGE_ROLES, r))) for r in roles.tolist()],
         mixing=mixing_counts(ix, codes, group),
     )
 
@@ -362,8 +361,8 @@ def _profiles(p: Prepared, x: _Measures, broker_ids: set[str]) -> list[ActorProf
     community_sizes = np.bincount(p.community) if ix.n else np.zeros(0, dtype=np.int64)
     cut_set = set(x.tree.cuts)
     return [
-        ActorProfile.model_construct(  # one per actor, from values computed here
-            **dict(refs(i)),
+        ActorProfile(
+            **refs(i).__dict__,
             degree=int(ix.degree[i]),
             domains_reached=x.reached[i],
             betweenness=float(x.betweenness[i]),
@@ -442,7 +441,7 @@ def _brokers(p: Prepared, x: _Measures) -> list[Broker]:
         if x.betweenness[i] <= 0:
             break
         out.append(Broker(
-            **dict(p.refs(i)),
+            **p.refs(i).__dict__,
             degree=int(p.ix.degree[i]),
             betweenness=float(x.betweenness[i]),
             constraint=_finite(x.constraint[i]),
@@ -463,7 +462,7 @@ def _cut_points(p: Prepared, tree: BlockCutTree) -> list[CutPoint]:
         named = _members(tree, c, parts) if no_main_part else cut_off
         component = int(p.component_sizes[p.component[c]])
         out.append(CutPoint(
-            **dict(p.refs(c)),
+            **p.refs(c).__dict__,
             parts=len(parts),
             part_sizes=[size for _, size in parts],
             cut_off_count=cut_off_count,

@@ -197,12 +197,14 @@ def components(ix: Indexed) -> tuple[np.ndarray, np.ndarray]:
 
 
 def average_distance(
-    ix: Indexed, members: Iterable[int], *, k: int | None = None, seed: int = 0
+    ix: Indexed, members: Iterable[int], *, k: int | None = None, seed: int = 0,
+    targets: int = 2000,
 ) -> float | None:
     """Mean shortest-path length over ordered pairs of the connected node set ``members``.
 
     Equal to ``nx.average_shortest_path_length(G.subgraph(members))``. With ``k`` only the
-    paths from ``k`` sampled sources are measured (an unbiased estimate).
+    paths from ``k`` sampled sources are measured, to at most ``targets`` sampled targets
+    (an unbiased estimate: the mean over uniformly drawn pairs).
     """
     members = sorted(members)
     if len(members) < 2:
@@ -211,8 +213,10 @@ def average_distance(
         sub = ix.ig.induced_subgraph(members)
         return float(sub.average_path_length(directed=False, unconn=True))
     sources = [int(s) for s in sample_nodes(members, k, seed)]
-    dist = np.asarray(ix.ig.distances(source=sources, target=members), dtype=float)
-    return float(dist.sum() / (k * (len(members) - 1)))
+    ends = members if len(members) <= targets else sorted(sample_nodes(members, targets, seed + 1))
+    dist = np.asarray(ix.ig.distances(source=sources, target=ends), dtype=float)
+    pairs = k * len(ends) - len(set(sources) & set(ends))  # a node and itself is no pair
+    return float(dist.sum() / pairs)
 
 
 def _inverse_log_degree(ix: Indexed) -> np.ndarray:

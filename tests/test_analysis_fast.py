@@ -92,6 +92,8 @@ def test_sampled_average_distance_is_close_and_seeded():
     estimate = fast.average_distance(ix, members, k=100, seed=5)
     assert estimate == fast.average_distance(ix, members, k=100, seed=5)
     assert estimate == pytest.approx(exact, rel=0.05)
+    fewer_targets = fast.average_distance(ix, members, k=100, seed=5, targets=120)
+    assert fewer_targets != estimate and fewer_targets == pytest.approx(exact, rel=0.05)
 
 
 def test_adamic_adar_equals_networkx_on_every_unlinked_pair(case):
