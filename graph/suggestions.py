@@ -40,7 +40,7 @@ from graph import fast
 from graph.analysis import DEFAULT_SEED, Prepared, prepare
 from graph.kernaanpak import RequirementState, RuleSet
 from graph.model import Theme, label
-from graph.results import ActorRef, Reason, Suggestion
+from graph.results import Reason, Suggestion
 from graph.wording import domain_label, names
 
 __all__ = ["SuggestionWeights", "suggest"]
