@@ -114,3 +114,18 @@ def test_records_are_nodes_and_relationships(store, neo4j_admin):
     )
     assert [(r["link"], r["target"], r["wijk"]) for r in records] == [("l1", "i2", "daalhof")]
     assert "_lock" not in records[0]["keys"]
+
+
+def test_bulk_upsert_spans_many_unwind_batches(store, monkeypatch):
+    monkeypatch.setattr("graph.store.neo4j_bulk.BATCH", 3)
+    actors = [ini(f"i{n:02d}") for n in range(10)]
+    links = [link_in(f"l{n:02d}", f"i{n:02d}", f"i{(n + 1) % 10:02d}") for n in range(10)]
+    result = store.bulk_upsert(wijken=[wijk_in("daalhof")], actors=actors, links=links, by=BY)
+    assert (result.created, result.updated, result.unchanged) == (21, 0, 0)
+    snap = store.snapshot("daalhof")
+    assert (len(snap.actors), len(snap.links)) == (10, 10)
+    assert [e.seq for e in store.audit_log(limit=100)] == list(range(21, 0, -1))
+    links[4] = link_in("l04", "i04", "i05", note="gewijzigd")
+    again = store.bulk_upsert(actors=actors, links=links, by=BY)
+    assert (again.created, again.updated, again.unchanged) == (0, 1, 19)
+    assert store.get_link("l04").version == 2

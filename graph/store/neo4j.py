@@ -109,20 +109,6 @@ LOCK = {  # lock, then read: the version read cannot go stale before the commit
                [(s)-[:ACTIVE_IN]->(w) | w.slug] + [(t)-[:ACTIVE_IN]->(w) | w.slug] AS ends
     """,
 }
-SAVE = {  # store a changed record: its document and the indexed copies of its fields
-    "wijk": "MATCH (n:Wijk {slug: $key}) SET n += $props",
-    "actor": """
-        MATCH (n:Actor {id: $key})
-        SET n += $props
-        WITH n
-        CALL (n) { MATCH (n)-[r:ACTIVE_IN]->() DELETE r }
-        WITH n
-        UNWIND $wijken AS slug
-        MATCH (w:Wijk {slug: slug})
-        CREATE (n)-[:ACTIVE_IN]->(w)
-    """,
-    "link": "MATCH ()-[n:LINK {id: $key}]->() SET n += $props",
-}
 GET = {
     "wijk": "MATCH (n:Wijk {slug: $key}) RETURN n.doc AS doc",
     "actor": "MATCH (n:Actor {id: $key}) RETURN n.doc AS doc",
@@ -153,20 +139,6 @@ LINK_ENDS = """
     RETURN s.kind AS source, t.kind AS target,
            [(s)-[:ACTIVE_IN]->(w) | w.slug] + [(t)-[:ACTIVE_IN]->(w) | w.slug] AS wijken
 """
-CREATE = {
-    "wijk": "CREATE (w:Wijk) SET w = $props, w.changes = 0",
-    "actor": """
-        CREATE (a:Actor) SET a = $props
-        WITH a
-        UNWIND $wijken AS slug
-        MATCH (w:Wijk {slug: slug})
-        CREATE (a)-[:ACTIVE_IN]->(w)
-    """,
-    "link": """
-        MATCH (s:Actor {id: $source}), (t:Actor {id: $target})
-        CREATE (s)-[r:LINK]->(t) SET r = $props
-    """,
-}
 ACTOR_LINKS = """
     MATCH (:Actor {id: $key})-[r:LINK]-(b:Actor)
     RETURN r.doc AS doc, [(b)-[:ACTIVE_IN]->(w) | w.slug] AS ends
@@ -187,7 +159,6 @@ NEXT_SEQ = """
     SET c.value = c.value + $n
     RETURN c.value - $n AS last
 """
-ADD_AUDIT = "UNWIND $rows AS row CREATE (e:AuditEntry) SET e = row"
 SNAPSHOT = """
     MATCH (w:Wijk {slug: $slug})
     CALL (w) {
@@ -221,12 +192,7 @@ AUDIT_LOG = {  # (entity_id given, wijk given) -> query
         RETURN e.doc AS doc ORDER BY e.seq DESC LIMIT $limit
     """,
 }
-ERASE_AUDIT = """
-    MATCH (e:AuditEntry {entity_id: $key})
-    WHERE e.entity = 'actor'
-    SET e._lock = true REMOVE e._lock
-    RETURN e.seq AS seq, e.doc AS doc
-"""
+ERASE_AUDIT = "MATCH (e:AuditEntry {entity_id: $key}) RETURN e.seq AS seq, e.doc AS doc"
 REWRITE_AUDIT = "UNWIND $rows AS row MATCH (e:AuditEntry {seq: row.seq}) SET e.doc = row.doc"
 
 WHAT = {"wijk": "De wijk", "actor": "De actor", "link": "De verbinding"}
@@ -236,8 +202,9 @@ ADAPTERS: dict[str, TypeAdapter[Any]] = {
     "link": TypeAdapter(list[Link]),
     "decision": TypeAdapter(list[Decision]),
 }
-AuditItem = tuple[str, str, str, Sequence[str], "dict[str, Any] | None", "dict[str, Any] | None"]
-"""(action, entity, entity_id, wijken, before, after): one audit entry to append."""
+AuditItem = tuple[str, str, str, Sequence[str], Any, Any]
+"""(action, entity, entity_id, wijken, before, after): one audit entry to append; before
+and after are documents (dicts), their JSON text, or None."""
 
 
 class Neo4jStore:
@@ -298,6 +265,12 @@ class Neo4jStore:
                 raise StoreUnavailable(f"Neo4j at {self.uri}: {exc.message}") from exc
             raise
         except (TransientError, DatabaseError) as exc:
+            if "MemoryPoolOutOfMemory" in (exc.code or ""):
+                raise StoreUnavailable(
+                    f"Neo4j at {self.uri} has too little transaction memory for this write "
+                    f"({exc.message}); give the server more heap or a higher "
+                    "dbms.memory.transaction.total.max, or import in parts"
+                ) from exc
             raise StoreUnavailable(f"Neo4j at {self.uri} failed: {exc.message}") from exc
         except DriverError as exc:
             raise StoreUnavailable(f"Neo4j at {self.uri}: {exc}") from exc
@@ -348,12 +321,12 @@ class Neo4jStore:
 
     def create_wijk(self, data: WijkIn, *, by: str) -> Wijk:
         """Create a wijk; ``Conflict`` if its slug exists."""
-        wijk = _new(Wijk, _input(WijkIn, data), {})
+        wijk = _new(Wijk, bulk.as_input(WijkIn, data), {})
 
         def work(tx: ManagedTransaction) -> None:
             if _first(tx, GET["wijk"], key=wijk.slug) is not None:
                 raise Conflict(f"Er is al een wijk met de korte naam {wijk.slug!r}.")
-            tx.run(CREATE["wijk"], props=_props("wijk", wijk))
+            _save(tx, "wijk", wijk, created=True)
             _audit(tx, by, [("create", "wijk", wijk.slug, [wijk.slug], None, doc(wijk))])
 
         self._run(True, work)
@@ -375,7 +348,7 @@ class Neo4jStore:
         def work(tx: ManagedTransaction) -> Wijk:
             before, _ = _lock(tx, "wijk", slug, expected_version)
             wijk = _next_version(Wijk, before, apply_changes(Wijk.model_validate(before), changes))
-            _save(tx, "wijk", slug, wijk)
+            _save(tx, "wijk", wijk)
             _touch(tx, [slug])
             _audit(tx, by, [("update", "wijk", slug, [slug], before, doc(wijk))])
             return wijk
@@ -410,14 +383,14 @@ class Neo4jStore:
 
     def create_actor(self, data: ActorIn, *, by: str) -> Actor:
         """Create an actor (id generated when absent); its wijken and organisation must exist."""
-        data = _input(ActorIn, data)
+        data = bulk.as_input(ActorIn, data)
         actor = _new(Actor, data, {"id": data.id or new_id("a")})
 
         def work(tx: ManagedTransaction) -> None:
             if _first(tx, GET["actor"], key=actor.id) is not None:
                 raise Conflict(f"Er is al een actor met id {actor.id!r}.")
             _check_actor(tx, actor, _touch(tx, actor.wijken))
-            tx.run(CREATE["actor"], props=_props("actor", actor), wijken=actor.wijken)
+            _save(tx, "actor", actor, created=True)
             _audit(tx, by, [("create", "actor", actor.id, actor.wijken, None, doc(actor))])
 
         self._run(True, work)
@@ -442,7 +415,7 @@ class Neo4jStore:
             actor = _next_version(Actor, before, data)
             wijken = sorted(set(before["wijken"]) | set(actor.wijken))
             _check_actor(tx, actor, _touch(tx, wijken))
-            _save(tx, "actor", actor_id, actor)
+            _save(tx, "actor", actor)
             _audit(tx, by, [("update", "actor", actor_id, wijken, before, doc(actor))])
             return actor
 
@@ -478,7 +451,7 @@ class Neo4jStore:
 
     def create_link(self, data: LinkIn, *, by: str) -> Link:
         """Create a link between two existing actors; ``InvalidData`` for an unknown end."""
-        data = _input(LinkIn, data)
+        data = bulk.as_input(LinkIn, data)
         link = _new(Link, data, {"id": data.id or new_id("l")})
 
         def work(tx: ManagedTransaction) -> None:
@@ -489,8 +462,7 @@ class Neo4jStore:
             errors = link_errors(link, kinds.get)
             if errors:
                 raise InvalidData(errors)
-            tx.run(CREATE["link"], source=link.source, target=link.target,
-                   props=_props("link", link))  # fmt: skip
+            _save(tx, "link", link, created=True)
             wijken = sorted(set(ends["wijken"]))
             _touch(tx, wijken)
             _audit(tx, by, [("create", "link", link.id, wijken, None, doc(link))])
@@ -514,7 +486,7 @@ class Neo4jStore:
         def work(tx: ManagedTransaction) -> Link:
             before, ends = _lock(tx, "link", link_id, expected_version)
             link = _next_version(Link, before, apply_changes(Link.model_validate(before), changes))
-            _save(tx, "link", link_id, link)
+            _save(tx, "link", link)
             _touch(tx, ends)
             _audit(tx, by, [("update", "link", link_id, ends, before, doc(link))])
             return link
@@ -596,7 +568,7 @@ class Neo4jStore:
             before, ends = _lock(tx, entity, key, None)
             record = validated(model, before | {"confirmed": confirmed})
             wijken = before["wijken"] if entity == "actor" else ends
-            _save(tx, entity, key, record)
+            _save(tx, entity, record)
             _touch(tx, wijken)
             _audit(tx, by, [("confirm", entity, key, wijken, before, doc(record))])
             return record
@@ -614,10 +586,12 @@ class Neo4jStore:
             professional = before["kind"] == ActorKind.PROFESSIONAL.value
             data = apply_changes(Actor.model_validate(before), _erasure(professional))
             actor = _next_version(Actor, before, data)
-            _save(tx, "actor", actor_id, actor)
+            _save(tx, "actor", actor)
             rows = []
             for row in tx.run(ERASE_AUDIT, key=actor_id):
                 entry = json.loads(row["doc"])
+                if entry["entity"] != "actor":  # a link or decision with the same id
+                    continue
                 for side in ("before", "after"):
                     entry[side] = _erased(entry[side], professional)
                 rows.append({"seq": row["seq"], "doc": dumps(entry)})
@@ -679,13 +653,6 @@ class Neo4jStore:
 # -- records -------------------------------------------------------------------------------
 
 
-def _input(model: type[M], data: Any) -> M:
-    """``data`` as exactly the input model (a stored record is cut back to its input)."""
-    if isinstance(data, BaseModel) and type(data) is not model:
-        data = data.model_dump(include=set(model.model_fields))
-    return validated(model, data)
-
-
 def _new(model: type[M], data: BaseModel, extra: dict[str, Any]) -> M:
     now = utcnow()
     fields = data.model_dump() | extra
@@ -698,16 +665,6 @@ def _next_version(model: type[M], before: dict[str, Any], data: BaseModel) -> M:
     return model.model_validate(
         data.model_dump() | kept | {"version": before["version"] + 1, "updated_at": utcnow()}
     )
-
-
-def _props(entity: str, record: BaseModel) -> dict[str, Any]:
-    """The properties a record is stored with: its document and indexed copies of fields."""
-    d = doc(record)
-    if entity == "actor":
-        return bulk.actor_props(d)
-    if entity == "link":
-        return bulk.link_props(d)
-    return bulk.wijk_props(d)
 
 
 def _parse_many(entity: str, docs: Sequence[str]) -> list[Any]:
@@ -763,9 +720,9 @@ def _lock(
     return current, sorted(set(row["ends"]))
 
 
-def _save(tx: ManagedTransaction, entity: str, key: str, record: BaseModel) -> None:
-    """Store a changed record (an actor's ACTIVE_IN relationships follow its wijken)."""
-    tx.run(SAVE[entity], key=key, props=_props(entity, record), wijken=getattr(record, "wijken", []))
+def _save(tx: ManagedTransaction, entity: str, record: BaseModel, created: bool = False) -> None:
+    """Create or update one record with the statements ``bulk_upsert`` uses for many."""
+    tx.run(bulk.WRITE[entity, created], rows=[bulk.row(entity, doc(record))])
 
 
 def _check_actor(tx: ManagedTransaction, actor: Actor, found_wijken: list[str]) -> None:
@@ -795,13 +752,18 @@ def _audit(tx: ManagedTransaction, by: str, entries: Sequence[AuditItem]) -> Non
     rows = []
     for seq, (action, entity, entity_id, wijken, before, after) in enumerate(entries, last + 1):
         wijken = sorted(set(wijken))
-        entry = {
+        head = dumps({
             "seq": seq, "at": at, "by": by, "action": action, "entity": entity,
-            "entity_id": entity_id, "wijken": wijken, "before": before, "after": after,
-        }  # fmt: skip
-        rows.append(
-            {"seq": seq, "entity": entity, "entity_id": entity_id, "wijken": wijken,
-             "doc": dumps(entry)}  # fmt: skip
-        )
-    for start in range(0, len(rows), bulk.BATCH):
-        tx.run(ADD_AUDIT, rows=rows[start : start + bulk.BATCH])
+            "entity_id": entity_id, "wijken": wijken,
+        })  # fmt: skip
+        text = f'{head[:-1]},"before":{_json(before)},"after":{_json(after)}}}'
+        rows.append([seq, entity_id, wijken, text])
+    for start in range(0, len(rows), bulk.BATCH):  # results are read at the commit
+        tx.run(bulk.ADD_AUDIT, rows=rows[start : start + bulk.BATCH])
+
+
+def _json(value: Any) -> str:
+    """A document as JSON text (as it is when it is text already)."""
+    if value is None:
+        return "null"
+    return value if isinstance(value, str) else dumps(value)

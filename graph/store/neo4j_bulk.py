@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from neo4j import ManagedTransaction
+from pydantic import BaseModel
 
 from graph.errors import Conflict, FieldError, InvalidData
 from graph.model import ActorIn, BulkResult, LinkIn, WijkIn
@@ -27,24 +28,75 @@ BATCH = 5000
 _IMMUTABLE = "Dit veld kan niet gewijzigd worden."
 
 
-def wijk_props(d: dict[str, Any]) -> dict[str, Any]:
-    """The properties of a wijk node: the document and the copies Cypher matches on."""
-    return {"slug": d["slug"], "version": d["version"], "doc": dumps(d)}
+def row(entity: str, d: dict[str, Any], text: str | None = None) -> list[Any]:
+    """A record as one row of ``WRITE[entity, ...]``: a list, cheaper to send than a map.
 
-
-def actor_props(d: dict[str, Any]) -> dict[str, Any]:
-    """The properties of an actor node: the document and the copies Cypher matches on."""
-    keys = ("id", "kind", "name", "organisation", "since", "until", "version")
-    return {k: d[k] for k in keys} | {"doc": dumps(d)}
-
-
-def link_props(d: dict[str, Any]) -> dict[str, Any]:
-    """The properties of a LINK relationship: the document and the copies Cypher matches on."""
-    return {k: d[k] for k in ("id", "kind", "since", "until", "version")} | {"doc": dumps(d)}
+    ``text`` is ``dumps(d)`` when the caller has it already.
+    """
+    text = text if text is not None else dumps(d)
+    if entity == "actor":
+        fields = ("id", "kind", "name", "organisation", "since", "until")
+        return [*(d[k] for k in fields), text, d["wijken"]]
+    if entity == "link":
+        return [*(d[k] for k in ("id", "source", "target", "since", "until")), text]
+    return [d["slug"], text]
 
 
 # -- Cypher --------------------------------------------------------------------------------
 
+WRITE = {  # (entity, created) -> statement over $rows (see row()); returns n, the effects
+    ("wijk", True): """
+        UNWIND $rows AS row
+        CREATE (w:Wijk {slug: row[0], doc: row[1], changes: 0})
+        RETURN count(w) AS n
+    """,
+    ("wijk", False): """
+        UNWIND $rows AS row
+        MATCH (w:Wijk {slug: row[0]})
+        SET w.doc = row[1]
+        RETURN count(w) AS n
+    """,
+    ("actor", True): """
+        UNWIND $rows AS row
+        CREATE (a:Actor {id: row[0], kind: row[1], name: row[2], organisation: row[3],
+                         since: row[4], until: row[5], doc: row[6]})
+        WITH a, row
+        UNWIND row[7] AS slug
+        MATCH (w:Wijk {slug: slug})
+        CREATE (a)-[:ACTIVE_IN]->(w)
+        RETURN count(*) AS n
+    """,
+    ("actor", False): """
+        UNWIND $rows AS row
+        MATCH (a:Actor {id: row[0]})
+        SET a.name = row[2], a.organisation = row[3], a.since = row[4], a.until = row[5],
+            a.doc = row[6]
+        WITH a, row
+        CALL (a) { MATCH (a)-[r:ACTIVE_IN]->() DELETE r }
+        WITH a, row
+        UNWIND row[7] AS slug
+        MATCH (w:Wijk {slug: slug})
+        CREATE (a)-[:ACTIVE_IN]->(w)
+        RETURN count(*) AS n
+    """,
+    ("link", True): """
+        UNWIND $rows AS row
+        MATCH (s:Actor {id: row[1]})
+        MATCH (t:Actor {id: row[2]})
+        CREATE (s)-[r:LINK {id: row[0], since: row[3], until: row[4], doc: row[5]}]->(t)
+        RETURN count(r) AS n
+    """,
+    ("link", False): """
+        UNWIND $rows AS row
+        MATCH ()-[r:LINK {id: row[0]}]->()
+        SET r.since = row[3], r.until = row[4], r.doc = row[5]
+        RETURN count(r) AS n
+    """,
+}
+ADD_AUDIT = """
+    UNWIND $rows AS row
+    CREATE (:AuditEntry {seq: row[0], entity_id: row[1], wijken: row[2], doc: row[3]})
+"""
 _LOCK_WIJKEN = """
     UNWIND $keys AS key
     MATCH (n:Wijk {slug: key})
@@ -65,51 +117,46 @@ _LOCK_LINKS = """
     SET n._lock = true REMOVE n._lock
     RETURN n.doc AS doc
 """
-_CREATE_WIJKEN = """
-    UNWIND $rows AS row
-    CREATE (w:Wijk) SET w = row, w.changes = 0
-    RETURN count(w) AS n
-"""
-_UPDATE_WIJKEN = """
-    UNWIND $rows AS row
-    MATCH (w:Wijk {slug: row.slug})
-    SET w += row
-    RETURN count(w) AS n
-"""
-_CREATE_ACTORS = """
-    UNWIND $rows AS row
-    CREATE (a:Actor) SET a = row.props
-    WITH a, row
-    UNWIND row.wijken AS slug
-    MATCH (w:Wijk {slug: slug})
-    CREATE (a)-[:ACTIVE_IN]->(w)
-    RETURN count(*) AS n
-"""
-_UPDATE_ACTORS = """
-    UNWIND $rows AS row
-    MATCH (a:Actor {id: row.props.id})
-    SET a += row.props
-    WITH a, row
-    CALL (a) { MATCH (a)-[r:ACTIVE_IN]->() DELETE r }
-    WITH a, row
-    UNWIND row.wijken AS slug
-    MATCH (w:Wijk {slug: slug})
-    CREATE (a)-[:ACTIVE_IN]->(w)
-    RETURN count(*) AS n
-"""
-_CREATE_LINKS = """
-    UNWIND $rows AS row
-    MATCH (s:Actor {id: row.source})
-    MATCH (t:Actor {id: row.target})
-    CREATE (s)-[r:LINK]->(t) SET r = row.props
-    RETURN count(r) AS n
-"""
-_UPDATE_LINKS = """
-    UNWIND $rows AS row
-    MATCH ()-[r:LINK {id: row.id}]->()
-    SET r += row
-    RETURN count(r) AS n
-"""
+
+
+def write(tx: ManagedTransaction, query: str, rows: list[list[Any]]) -> int:
+    """Run ``query`` over ``rows`` in batches of ``BATCH``; the sum of the effects.
+
+    Every batch is sent before the first result is read, so that the server works on one
+    batch while the next is being encoded.
+    """
+    results = [tx.run(query, rows=rows[i : i + BATCH]) for i in range(0, len(rows), BATCH)]
+    return sum(result.single(strict=True)["n"] for result in results)
+
+
+def as_input(model: type[Any], data: Any) -> Any:
+    """``data`` validated as exactly the input ``model`` (a stored record is cut back to it)."""
+    if isinstance(data, BaseModel) and type(data) is not model:
+        data = data.model_dump(include=set(model.model_fields))
+    return validated(model, data)
+
+
+def _validated_rows(
+    name: str, model: type[Any], rows: Sequence[Any], key: str, errors: list[FieldError]
+) -> list[Any]:
+    """Rows of one kind as input models; what is wrong goes to ``errors`` as ``name.i.field``."""
+    out, seen = [], set()
+    for i, data in enumerate(rows):
+        try:
+            record = as_input(model, data)
+        except InvalidData as exc:
+            errors += [FieldError(f"{name}.{i}.{e.field}", e.message, e.code) for e in exc.errors]
+            continue
+        value = getattr(record, key)
+        if value is None:
+            errors.append(FieldError(f"{name}.{i}.id", "Een import heeft een id nodig.", "missing"))
+        elif value in seen:
+            errors.append(
+                FieldError(f"{name}.{i}.{key}", "Dit staat twee keer in de import.", "duplicate")
+            )
+        seen.add(value)
+        out.append(record)
+    return out
 
 
 def _docs(tx: ManagedTransaction, query: str, keys: Sequence[str]) -> list[dict[str, Any]]:
@@ -130,16 +177,13 @@ class Plan:
     result: BulkResult = field(default_factory=BulkResult)
     entries: list[tuple] = field(default_factory=list)  # neo4j.AuditItem
     touched: set[str] = field(default_factory=set)
-    rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    effects: dict[str, int] = field(default_factory=dict)
+    rows: dict[tuple[str, bool], list[list[Any]]] = field(default_factory=dict)
+    effects: dict[tuple[str, bool], int] = field(default_factory=dict)
 
-    def add(self, query: str, row: dict[str, Any], effects: int = 1) -> None:
-        """Queue ``row`` for ``query``, which should report ``effects`` for it."""
-        self.rows.setdefault(query, []).append(row)
-        self.effects[query] = self.effects.get(query, 0) + effects
-
-    def record(self, entity: str, key: str, old: dict | None, new: dict, wijken: Sequence[str]) -> dict:
-        """Count and audit one new or changed record; return its stored document."""
+    def add(
+        self, entity: str, key: str, old: dict | None, new: dict, wijken: Sequence[str]
+    ) -> None:
+        """Queue, count and audit one new or changed record."""
         if old is None:
             full = new | {"version": 1, "created_at": self.stamp, "updated_at": self.stamp,
                           "confirmed": None}  # fmt: skip
@@ -147,16 +191,18 @@ class Plan:
         else:
             full = old | new | {"version": old["version"] + 1, "updated_at": self.stamp}
             self.result.updated += 1
-        self.entries.append(("create" if old is None else "update", entity, key, wijken, old, full))
-        return full
+        text = dumps(full)  # once, for the record and for its audit entry
+        self.entries.append(("create" if old is None else "update", entity, key, wijken, old, text))
+        statement = (entity, old is None)
+        self.rows.setdefault(statement, []).append(row(entity, full, text))
+        effects = len(full["wijken"]) if entity == "actor" else 1  # ACTIVE_IN created
+        self.effects[statement] = self.effects.get(statement, 0) + effects
 
     def write(self, tx: ManagedTransaction) -> None:
         """Send the queued rows (wijken, then actors, then links) in batches."""
-        for query, rows in self.rows.items():
-            done = 0
-            for start in range(0, len(rows), BATCH):
-                done += tx.run(query, rows=rows[start : start + BATCH]).single(strict=True)["n"]
-            if done != self.effects[query]:  # a record it refers to vanished meanwhile
+        for statement, rows in self.rows.items():
+            if write(tx, WRITE[statement], rows) != self.effects[statement]:
+                # a record it refers to was deleted meanwhile
                 raise Conflict("Gegevens waar deze import naar verwijst zijn intussen gewijzigd; "
                                "probeer het opnieuw.")  # fmt: skip
 
@@ -173,35 +219,14 @@ class Batch:
     def of(cls, wijken: Sequence[Any], actors: Sequence[Any], links: Sequence[Any]) -> Batch:
         """Validate every record; ``InvalidData`` names each refused field by its row."""
         errors: list[FieldError] = []
-        out: dict[str, list[Any]] = {}
-        for name, model, rows, key in [
-            ("wijken", WijkIn, wijken, "slug"),
-            ("actors", ActorIn, actors, "id"),
-            ("links", LinkIn, links, "id"),
-        ]:
-            seen: set[str] = set()
-            out[name] = []
-            for i, row in enumerate(rows):
-                if isinstance(row, model) and type(row) is not model:  # a stored record
-                    row = row.model_dump(include=set(model.model_fields))
-                try:
-                    record = validated(model, row)
-                except InvalidData as exc:
-                    errors += [FieldError(f"{name}.{i}.{e.field}", e.message, e.code)
-                               for e in exc.errors]  # fmt: skip
-                    continue
-                value = getattr(record, key)
-                if value is None:
-                    errors.append(FieldError(f"{name}.{i}.id", "Een import heeft een id nodig.",
-                                             "missing"))  # fmt: skip
-                elif value in seen:
-                    errors.append(FieldError(f"{name}.{i}.{key}", "Dit staat twee keer in de import.",
-                                             "duplicate"))  # fmt: skip
-                seen.add(value)
-                out[name].append(record)
+        batch = cls(
+            _validated_rows("wijken", WijkIn, wijken, "slug", errors),
+            _validated_rows("actors", ActorIn, actors, "id", errors),
+            _validated_rows("links", LinkIn, links, "id", errors),
+        )
         if errors:
             raise InvalidData(errors)
-        return cls(out["wijken"], out["actors"], out["links"])
+        return batch
 
     def plan(self, tx: ManagedTransaction, now: datetime) -> Plan:
         """Compare with the stored records and check references; ``InvalidData`` if any fail."""
@@ -229,8 +254,7 @@ class Batch:
             if old is not None and all(old[k] == v for k, v in new.items()):
                 plan.result.unchanged += 1
                 continue
-            full = plan.record("wijk", wijk.slug, old, new, [wijk.slug])
-            plan.add(_CREATE_WIJKEN if old is None else _UPDATE_WIJKEN, wijk_props(full))
+            plan.add("wijk", wijk.slug, old, new, [wijk.slug])
             plan.touched.add(wijk.slug)
         for actor in self.actors:
             old, new = stored.get(actor.id), final[actor.id]
@@ -238,9 +262,7 @@ class Batch:
                 plan.result.unchanged += 1
                 continue
             wijken = sorted(set(actor.wijken) | set(old["wijken"] if old else ()))
-            full = plan.record("actor", actor.id, old, new, wijken)
-            row = {"props": actor_props(full), "wijken": actor.wijken}
-            plan.add(_CREATE_ACTORS if old is None else _UPDATE_ACTORS, row, len(actor.wijken))
+            plan.add("actor", actor.id, old, new, wijken)
             plan.touched.update(wijken)
         for link in self.links:
             old, new = stored_links.get(link.id), doc(link)
@@ -248,12 +270,7 @@ class Batch:
                 plan.result.unchanged += 1
                 continue
             wijken = sorted(set(final[link.source]["wijken"]) | set(final[link.target]["wijken"]))
-            full = plan.record("link", link.id, old, new, wijken)
-            if old is None:
-                row = {"source": link.source, "target": link.target, "props": link_props(full)}
-                plan.add(_CREATE_LINKS, row)
-            else:
-                plan.add(_UPDATE_LINKS, link_props(full))
+            plan.add("link", link.id, old, new, wijken)
             plan.touched.update(wijken)
         return plan
 
