@@ -11,6 +11,7 @@ pytest.register_assert_rewrite("store_contract")
 from store_contract import BY, StoreContract, ini, link_in, wijk_in  # noqa: E402
 
 from graph.errors import StoreUnavailable  # noqa: E402
+from graph.model import Decision, utcnow  # noqa: E402
 from graph.store import open_store  # noqa: E402
 from graph.store.neo4j import Neo4jStore  # noqa: E402
 
@@ -129,3 +130,24 @@ def test_bulk_upsert_spans_many_unwind_batches(store, monkeypatch):
     again = store.bulk_upsert(actors=actors, links=links, by=BY)
     assert (again.created, again.updated, again.unchanged) == (0, 1, 19)
     assert store.get_link("l04").version == 2
+
+
+def test_repeated_snapshots_never_serve_stale_data(store):
+    store.create_wijk(wijk_in("daalhof"), by=BY)
+    store.create_actor(ini("i1", name="Eerste"), by=BY)
+    first = store.snapshot("daalhof")
+    first.actors[0].name = "door de aanroeper veranderd"
+    assert store.snapshot("daalhof").actors[0].name == "Eerste"  # a fresh copy each time
+    store.update_actor("i1", {"name": "Tweede"}, expected_version=1, by=BY)
+    assert store.snapshot("daalhof").actors[0].name == "Tweede"
+    # a wijk deleted and created again starts its counter anew: still no stale snapshot
+    store.delete_actor("i1", expected_version=2, by=BY)
+    counter = store.snapshot("daalhof").change_counter
+    store.delete_wijk("daalhof", expected_version=1, by=BY)
+    store.create_wijk(wijk_in("daalhof", name="Nieuw Daalhof"), by=BY)
+    for n in range(counter):
+        store.record_decision(
+            Decision(wijk="daalhof", a="x", b=f"y{n}", status="besproken", by=BY, at=utcnow())
+        )
+    assert store.change_counter("daalhof") == counter
+    assert store.snapshot("daalhof").wijk.name == "Nieuw Daalhof"

@@ -18,12 +18,17 @@ managed transactions (``execute_read`` / ``execute_write``, retried on transient
 Cypher with ``$parameters`` only. A write locks the record before it reads the version
 (``SET n._lock = true REMOVE n._lock``), so of two writers of one version only one wins.
 Driver errors become ``graph.errors`` in one place, ``Neo4jStore._translated``.
+A store remembers the JSON of its last few snapshots with the wijk's change counter: a
+repeated snapshot then reads only the counter, and parses the remembered documents when
+it has not moved.
 ``bulk_upsert`` lives in ``graph.store.neo4j_bulk``.
 """
 
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
@@ -177,6 +182,7 @@ SNAPSHOT = """
     }
     RETURN w.doc AS wijk, w.changes AS changes, [a IN actors | a.doc] AS actors, links
 """
+SNAPSHOT_STAMP = "MATCH (w:Wijk {slug: $slug}) RETURN w.doc AS wijk, w.changes AS changes"
 AUDIT_LOG = {  # (entity_id given, wijk given) -> query
     (False, False): "MATCH (e:AuditEntry) RETURN e.doc AS doc ORDER BY e.seq DESC LIMIT $limit",
     (True, False): """
@@ -220,9 +226,14 @@ class Neo4jStore:
         *,
         connection_timeout: float = 10.0,
         max_transaction_retry_time: float = 10.0,
+        snapshot_cache: int = 8,
     ) -> None:
         self.uri = uri
         self._database = database
+        # the JSON of the last snapshots read, by (wijk, day), with the counter they had
+        self._cache_size = snapshot_cache
+        self._snapshots: OrderedDict[tuple[str, str], tuple[tuple[Any, Any], str]] = OrderedDict()
+        self._cache_lock = threading.Lock()
         try:
             self._driver = GraphDatabase.driver(
                 uri,
@@ -510,6 +521,17 @@ class Neo4jStore:
         """Actors of ``wijk`` existing on ``as_of`` (default today) and the links among them
         existing that day, with the wijk's change counter, in one read."""
         day = (as_of or date.today()).isoformat()
+        key = (wijk, day)
+        with self._cache_lock:
+            cached = self._snapshots.get(key)
+        if cached is not None:
+            # unchanged counter and wijk: no write touched the wijk since (a recreated wijk
+            # has another creation time), so the documents read then are still the ones
+            row = self._run(False, _row, query=SNAPSHOT_STAMP, slug=wijk)
+            if row is None:
+                raise NotFound(f"De wijk {wijk!r} bestaat niet.")
+            if (row["changes"], row["wijk"]) == cached[0]:
+                return Snapshot.model_validate_json(cached[1])
         row = self._run(False, _row, query=SNAPSHOT, slug=wijk, day=day)
         if row is None:
             raise NotFound(f"De wijk {wijk!r} bestaat niet.")
@@ -518,6 +540,12 @@ class Neo4jStore:
             f'{{"wijk":{row["wijk"]},"as_of":"{day}","actors":[{",".join(row["actors"])}],'
             f'"links":[{",".join(row["links"])}],"change_counter":{int(row["changes"])}}}'
         )
+        if self._cache_size:
+            with self._cache_lock:
+                self._snapshots[key] = ((row["changes"], row["wijk"]), text)
+                self._snapshots.move_to_end(key)
+                while len(self._snapshots) > self._cache_size:
+                    self._snapshots.popitem(last=False)
         return Snapshot.model_validate_json(text)
 
     def change_counter(self, wijk: str) -> int:
