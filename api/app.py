@@ -16,6 +16,8 @@ from api import docs, errors, web
 from api.accounts import AccountStore
 from api.routes import accounts, actors, analysis, io, links, maps, system, wijken
 from api.settings import Settings
+from api.web.mapdata import MapCache
+from graph.cache import AnalysisCache
 from graph.store import GraphStore, open_store
 
 API_PREFIX = "/api/v1"
@@ -78,6 +80,8 @@ def create_app(
     app.state.settings = settings
     app.state.store = store
     app.state.accounts = accounts
+    app.state.analysis_cache = AnalysisCache()
+    app.state.map_cache = MapCache()
     errors.install(app)
     app.include_router(api_router())
     docs.install(app)

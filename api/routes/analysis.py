@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import date
 from typing import Annotated, Literal
 
@@ -26,16 +25,11 @@ from graph.results import (
 )
 
 router = APIRouter(tags=["analyse"])
-_cache_lock = threading.Lock()
 
 
 def get_cache(request: Request) -> AnalysisCache:
-    """The app's analysis cache, made on first use."""
-    state = request.app.state
-    with _cache_lock:
-        if getattr(state, "analysis_cache", None) is None:
-            state.analysis_cache = AnalysisCache()
-    return state.analysis_cache
+    """The app's analysis cache (one per app, made by ``create_app``)."""
+    return request.app.state.analysis_cache
 
 
 CacheDep = Annotated[AnalysisCache, Depends(get_cache)]

@@ -58,16 +58,9 @@ class MapCache:
         return item
 
 
-_MAP_CACHE_LOCK = threading.Lock()
-
-
 def map_cache(request: Request) -> MapCache:
-    """The app's cache of built maps (one per app: tests run several apps in one process)."""
-    state = request.app.state
-    with _MAP_CACHE_LOCK:
-        if getattr(state, "map_cache", None) is None:
-            state.map_cache = MapCache()
-    return state.map_cache
+    """The app's cache of built maps (one per app, made by ``create_app``)."""
+    return request.app.state.map_cache
 
 
 MapCacheDep = Annotated[MapCache, Depends(map_cache)]
