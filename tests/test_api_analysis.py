@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from fastapi.testclient import TestClient
+from api_support import token_client
 
-from api.accounts import AccountStore
-from api.app import create_app
-from api.settings import Settings
 from graph.demo import DEMO_DATE, load_demo
 from graph.store import open_store
 
@@ -27,16 +24,8 @@ def store(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def client(store):
-    accounts = AccountStore(":memory:")
-    app = create_app(Settings(), store=store, accounts=accounts)
-    with TestClient(app) as client:
-        client.tokens = {}
-        for name, role, wijken in (("baas", "beheer", []), ("anna", "wijkmakelaar", ["daalhof"]),
-                                   ("lees", "lezer", [])):
-            accounts.add_user(name, "een-lang-wachtwoord", role, wijken)
-            client.tokens[role] = {"Authorization": f"Bearer {accounts.create_token(name)}"}
+    with token_client(store, ["daalhof"]) as client:
         yield client
-    accounts.close()
 
 
 def test_openapi_documents_the_analysis_routes(client):

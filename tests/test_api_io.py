@@ -6,13 +6,10 @@ import io
 import zipfile
 
 import pytest
-from fastapi.testclient import TestClient
+from api_support import token_client
 from importing import ACTORS, LINKS, csv_bytes, new_store
 
-from api.accounts import AccountStore
-from api.app import create_app
 from api.routes import io as io_routes
-from api.settings import Settings
 from graph.model import ActorIn, ActorKind, Contact, Domain
 
 
@@ -25,16 +22,8 @@ def store(tmp_path):
 
 @pytest.fixture
 def client(store):
-    accounts = AccountStore(":memory:")
-    app = create_app(Settings(), store=store, accounts=accounts)
-    with TestClient(app) as client:
-        client.tokens = {}
-        for name, role, wijken in (("baas", "beheer", []), ("anna", "wijkmakelaar", ["de-baandert"]),
-                                   ("lees", "lezer", [])):
-            accounts.add_user(name, "een-lang-wachtwoord", role, wijken)
-            client.tokens[role] = {"Authorization": f"Bearer {accounts.create_token(name)}"}
+    with token_client(store, ["de-baandert"]) as client:
         yield client
-    accounts.close()
 
 
 def upload(*files):
