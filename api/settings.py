@@ -26,6 +26,11 @@ class Settings(BaseSettings):
     max_failed_logins: int = Field(5, ge=1)
     lockout_minutes: int = Field(15, ge=1)
     session_hours: float = Field(12, gt=0, description="A web session ends after this long")
+    upload_dir: str | None = Field(
+        None, description="Folder for uploaded files between the import preview and its "
+        "confirmation (default: a private temporary folder; set it when several server "
+        "processes share the work)",
+    )
     cookie_secure: bool = Field(
         False, description="Send the session cookie over HTTPS only (set behind TLS)"
     )

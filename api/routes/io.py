@@ -59,7 +59,7 @@ def _read(files: list[UploadFile]) -> list[tuple[str, bytes]]:
     return loaded
 
 
-def _forbidden(plan: ImportPlan, user: User) -> list[str]:
+def forbidden_wijken(plan: ImportPlan, user: User) -> list[str]:
     """The wijken the plan writes in that ``user`` may not write in (every one of them when
     the file creates or changes wijk records, which only beheer may do)."""
     if user.role is AccountRole.BEHEER or not (plan.wijken or plan.changes_wijken):
@@ -76,7 +76,7 @@ def dry_run_import(files: Uploads, store: StoreDep, user: WriterDep,
                    wijk: DefaultWijk = None) -> DryRun:
     """What importing the files would create, update and skip, and every problem (no writes)."""
     plan = plan_files(store, _read(files), default_wijk=wijk)
-    refused = _forbidden(plan, user)
+    refused = forbidden_wijken(plan, user)
     shown = plan.model_copy(update={"rows": plan.rows[:MAX_ROWS_SHOWN]})
     return DryRun(plan=shown, rows_truncated=len(plan.rows) > MAX_ROWS_SHOWN,
                   may_import=plan.ok and not refused, forbidden_wijken=refused)
@@ -88,7 +88,7 @@ def import_files(files: Uploads, store: StoreDep, user: WriterDep, wijk: Default
                                                   "problems")] = False) -> ImportResult:
     """Import the files in one transaction: all or nothing, or only the valid rows."""
     plan = plan_files(store, _read(files), default_wijk=wijk)
-    refused = _forbidden(plan, user)
+    refused = forbidden_wijken(plan, user)
     if refused:
         raise ApiError(403, "forbidden", "You may not import this file: "
                        + ("only beheer may create or change wijken" if plan.changes_wijken
