@@ -103,6 +103,24 @@
     input.addEventListener("blur", function () { setTimeout(close, 150); });
   });
 
+  /* Upload: list the chosen files by name and size (the browser says only how many). */
+  document.querySelectorAll("input[type=file][data-file-list]").forEach(function (input) {
+    var list = document.getElementById(input.dataset.fileList);
+    function size(bytes) {
+      if (bytes < 1024 * 1024) return Math.max(1, Math.round(bytes / 1024)) + " kB";
+      return (bytes / (1024 * 1024)).toFixed(1).replace(".", ",") + " MB";
+    }
+    function show() {
+      list.replaceChildren();
+      Array.prototype.forEach.call(input.files, function (file) {
+        list.appendChild(el("li", file.name + " (" + size(file.size) + ")"));
+      });
+      list.hidden = input.files.length === 0;
+    }
+    input.addEventListener("change", show);
+    show();
+  });
+
   /* Sortable tables: a button in each header; numbers sort as numbers (data-value). */
   document.querySelectorAll("table[data-sortable]").forEach(function (table) {
     var heads = table.querySelectorAll("thead th");

@@ -16,9 +16,20 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.errors import status_of
-from api.web import actors, admin, auth, compare, forms, linkforms, pages, upkeep
+from api.web import (
+    actors,
+    admin,
+    auth,
+    compare,
+    forms,
+    importing,
+    linkforms,
+    pages,
+    upkeep,
+)
 from api.web.render import STATIC, render
 from api.web.session import LoginRequired, SessionMiddleware, WebError
+from api.web.uploads import PendingUploads
 from graph.errors import WijknetError
 
 __all__ = ["install"]
@@ -58,7 +69,8 @@ def install(app: FastAPI) -> None:
     """Add pages, static files, the session middleware and HTML error pages to ``app``."""
     app.add_middleware(SessionMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, pages, actors, forms, linkforms, upkeep, compare, admin):
+    app.state.uploads = PendingUploads(app.state.settings.upload_dir)
+    for module in (auth, pages, actors, forms, linkforms, upkeep, compare, admin, importing):
         app.include_router(module.router)
 
     json_domain = app.exception_handlers[WijknetError]

@@ -1,0 +1,331 @@
+"""Importeren: upload files, see the dry run, confirm, and import exactly what was previewed.
+
+1. ``GET /wijk/{slug}/importeren``: the upload form (and the export links).
+2. ``POST`` the files: they are kept on the server (``api.web.uploads``) under a random
+   token bound to the session, and the browser goes to the preview.
+3. ``GET /wijk/{slug}/importeren/{token}``: the dry run: counts, every problem (bron, rij,
+   kolom, waarde, how to fix it), likely duplicates, and the confirm form carrying the
+   preview's fingerprint.
+4. ``POST`` the confirmation: the kept files are planned again; when the plan differs from the
+   one previewed (someone changed the wijk meanwhile) nothing is written and the new preview
+   is shown. Otherwise ``importers.apply.apply_plan`` writes it, all or nothing or only the
+   good rows, and the browser goes to ``…/{token}/klaar`` with the counts.
+
+The role checks are the JSON API's (``api.routes.io.forbidden_wijken``) and happen at every
+step on the server. Size limits are the importers' (``MAX_FILE_BYTES``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import UploadFile
+
+from api.accounts import User
+from api.deps import StoreDep
+from api.routes.io import forbidden_wijken
+from api.web.render import render
+from api.web.session import Form, PageWriter, WebError
+from api.web.uploads import Pending, PendingUploads, owner_key
+from graph.model import ActorIn, Wijk
+from graph.store import GraphStore
+from importers.apply import ImportRefused, apply_plan, plan_files
+from importers.duplicates import find_duplicates
+from importers.exports import FORMATS
+from importers.plan import ImportPlan
+from importers.readers import MAX_FILE_BYTES
+
+router = APIRouter(include_in_schema=False)
+
+MAX_FILES = 10
+"""At most this many files in one upload."""
+
+ROWS_SHOWN = 500
+"""The preview lists the first rows; the counts are always complete."""
+
+PROBLEMS_SHOWN = 1000
+"""The preview lists this many problems; the count says how many there are."""
+
+ACTIONS = {"create": "nieuw", "update": "bijwerken", "skip": "ongewijzigd", "error": "fout"}
+ENTITIES = {"wijk": "Wijken", "actor": "Actoren", "link": "Samenwerkingen"}
+ENTITY = {"wijk": "wijk", "actor": "actor", "link": "samenwerking"}
+FIELDS = {
+    "name": "naam", "kind": "soort", "domain": "domein", "role": "rol", "wijken": "wijken",
+    "themes": "thema's", "kernaanpakken": "kernaanpakken", "organisation": "organisatie",
+    "description": "omschrijving", "contact": "contactgegevens", "since": "sinds",
+    "until": "tot", "source": "van", "target": "naar", "intensity": "intensiteit",
+    "note": "notitie", "gemeente": "gemeente", "cohort": "cohort", "slug": "wijkcode",
+}
+FORMAT_LABELS = {"csv": "CSV (ZIP, voor Excel)", "xlsx": "Excel (XLSX)",
+                 "json": "wijknet-JSON (alles)", "graphml": "GraphML (yEd, Gephi)",
+                 "gexf": "GEXF (Gephi)"}
+ACCEPT = ".csv,.txt,.tsv,.xlsx,.json,.graphml,.zip"
+
+
+def get_uploads(request: Request) -> PendingUploads:
+    return request.app.state.uploads
+
+
+UploadsDep = Annotated[PendingUploads, Depends(get_uploads)]
+
+
+def _owner(request: Request, user: User) -> str:
+    return owner_key(getattr(request.state, "session_token", None) or "", user.username)
+
+
+def _wijk_for_writer(store: GraphStore, slug: str, user: User) -> Wijk:
+    wijk = store.get_wijk(slug)
+    if not user.may_write_in([slug]):
+        raise WebError(403, "Geen toegang",
+                       "U kunt alleen importeren in de wijken die aan u zijn toegewezen.")
+    return wijk
+
+
+def fingerprint(plan: ImportPlan) -> str:
+    """What the import would do, as a digest: equal digests, equal imports (as previewed)."""
+    digest = hashlib.sha256()
+    for r in plan.rows:
+        digest.update("\x1f".join((r.source, str(r.row), r.entity, r.action, r.id or "",
+                                   ",".join(r.changes), ",".join(r.wijken))).encode())
+        digest.update(b"\x1e")
+    for p in plan.problems:
+        digest.update(p.model_dump_json().encode())
+    digest.update(json.dumps([plan.wijken, plan.changes_wijken]).encode())
+    return digest.hexdigest()[:32]
+
+
+def export_links(wijk: str, user: User) -> dict[str, Any]:
+    """The export formats of a wijk, and whether the user may ask for contact details."""
+    return {"export_formats": [(f, FORMAT_LABELS[f]) for f in FORMATS],
+            "export_wijk": wijk, "may_export_contact": user.may_see_contact}
+
+
+# -- upload --------------------------------------------------------------------------------
+
+
+def _upload_page(request: Request, wijk: Wijk, user: User, *, error: str = "",
+                 status: int = 200) -> Response:
+    context = {"wijk": wijk, "error": error, "max_mb": MAX_FILE_BYTES // 2**20,
+               "max_files": MAX_FILES, "accept": ACCEPT, "nav": "start",
+               **export_links(wijk.slug, user)}
+    return render(request, "importeren.html", context, status=status)
+
+
+@router.get("/wijk/{slug}/importeren", response_class=HTMLResponse)
+def upload_form(request: Request, slug: str, store: StoreDep, user: PageWriter) -> Response:
+    """Choose one or more files to import into the wijk (a dry run comes first)."""
+    return _upload_page(request, _wijk_for_writer(store, slug, user), user)
+
+
+def _read_uploads(form: Any) -> tuple[list[tuple[str, bytes]], str]:
+    """The uploaded files (name, bytes), or a Dutch message why they are refused."""
+    uploads = [f for f in form.getlist("bestanden") if isinstance(f, UploadFile) and f.filename]
+    if not uploads:
+        return [], "Kies eerst een of meer bestanden."
+    if len(uploads) > MAX_FILES:
+        return [], f"Kies hoogstens {MAX_FILES} bestanden tegelijk."
+    files = []
+    for upload in uploads:
+        data = upload.file.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            return [], (f"{upload.filename}: het bestand is groter dan "
+                        f"{MAX_FILE_BYTES // 2**20} MB. Splits het bestand op.")
+        files.append((upload.filename or "bestand", data))
+    return files, ""
+
+
+@router.post("/wijk/{slug}/importeren", response_class=HTMLResponse)
+def upload(request: Request, slug: str, form: Form, store: StoreDep, user: PageWriter,
+                 uploads: UploadsDep) -> Response:
+    """Keep the files on the server and go to their preview."""
+    wijk = _wijk_for_writer(store, slug, user)
+    files, error = _read_uploads(form)
+    if error:
+        status = 413 if "groter dan" in error else 422
+        return _upload_page(request, wijk, user, error=error, status=status)
+    token = uploads.add(_owner(request, user), slug, files)
+    return RedirectResponse(f"/wijk/{slug}/importeren/{token}", status_code=303)
+
+
+# -- preview and confirmation --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Similar:
+    """An actor a new one looks like: stored (``where`` empty) or new in the file too."""
+
+    id: str
+    name: str
+    where: str
+    """Empty for a stored actor; ``bron, rij N`` for another new actor of the file."""
+
+
+@dataclass
+class Duplicate:
+    """A new actor of the file whose name nearly matches others of its kind and wijk."""
+
+    name: str
+    where: str
+    others: list[Similar] = field(default_factory=list)
+
+
+def likely_duplicates(store: GraphStore, plan: ImportPlan) -> list[Duplicate]:
+    """New actors whose names nearly match an actor of the same kind and wijk."""
+    new: dict[str, tuple[ActorIn, str]] = {}
+    for index, record in plan.records():
+        row = plan.rows[index]
+        if isinstance(record, ActorIn) and row.action == "create" and record.id:
+            new[record.id] = (record, f"{row.source}, rij {row.row}")
+    if not new:
+        return []
+    wijken = {w for record, _ in new.values() for w in record.wijken}
+    pool: dict[str, Any] = {}
+    for slug in sorted(wijken):
+        pool.update((a.id, a) for a in store.list_actors(slug))
+    pool.update((i, record) for i, (record, _) in new.items())
+    # find_duplicates reads only id, name, kind and wijken, which new records have too
+    found: dict[str, Duplicate] = {}
+    for pair in find_duplicates(list(pool.values())):
+        if pair.a not in new and pair.b not in new:
+            continue
+        first, second = (pair.a, pair.b) if pair.a in new else (pair.b, pair.a)
+        entry = found.setdefault(first, Duplicate(pool[first].name, new[first][1]))
+        if all(o.id != second for o in entry.others):
+            entry.others.append(Similar(second, pool[second].name,
+                                        new[second][1] if second in new else ""))
+    return list(found.values())
+
+
+def _preview_page(request: Request, store: GraphStore, user: User, wijk: Wijk, token: str,
+                  names: list[str], plan: ImportPlan, *, message: str = "",
+                  status: int = 200) -> Response:
+    refused = forbidden_wijken(plan, user)
+    file_problem = any(p.row == 0 for p in plan.problems)
+    error_rows = sum(1 for r in plan.rows if r.action == "error")
+    writes = sum(1 for r in plan.rows if r.action in ("create", "update"))
+    counts = [(ENTITIES[e], plan.counts[e]) for e in ("wijk", "actor", "link") if e in plan.counts]
+    context = {
+        "wijk": wijk, "token": token, "names": names, "plan": plan,
+        "fingerprint": fingerprint(plan), "counts": counts,
+        "problems": plan.problems[:PROBLEMS_SHOWN], "problem_count": len(plan.problems),
+        "rows": plan.rows[:ROWS_SHOWN], "row_count": len(plan.rows),
+        "actions": ACTIONS, "entity": ENTITY, "fields": FIELDS,
+        "duplicates": likely_duplicates(store, plan),
+        "refusal": _refusal(plan, refused, user) if refused else "",
+        "file_problem": file_problem, "error_rows": error_rows,
+        "writes": writes, "may_import": not refused and not file_problem and writes > 0,
+        "message": message, "nav": "start",
+    }
+    return render(request, "importeren_voorbeeld.html", context, status=status)
+
+
+def _pending(uploads: PendingUploads, request: Request, user: User, slug: str,
+             token: str) -> Pending:
+    pending = uploads.get(token, _owner(request, user))
+    if pending is None or pending.wijk != slug:
+        raise WebError(404, "Upload niet gevonden",
+                       "Deze upload is verlopen of hoort bij een andere sessie. Kies het "
+                       "bestand opnieuw op de pagina Importeren.")
+    return pending
+
+
+@router.get("/wijk/{slug}/importeren/{token}", response_class=HTMLResponse)
+def preview(request: Request, slug: str, token: str, store: StoreDep, user: PageWriter,
+            uploads: UploadsDep) -> Response:
+    """The dry run of the kept files: what would change, every problem, likely duplicates."""
+    wijk = _wijk_for_writer(store, slug, user)
+    pending = _pending(uploads, request, user, slug, token)
+    if pending.result is not None:
+        return RedirectResponse(f"/wijk/{slug}/importeren/{token}/klaar", status_code=303)
+    plan = plan_files(store, pending.files(), default_wijk=slug)
+    return _preview_page(request, store, user, wijk, token, pending.names, plan)
+
+
+@router.post("/wijk/{slug}/importeren/{token}", response_class=HTMLResponse)
+def confirm(request: Request, slug: str, token: str, form: Form, store: StoreDep,
+            user: PageWriter, uploads: UploadsDep) -> Response:
+    """Import what was previewed: planned again, refused when the plan has changed."""
+    wijk = _wijk_for_writer(store, slug, user)
+    pending = _pending(uploads, request, user, slug, token)
+    if pending.result is not None:
+        return RedirectResponse(f"/wijk/{slug}/importeren/{token}/klaar", status_code=303)
+    plan = plan_files(store, pending.files(), default_wijk=slug)
+
+    def again(message: str, status: int) -> Response:
+        return _preview_page(request, store, user, wijk, token, pending.names, plan,
+                             message=message, status=status)
+
+    if form.get("plan") != fingerprint(plan):
+        return again("Er is niets geïmporteerd: sinds het voorbeeld is er in wijknet iets "
+                     "veranderd, waardoor de import nu iets anders zou doen. Hieronder staat "
+                     "het nieuwe voorbeeld. Controleer het en bevestig opnieuw.", 409)
+    refused = forbidden_wijken(plan, user)
+    if refused:
+        raise WebError(403, "Geen toegang", _refusal(plan, refused, user))
+    valid_only = form.get("alleen_goede_rijen") == "1"
+    try:
+        result = apply_plan(store, plan, by=user.username, valid_only=valid_only)
+    except ImportRefused as exc:
+        if plan.problems and not valid_only:
+            text = (f"Er is niets geïmporteerd: het bestand heeft {len(exc.problems)} "
+                    f"{'probleem' if len(exc.problems) == 1 else 'problemen'} (zie de tabel). "
+                    "Alles of niets is de standaard. Herstel het bestand en kies het opnieuw, "
+                    "of vink aan dat alleen de goede rijen geïmporteerd worden.")
+        else:
+            text = ("Er is niets geïmporteerd: wijknet weigerde een deel van de gegevens. "
+                    + exc.message)
+        return again(text, 422)
+    detail = "" if valid_only else written(plan)
+    uploads.finish(pending, result.model_dump(mode="json") | {"valid_only": valid_only,
+                                                              "detail": detail})
+    return RedirectResponse(f"/wijk/{slug}/importeren/{token}/klaar", status_code=303)
+
+
+_NOUNS = {"wijk": ("wijk", "wijken"), "actor": ("actor", "actoren"),
+          "link": ("samenwerking", "samenwerkingen")}
+
+
+def written(plan: ImportPlan) -> str:
+    """What an all-or-nothing import of ``plan`` wrote, per kind of record, in words."""
+    parts = []
+    for action, verb in (("create", "nieuw"), ("update", "bijgewerkt")):
+        items = [f"{n} {_NOUNS[e][n != 1]}" for e in ("wijk", "actor", "link")
+                 if (n := plan.counts.get(e, {}).get(action, 0))]
+        if items:
+            joined = ", ".join(items[:-1]) + " en " + items[-1] if len(items) > 1 else items[0]
+            parts.append(f"{verb}: {joined}")
+    text = "; ".join(parts) + "."
+    return text[0].upper() + text[1:] if parts else ""
+
+
+def _refusal(plan: ImportPlan, refused: list[str], user: User) -> str:
+    if plan.changes_wijken:
+        return "Dit bestand maakt of wijzigt wijken; dat mag alleen beheer."
+    own = ", ".join(user.wijken) or "geen"
+    return (f"Dit bestand schrijft in wijken die niet aan u zijn toegewezen: "
+            f"{', '.join(refused)}. U mag importeren in: {own}.")
+
+
+@router.get("/wijk/{slug}/importeren/{token}/klaar", response_class=HTMLResponse)
+def done(request: Request, slug: str, token: str, store: StoreDep, user: PageWriter,
+         uploads: UploadsDep) -> Response:
+    """What the import wrote, with links to the wijken it touched."""
+    wijk = _wijk_for_writer(store, slug, user)
+    pending = _pending(uploads, request, user, slug, token)
+    if pending.result is None:
+        return RedirectResponse(f"/wijk/{slug}/importeren/{token}", status_code=303)
+    names = {w.slug: w for w in store.list_wijken()}
+    result = pending.result
+    context = {
+        "wijk": wijk, "result": result, "names": pending.names,
+        "wijken": [names[s] for s in result.get("wijken", []) if s in names] or [wijk],
+        "problems": result.get("problems", [])[:PROBLEMS_SHOWN],
+        "problem_count": len(result.get("problems", [])), "nav": "start",
+    }
+    return render(request, "importeren_klaar.html", context)
+
