@@ -24,6 +24,7 @@ from api.web import (
     forms,
     importing,
     linkforms,
+    merging,
     pages,
     upkeep,
 )
@@ -70,7 +71,8 @@ def install(app: FastAPI) -> None:
     app.add_middleware(SessionMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.state.uploads = PendingUploads(app.state.settings.upload_dir)
-    for module in (auth, pages, actors, forms, linkforms, upkeep, compare, admin, importing):
+    for module in (auth, pages, actors, forms, linkforms, upkeep, compare, admin, importing,
+                   merging):
         app.include_router(module.router)
 
     json_domain = app.exception_handlers[WijknetError]

@@ -34,6 +34,8 @@ MESSAGES = {
     "toegevoegd": "Toegevoegd.",
     "bevestigd": "Bevestigd: dit klopt nog.",
     "verwijderd": "Verwijderd.",
+    "samengevoegd": "Samengevoegd: de verbindingen en medewerkers van de andere actor staan "
+    "nu hier, en de andere actor is verwijderd.",
     "uitgelogd": "U bent uitgelogd.",
     "besproken": "Gemarkeerd als besproken; dit voorstel komt niet meer terug.",
     "niet-relevant": "Gemarkeerd als niet relevant; dit voorstel komt niet meer terug.",
