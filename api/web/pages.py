@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from api.accounts import User
 from api.deps import StoreDep
 from api.routes.analysis import CacheDep
+from api.web.importing import export_links
 from api.web.mapdata import SIZE_MEASURES, SUGGESTIONS, MapCacheDep, map_response
 from api.web.render import render
 from api.web.session import Form, PageUser, WebError
@@ -59,6 +60,7 @@ def _options(user: User, slug: str) -> dict[str, Any]:
         "kernaanpakken": [(k.value, label(k)) for k in Kernaanpak],
         "measures": list(SIZE_MEASURES.items()),
         "may_write": user.may_write_in([slug]),
+        **export_links(slug, user),
     }
 
 
