@@ -75,7 +75,15 @@ from graph.model import (
     new_id,
     utcnow,
 )
-from graph.store.common import ERASED_NAME, apply_changes, dumps, erase_doc, validated
+from graph.store.common import (
+    ERASED_NAME,
+    actor_errors,
+    apply_changes,
+    dumps,
+    erase_doc,
+    link_errors,
+    validated,
+)
 
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_S = 10.0
@@ -242,79 +250,6 @@ def _as_input(model: type[M], data: Any, prefix: str = "") -> M:
         return model.model_validate(data)
     except ValidationError as exc:
         raise InvalidData(field_errors_from_pydantic(exc, prefix)) from None
-
-
-def _actor_errors(
-    actor: ActorIn,
-    wijk_known: Callable[[str], bool],
-    kind_of: Callable[[str], str | None],
-    prefix: str = "",
-) -> list[FieldError]:
-    """What is wrong with the references of ``actor``: its wijken and its organisation."""
-    errors = []
-    unknown = [w for w in actor.wijken if not wijk_known(w)]
-    if unknown:
-        errors.append(
-            FieldError(
-                f"{prefix}wijken",
-                "Deze wijk bestaat niet: " + ", ".join(unknown) + ".",
-                "unknown_wijk",
-            )
-        )
-    if actor.organisation is not None:
-        kind = kind_of(actor.organisation)
-        if kind is None:
-            errors.append(
-                FieldError(
-                    f"{prefix}organisation",
-                    f"De organisatie {actor.organisation!r} bestaat niet.",
-                    "unknown_organisation",
-                )
-            )
-        elif kind != ActorKind.ORGANISATIE.value:
-            errors.append(
-                FieldError(
-                    f"{prefix}organisation",
-                    f"{actor.organisation!r} is geen organisatie.",
-                    "not_an_organisation",
-                )
-            )
-    return errors
-
-
-def _link_errors(
-    link: LinkIn, kind_of: Callable[[str], str | None], prefix: str = ""
-) -> list[FieldError]:
-    """What is wrong with the ends of ``link``: unknown actors, or a wrong ``werkt_bij``."""
-    errors = []
-    kinds = {}
-    for end in ("source", "target"):
-        actor_id = getattr(link, end)
-        kinds[end] = kind_of(actor_id)
-        if kinds[end] is None:
-            errors.append(
-                FieldError(
-                    f"{prefix}{end}", f"De actor {actor_id!r} bestaat niet.", "unknown_actor"
-                )
-            )
-    if link.kind is LinkKind.WERKT_BIJ:
-        if kinds["source"] not in (None, ActorKind.PROFESSIONAL.value):
-            errors.append(
-                FieldError(
-                    f"{prefix}source",
-                    "Bij 'werkt bij' is de eerste actor een professional.",
-                    "werkt_bij_source",
-                )
-            )
-        if kinds["target"] not in (None, ActorKind.ORGANISATIE.value):
-            errors.append(
-                FieldError(
-                    f"{prefix}target",
-                    "Bij 'werkt bij' is de tweede actor een organisatie.",
-                    "werkt_bij_target",
-                )
-            )
-    return errors
 
 
 def _erased_json(document: str | None, professional: bool) -> str | None:
@@ -760,7 +695,7 @@ class SqliteStore:
         with self._write() as con:
             if con.execute("SELECT 1 FROM actors WHERE id = ?", (actor.id,)).fetchone():
                 raise Conflict(f"Er is al een actor met id {actor.id!r}.")
-            errors = _actor_errors(actor, self._wijk_known(con), self._kind_of(con))
+            errors = actor_errors(actor, self._wijk_known(con), self._kind_of(con))
             if errors:
                 raise InvalidData(errors)
             doc = self._create(con, "actors", actor, by)
@@ -786,7 +721,7 @@ class SqliteStore:
         with self._write() as con:
             old = self._current(con, "actors", actor_id, expected_version)
             actor = apply_changes(Actor.model_validate_json(old.doc), changes)
-            errors = _actor_errors(actor, self._wijk_known(con), self._kind_of(con))
+            errors = actor_errors(actor, self._wijk_known(con), self._kind_of(con))
             if errors:
                 raise InvalidData(errors)
             doc = self._replace(con, "actors", old, actor, by, "update")
@@ -838,7 +773,7 @@ class SqliteStore:
         with self._write() as con:
             if con.execute("SELECT 1 FROM links WHERE id = ?", (link.id,)).fetchone():
                 raise Conflict(f"Er is al een verbinding met id {link.id!r}.")
-            errors = _link_errors(link, self._kind_of(con))
+            errors = link_errors(link, self._kind_of(con))
             if errors:
                 raise InvalidData(errors)
             doc = self._create(con, "links", link, by)
@@ -1267,7 +1202,7 @@ class _BulkPlan:
                         f"actors.{i}.kind", "Dit veld kan niet gewijzigd worden.", "immutable"
                     )
                 )
-            errors += _actor_errors(actor, known_wijken.__contains__, all_kinds.get, f"actors.{i}.")
+            errors += actor_errors(actor, known_wijken.__contains__, all_kinds.get, f"actors.{i}.")
             if len(errors) >= _MAX_ERRORS:
                 break
         for i, link in enumerate(self.links):
@@ -1289,7 +1224,7 @@ class _BulkPlan:
                 or target is None
                 or (link.kind is LinkKind.WERKT_BIJ and (source, target) != _WERKT_BIJ)
             ):
-                errors += _link_errors(link, all_kinds.get, f"links.{i}.")
+                errors += link_errors(link, all_kinds.get, f"links.{i}.")
             if len(errors) >= _MAX_ERRORS:
                 break
         if errors:
