@@ -342,7 +342,7 @@ class AuditEntry(_Model):
     seq: int
     at: datetime
     by: str
-    action: Literal["create", "update", "delete", "confirm", "erase", "decide"]
+    action: Literal["create", "update", "delete", "confirm", "erase", "decide", "merge"]
     entity: Literal["wijk", "actor", "link", "decision"]
     entity_id: str
     wijken: list[str]

@@ -5,11 +5,12 @@ wijk ("Huisartsenpraktijk De Baandert" and "Huisartspraktijk de Baandert" score 
 Names are only compared when they share the start of a word or their first or last letters
 (blocking), so a wijk of thousands of actors takes a moment, not minutes.
 
-``merge_actors(store, keep, drop)`` moves everything of ``drop`` to ``keep`` and deletes
-``drop``. A store that offers ``merge_actors`` itself (``graph.store.base.SupportsMerge``)
-does it in one transaction; otherwise it takes two: one ``bulk_upsert`` (``keep`` updated,
-the links moved, professionals re-pointed) and one ``delete_actor``. Both are audited with
-the name of who merged; running the merge again after a failure finishes it.
+``plan_merge(store, keep, drop)`` shows what merging ``drop`` into ``keep`` would do;
+``merge_actors(store, keep, drop)`` does it with ``GraphStore.merge_actors``: one
+transaction that moves everything of ``drop`` to ``keep`` and deletes ``drop``, audited with
+the name of who merged. Both work out the merge with ``graph.store.common.plan_merge``, so
+the preview is what the store writes; the merge is refused (``Conflict``) when either actor
+changed after the plan was read.
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ from itertools import combinations
 
 from pydantic import BaseModel
 
-from graph.errors import FieldError, InvalidData
-from graph.model import Actor, ActorIn, ActorKind, Link, LinkIn, Role, normalise
-from graph.store.base import GraphStore, SupportsMerge
-from importers.state import link_key, stable_link_id
+from graph.errors import InvalidData
+from graph.model import Actor, ActorIn, ActorKind, LinkIn, normalise
+from graph.store import common
+from graph.store.base import GraphStore
+from graph.store.common import merge_errors, same_actor_error
 
 THRESHOLD = 0.88
 """Two names at least this similar (0..1, difflib's ratio) are reported."""
@@ -126,6 +128,9 @@ class MergePlan(BaseModel):
     drop: str
     keep_name: str
     drop_name: str
+    keep_version: int
+    drop_version: int
+    """The versions of ``keep`` and ``drop`` the plan was made from."""
     actor: ActorIn
     """``keep`` as it will be: wijken, themes and kernaanpakken of both, gaps filled."""
     moved: list[LinkIn] = []
@@ -141,85 +146,33 @@ class MergePlan(BaseModel):
 def plan_merge(store: GraphStore, keep_id: str, drop_id: str) -> MergePlan:
     """Work out the merge (nothing is written); ``InvalidData`` when it cannot be done."""
     if keep_id == drop_id:
-        raise InvalidData([FieldError("drop", "Kies twee verschillende actoren.", "same")])
+        raise InvalidData([same_actor_error()])
     keep, drop = store.get_actor(keep_id), store.get_actor(drop_id)
-    if keep.kind is not drop.kind:
-        raise InvalidData([FieldError("drop", f"'{drop.name}' is een {drop.kind.value} en "
-                                      f"'{keep.name}' een {keep.kind.value}; alleen actoren van "
-                                      "dezelfde soort kunnen samengevoegd worden.", "kind")])
+    errors = merge_errors(keep, drop)
+    if errors:
+        raise InvalidData(errors)
     links = store.list_links()
-    existing = {link_key(lk.kind, lk.source, lk.target): lk for lk in links
-                if keep_id in (lk.source, lk.target)}
-    moved: dict[str, LinkIn] = {}
-    removed = []
-    for link in links:
-        if drop_id not in (link.source, link.target):
-            continue
-        removed.append(link.id)
-        source = keep_id if link.source == drop_id else link.source
-        target = keep_id if link.target == drop_id else link.target
-        if source == target:
-            continue
-        key = link_key(link.kind, source, target)
-        if key in existing:
-            moved[existing[key].id] = _stronger(existing[key], link)
-        else:
-            new_id = stable_link_id(link.kind, source, target)
-            moved[new_id] = LinkIn(**_input(link, LinkIn) | {"id": new_id, "source": source,
-                                                             "target": target})
+    taken = {lk.id for lk in links}
     actors = store.list_actors()
-    professionals = [ActorIn(**_input(a, ActorIn) | {"organisation": keep_id})
-                     for a in actors if a.organisation == drop_id]
-    actor = _merged(keep, drop)
-    ends = {e for lk in moved.values() for e in (lk.source, lk.target)}
-    wijken = set(actor.wijken) | {w for a in professionals for w in a.wijken} | {
-        w for a in actors if a.id in ends for w in a.wijken}
+    mine = [lk for lk in links if {keep_id, drop_id} & {lk.source, lk.target}]
+    merge = common.plan_merge(keep, drop, mine, actors, taken.__contains__)
+    moved = merge.created + merge.updated
+    wijken_of = {a.id: a.wijken for a in actors} | {keep_id: merge.actor.wijken}
+    wijken = set(merge.actor.wijken) | {w for a in merge.professionals for w in a.wijken} | {
+        w for lk in moved for end in (lk.source, lk.target) for w in wijken_of.get(end, [])
+    }
     return MergePlan(keep=keep_id, drop=drop_id, keep_name=keep.name, drop_name=drop.name,
-                     actor=actor, moved=list(moved.values()), removed=removed,
-                     professionals=professionals, wijken=sorted(wijken))
+                     keep_version=keep.version, drop_version=drop.version,
+                     actor=merge.actor, moved=moved, removed=[lk.id for lk in merge.deleted],
+                     professionals=merge.professionals, wijken=sorted(wijken))
 
 
-def merge_actors(store: GraphStore, keep_id: str, drop_id: str, *, by: str) -> MergePlan:
-    """Merge ``drop`` into ``keep`` and delete ``drop`` (see the module docstring)."""
+def merge_actors(store: GraphStore, keep_id: str, drop_id: str, *, by: str,
+                 expected_versions: tuple[int, int] | None = None) -> MergePlan:
+    """Merge ``drop`` into ``keep`` and delete ``drop``, in one transaction; returns what was
+    done. ``Conflict`` (and nothing written) when either actor is no longer at
+    ``expected_versions`` (keep's, drop's; default: the versions the plan was made from)."""
     plan = plan_merge(store, keep_id, drop_id)
-    if isinstance(store, SupportsMerge):
-        store.merge_actors(keep_id, drop_id, by=by)
-        return plan
-    drop_version = store.get_actor(drop_id).version
-    store.bulk_upsert(actors=[plan.actor, *plan.professionals], links=plan.moved, by=by)
-    store.delete_actor(drop_id, expected_version=drop_version, by=by)
+    versions = expected_versions or (plan.keep_version, plan.drop_version)
+    store.merge_actors(keep_id, drop_id, expected_versions=versions, by=by)
     return plan
-
-
-def _input(record: Actor | Link, model: type[ActorIn] | type[LinkIn]) -> dict:
-    return record.model_dump(include=set(model.model_fields))
-
-
-def _stronger(existing: Link, other: Link) -> LinkIn:
-    """The existing link, at the higher intensity of the two and over both periods."""
-    data = _input(existing, LinkIn)
-    data["intensity"] = max(existing.intensity, other.intensity)
-    data["since"], data["until"] = _span(existing.since, existing.until, other.since, other.until)
-    if other.note and other.note not in existing.note:
-        data["note"] = "\n".join(n for n in (existing.note, other.note) if n)[:2000]
-    return LinkIn(**data)
-
-
-def _span(since_a, until_a, since_b, until_b):  # type: ignore[no-untyped-def]
-    since = None if since_a is None or since_b is None else min(since_a, since_b)
-    until = None if until_a is None or until_b is None else max(until_a, until_b)
-    return since, until
-
-
-def _merged(keep: Actor, drop: Actor) -> ActorIn:
-    data = _input(keep, ActorIn)
-    data["wijken"] = sorted(set(keep.wijken) | set(drop.wijken))
-    data["themes"] = sorted(set(keep.themes) | set(drop.themes), key=lambda t: t.value)
-    data["kernaanpakken"] = sorted(set(keep.kernaanpakken) | set(drop.kernaanpakken),
-                                   key=lambda k: k.value)
-    data["description"] = keep.description or drop.description
-    data["contact"] = keep.contact or drop.contact
-    data["organisation"] = keep.organisation or drop.organisation
-    data["role"] = keep.role if keep.role is not Role.OVERIG else drop.role
-    data["since"], data["until"] = _span(keep.since, keep.until, drop.since, drop.until)
-    return ActorIn(**data)

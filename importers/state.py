@@ -8,8 +8,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from graph.model import Actor, ActorKind, Link, LinkKind, Wijk, normalise, slugify
+from graph.model import Actor, ActorKind, Link, Wijk, normalise, slugify
 from graph.store.base import GraphStore
+from graph.store.common import link_key, stable_link_id  # noqa: F401 - used by importers.plan
 from importers.columns import suggestion
 
 
@@ -21,18 +22,6 @@ def stable_actor_id(wijk: str, kind: ActorKind, name: str) -> str:
     """The id a new actor gets: the same file row gives the same id on every import."""
     digest = hashlib.sha1(f"{wijk}|{kind.value}|{norm(name)}".encode()).hexdigest()
     return f"a-{digest[:12]}"
-
-
-def link_key(kind: LinkKind, source: str, target: str) -> tuple[str, str, str]:
-    """Identity of a link by its ends: a samenwerking has no direction, so its ends are sorted."""
-    if kind is LinkKind.SAMENWERKING and target < source:
-        source, target = target, source
-    return (kind.value, source, target)
-
-
-def stable_link_id(kind: LinkKind, source: str, target: str) -> str:
-    digest = hashlib.sha1("|".join(link_key(kind, source, target)).encode()).hexdigest()
-    return f"l-{digest[:12]}"
 
 
 @dataclass

@@ -47,6 +47,13 @@ must make the same choice:
   change counter, since suggestions depend on decisions.
 - Audit ``wijken`` of an actor are the actor's wijken before and after the write (a move
   lists both); of a link, the wijken of both of its ends.
+- ``delete_decision`` is a write like ``record_decision``: audited as ``decide`` with
+  ``after`` None, and it raises the wijk's change counter.
+- ``merge_actors`` audits, newest last: the deleted links of ``drop``, the update of
+  ``keep``, the links created and strengthened, the professionals re-pointed, the
+  decisions removed and re-recorded (a re-pointed decision is a new pair), then the
+  ``merge`` entry of ``drop``. A duplicate link that ``keep`` already has at a higher
+  intensity stays as it is (no entry). Re-created links get new ids.
 - Audit ``before``/``after`` hold the record as a JSON document (at least its input
   fields); ``before`` is ``None`` on create and ``after`` is ``None`` on delete.
 """
@@ -1045,3 +1052,236 @@ class StoreContract:
         assert [(d.a, d.b) for d in store.list_decisions("nuth")] == [("a1", "a2")]
         decided = [e for e in store.audit_log(wijk="daalhof") if e.action == "decide"]
         assert len(decided) == 3 and all(e.entity == "decision" for e in decided)
+
+    def test_delete_decision(self, store):
+        for slug in ["daalhof", "nuth"]:
+            store.create_wijk(wijk_in(slug), by=BY)
+        for i in ["a1", "a2", "a3"]:
+            store.create_actor(ini(i, "daalhof", "nuth"), by=BY)
+        for wijk, a, b in [("daalhof", "a1", "a2"), ("daalhof", "a1", "a3"), ("nuth", "a1", "a2")]:
+            store.record_decision(
+                Decision(wijk=wijk, a=a, b=b, status=DecisionStatus.BESPROKEN, by=BY, at=utcnow())
+            )
+        counter = store.change_counter("daalhof")
+        assert store.delete_decision("daalhof", "a2", "a1", by="Bram") is None  # either order
+        assert [(d.a, d.b) for d in store.list_decisions("daalhof")] == [("a1", "a3")]
+        assert [(d.a, d.b) for d in store.list_decisions("nuth")] == [("a1", "a2")]
+        assert store.change_counter("daalhof") > counter
+        entry = store.audit_log(limit=1)[0]
+        assert (entry.action, entry.entity, entry.entity_id, entry.by) == (
+            "decide", "decision", "a1|a2", "Bram"
+        )
+        assert entry.wijken == ["daalhof"] and entry.after is None
+        assert entry.before["status"] == "besproken"
+        audit, counter = store.audit_log(limit=100), store.change_counter("daalhof")
+        absent = [("daalhof", "a1", "a2"), ("daalhof", "a3", "a2"), ("elders", "a1", "a3")]
+        for wijk, a, b in absent:
+            with pytest.raises(NotFound):
+                store.delete_decision(wijk, a, b, by=BY)
+        assert store.audit_log(limit=100) == audit
+        assert store.change_counter("daalhof") == counter
+
+    # -- merging two actors ---------------------------------------------------------------
+
+    def _merge_setup(self, store) -> None:
+        """keep (daalhof) and drop (nuth), with every kind of link and decision around them."""
+        for slug in ["daalhof", "nuth", "elsloo"]:
+            store.create_wijk(wijk_in(slug), by=BY)
+        store.create_actor(
+            org("keep", "daalhof", themes=[Theme.OUDEREN], kernaanpakken=[Kernaanpak.PLUSPRAKTIJK]),
+            by=BY,
+        )
+        store.create_actor(
+            org(
+                "drop",
+                "nuth",
+                name="Dubbele organisatie",
+                themes=[Theme.EENZAAMHEID, Theme.OUDEREN],
+                kernaanpakken=[Kernaanpak.WELZIJN_OP_RECEPT],
+                description="Uit de tweede lijst",
+                contact={"email": "info@example.org"},
+            ),
+            by=BY,
+        )
+        store.create_actor(ini("x", "daalhof"), by=BY)
+        store.create_actor(ini("y", "elsloo"), by=BY)
+        store.create_actor(ini("z", "daalhof"), by=BY)
+        store.create_actor(pro("p1", "nuth", organisation="drop"), by=BY)
+        store.create_actor(pro("p2", "daalhof", organisation="keep"), by=BY)
+        verwijzing, works = LinkKind.VERWIJZING, LinkKind.WERKT_BIJ
+        for data in [
+            link_in("l-between", "keep", "drop"),
+            link_in("l-keep-x", "x", "keep", intensity=Intensity.KENNEN),
+            link_in("l-drop-x", "drop", "x", intensity=Intensity.SAMENWERKEN),
+            link_in("l-keep-z", "keep", "z", kind=verwijzing, intensity=Intensity.AFSTEMMEN),
+            link_in("l-drop-z", "drop", "z", kind=verwijzing, intensity=Intensity.KENNEN),
+            link_in("l-z-drop", "z", "drop", kind=verwijzing),
+            link_in("l-y-drop", "y", "drop", kind=verwijzing, note="Via de huisarts"),
+            link_in("l-works", "p1", "drop", kind=works),
+            link_in("l-x-y", "x", "y"),
+        ]:
+            store.create_link(data, by=BY)
+        for wijk, a, b, status in [
+            ("daalhof", "keep", "drop", DecisionStatus.NIET_RELEVANT),
+            ("daalhof", "drop", "x", DecisionStatus.NIET_RELEVANT),
+            ("daalhof", "keep", "x", DecisionStatus.BESPROKEN),
+            ("nuth", "drop", "y", DecisionStatus.BESPROKEN),
+            ("daalhof", "x", "y", DecisionStatus.BESPROKEN),
+        ]:
+            store.record_decision(Decision(wijk=wijk, a=a, b=b, status=status, by=BY, at=utcnow()))
+
+    @staticmethod
+    def _state(store) -> tuple:
+        """Everything a merge may change."""
+        return (
+            store.list_actors(),
+            store.list_links(),
+            [store.list_decisions(w) for w in ["daalhof", "nuth", "elsloo"]],
+            store.audit_log(limit=1000),
+            [store.change_counter(w) for w in ["daalhof", "nuth", "elsloo"]],
+        )
+
+    def test_merge_actors_moves_everything_to_keep(self, store):
+        self._merge_setup(store)
+        counters = {w: store.change_counter(w) for w in ["daalhof", "nuth", "elsloo"]}
+        first_new = store.audit_log(limit=1)[0].seq + 1
+        kept = store.merge_actors("keep", "drop", expected_versions=(1, 1), by="Anna")
+
+        with pytest.raises(NotFound):
+            store.get_actor("drop")
+        assert kept == store.get_actor("keep")
+        assert kept.version == 2 and kept.name == "Organisatie keep"
+        assert kept.wijken == ["daalhof", "nuth"]
+        assert kept.themes == [Theme.EENZAAMHEID, Theme.OUDEREN]
+        assert kept.kernaanpakken == [Kernaanpak.PLUSPRAKTIJK, Kernaanpak.WELZIJN_OP_RECEPT]
+        assert kept.description == "Uit de tweede lijst"
+        assert kept.contact.email == "info@example.org"
+        assert [a.id for a in store.list_actors("nuth")] == ["keep", "p1"]
+
+        links = store.list_links()
+        by_ends = {(lk.kind, lk.source, lk.target): lk for lk in links}
+        assert len(by_ends) == len(links) == 6
+        assert set(by_ends) == {
+            (LinkKind.SAMENWERKING, "x", "keep"),
+            (LinkKind.VERWIJZING, "keep", "z"),
+            (LinkKind.VERWIJZING, "z", "keep"),
+            (LinkKind.VERWIJZING, "y", "keep"),
+            (LinkKind.WERKT_BIJ, "p1", "keep"),
+            (LinkKind.SAMENWERKING, "x", "y"),
+        }
+        # duplicates are kept once, at the higher intensity of the two
+        together = by_ends[(LinkKind.SAMENWERKING, "x", "keep")]
+        assert together.id == "l-keep-x" and together.intensity is Intensity.SAMENWERKEN
+        assert together.version == 2
+        referral = by_ends[(LinkKind.VERWIJZING, "keep", "z")]
+        assert referral.id == "l-keep-z" and referral.intensity is Intensity.AFSTEMMEN
+        assert referral.version == 1
+        moved = by_ends[(LinkKind.VERWIJZING, "y", "keep")]
+        assert moved.note == "Via de huisarts" and moved.id != "l-y-drop"
+        assert by_ends[(LinkKind.SAMENWERKING, "x", "y")].version == 1
+        for gone in ["l-between", "l-drop-x", "l-drop-z", "l-z-drop", "l-y-drop", "l-works"]:
+            with pytest.raises(NotFound):
+                store.get_link(gone)
+
+        assert store.get_actor("p1").organisation == "keep"
+        assert store.get_actor("p1").version == 2
+        assert store.get_actor("p2").version == 1
+
+        decisions = {
+            w: {(d.a, d.b): d.status for d in store.list_decisions(w)} for w in ["daalhof", "nuth"]
+        }
+        assert decisions == {
+            "daalhof": {
+                ("keep", "x"): DecisionStatus.BESPROKEN,
+                ("x", "y"): DecisionStatus.BESPROKEN,
+            },
+            "nuth": {("keep", "y"): DecisionStatus.BESPROKEN},
+        }
+
+        entries = [e for e in store.audit_log(limit=1000) if e.seq >= first_new]
+        assert {e.by for e in entries} == {"Anna"}
+        merge = entries[0]
+        assert (merge.action, merge.entity, merge.entity_id) == ("merge", "actor", "drop")
+        assert merge.before["name"] == "Dubbele organisatie"
+        assert merge.after == {"merged_into": "keep"} and merge.wijken == ["nuth"]
+        counts: dict[tuple[str, str], list[str]] = {}
+        for e in entries[1:]:
+            counts.setdefault((e.action, e.entity), []).append(e.entity_id)
+        assert {k: sorted(v) for k, v in counts.items()} == {
+            ("delete", "link"): sorted(
+                ["l-between", "l-drop-x", "l-drop-z", "l-z-drop", "l-y-drop", "l-works"]
+            ),
+            ("update", "actor"): ["keep", "p1"],
+            ("create", "link"): sorted(
+                by_ends[k].id
+                for k in [
+                    (LinkKind.VERWIJZING, "z", "keep"),
+                    (LinkKind.VERWIJZING, "y", "keep"),
+                    (LinkKind.WERKT_BIJ, "p1", "keep"),
+                ]
+            ),
+            ("update", "link"): ["l-keep-x"],
+            ("decide", "decision"): ["drop|keep", "drop|x", "drop|y", "keep|y"],
+        }
+        keep_entry = next(e for e in entries if e.entity_id == "keep")
+        assert keep_entry.before["wijken"] == ["daalhof"] and keep_entry.after["wijken"] == [
+            "daalhof", "nuth"
+        ]
+        assert sorted(keep_entry.wijken) == ["daalhof", "nuth"]
+        assert all(
+            w in counters and store.change_counter(w) > counters[w] for w in counters
+        )
+
+    def test_merge_actors_with_a_stale_version_changes_nothing(self, store):
+        self._merge_setup(store)
+        store.update_actor("drop", {"description": "Bijgewerkt"}, expected_version=1, by=BY)
+        before = self._state(store)
+        for versions in [(1, 1), (2, 2), (7, 2)]:
+            with pytest.raises(Conflict):
+                store.merge_actors("keep", "drop", expected_versions=versions, by="Anna")
+            assert self._state(store) == before
+        store.merge_actors("keep", "drop", expected_versions=(1, 2), by="Anna")
+        assert store.get_actor("keep").description == "Bijgewerkt"
+
+    def test_merge_actors_without_versions_merges_what_is_stored(self, store):
+        self._merge_setup(store)
+        store.update_actor("keep", {"name": "Huisartsenpraktijk"}, expected_version=1, by=BY)
+        kept = store.merge_actors("keep", "drop", by="Anna")
+        assert kept.version == 3 and kept.name == "Huisartsenpraktijk"
+
+    def test_merge_actors_refuses_unknown_the_same_and_other_kinds(self, store):
+        self._merge_setup(store)
+        before = self._state(store)
+        for keep, drop in [("keep", "bestaat-niet"), ("bestaat-niet", "drop")]:
+            with pytest.raises(NotFound):
+                store.merge_actors(keep, drop, by="Anna")
+        with pytest.raises(InvalidData) as info:
+            store.merge_actors("keep", "keep", by="Anna")
+        assert _fields(info.value) == {"drop"}
+        with pytest.raises(InvalidData) as info:
+            store.merge_actors("keep", "x", expected_versions=(1, 1), by="Anna")
+        assert _fields(info.value) == {"drop"}
+        assert "dezelfde soort" in info.value.errors[0].message
+        with pytest.raises(InvalidData):
+            store.merge_actors("p1", "drop", by="Anna")
+        assert self._state(store) == before
+
+    def test_merge_professionals_fills_the_gaps_of_keep(self, store):
+        store.create_wijk(wijk_in("daalhof"), by=BY)
+        store.create_wijk(wijk_in("nuth"), by=BY)
+        store.create_actor(org("o1"), by=BY)
+        store.create_actor(pro("p1", role=Role.OVERIG, since=date(2024, 1, 1)), by=BY)
+        store.create_actor(
+            pro("p2", "nuth", organisation="o1", since=date(2023, 6, 1), until=date(2025, 1, 1)),
+            by=BY,
+        )
+        store.create_link(link_in("l1", "p2", "o1", kind=LinkKind.WERKT_BIJ), by=BY)
+        kept = store.merge_actors("p1", "p2", expected_versions=(1, 1), by=BY)
+        assert kept.organisation == "o1" and kept.role is Role.WELZIJNSCOACH
+        assert (kept.since, kept.until) == (date(2023, 6, 1), None)
+        assert kept.wijken == ["daalhof", "nuth"]
+        [link] = store.list_links()
+        assert (link.source, link.target, link.kind) == ("p1", "o1", LinkKind.WERKT_BIJ)
+        assert [a.id for a in store.list_actors()] == ["o1", "p1"]
+        with pytest.raises(Conflict):  # p1 works at o1 now
+            store.delete_actor("o1", expected_version=1, by=BY)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from importing import new_store
 
-from graph.errors import InvalidData, NotFound
+from graph.errors import Conflict, InvalidData, NotFound
 from graph.model import ActorIn, ActorKind, Domain, Intensity, LinkIn, LinkKind, Theme
 from importers.duplicates import find_duplicates, merge_actors, plan_merge, similarity
 
@@ -105,7 +105,8 @@ def test_merge_moves_links_and_records_it(pair):
     assert strengthened.note == "Wekelijks"
     entries = store.audit_log(limit=20)
     assert {e.by for e in entries[:9]} == {"Anna"}
-    assert ("delete", "drop") in {(e.action, e.entity_id) for e in entries}
+    assert (entries[0].action, entries[0].entity_id) == ("merge", "drop")
+    assert entries[0].after == {"merged_into": "keep"}
     assert ("update", "keep") in {(e.action, e.entity_id) for e in entries}
 
 
@@ -130,19 +131,28 @@ def test_merge_refuses_different_kinds_and_the_same_actor(pair):
         plan_merge(pair, "keep", "bestaat-niet")
 
 
-def test_merge_run_twice_after_a_half_done_merge_finishes_it(pair, monkeypatch):
+def test_merge_does_what_the_plan_shows(pair):
     store = pair
-    calls = []
+    plan = plan_merge(store, "keep", "drop")
+    done = merge_actors(store, "keep", "drop", by="Anna")
+    assert done == plan
+    stored = {lk.id: lk for lk in store.list_links()}
+    for link in plan.moved:
+        assert stored[link.id].model_dump(include=set(LinkIn.model_fields)) == link.model_dump()
+    assert not set(plan.removed) & set(stored)
 
-    def fail_delete(*args, **kwargs):
-        calls.append(args)
-        raise RuntimeError("verbinding weg")
 
-    monkeypatch.setattr(store, "delete_actor", fail_delete)
-    with pytest.raises(RuntimeError):
-        merge_actors(store, "keep", "drop", by="Anna")
-    monkeypatch.undo()
+def test_merge_after_a_change_to_either_actor_is_refused_and_changes_nothing(pair):
+    store = pair
+    audit = store.audit_log(limit=100)
+    with pytest.raises(Conflict):
+        merge_actors(store, "keep", "drop", by="Anna", expected_versions=(1, 0))
+    assert store.audit_log(limit=100) == audit
+    assert store.get_actor("drop").version == 1 and len(store.list_links()) == 5
+    store.update_actor("drop", {"description": "Nieuw"}, expected_version=1, by="Bram")
+    with pytest.raises(Conflict):
+        merge_actors(store, "keep", "drop", by="Anna", expected_versions=(1, 1))
     merge_actors(store, "keep", "drop", by="Anna")
     with pytest.raises(NotFound):
         store.get_actor("drop")
-    assert len(store.list_links()) == 3 and calls
+    assert len(store.list_links()) == 3

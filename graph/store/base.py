@@ -87,6 +87,36 @@ class GraphStore(Protocol):
     def delete_actor(self, actor_id: str, *, expected_version: int, by: str) -> None:
         """Delete an actor and its links; ``Conflict`` while professionals work there."""
 
+    def merge_actors(
+        self,
+        keep_id: str,
+        drop_id: str,
+        *,
+        expected_versions: tuple[int, int] | None = None,
+        by: str,
+    ) -> Actor:
+        """Merge actor ``drop_id`` into ``keep_id`` and delete ``drop_id``, in one transaction.
+
+        - Both must exist (``NotFound``) and differ (``InvalidData``, field ``drop``); they
+          must be of the same kind (``InvalidData``, field ``drop``, code ``kind``).
+          ``expected_versions`` is ``(keep's, drop's)``; a stale one is a ``Conflict``.
+        - ``keep`` gets the union of both actors' wijken, themes and kernaanpakken; its empty
+          description, contact, organisation and ``overig`` role are filled from ``drop``;
+          its period covers both (an open bound stays open). Its version goes up.
+        - Every link of ``drop`` is deleted and, unless it runs between the two, re-created
+          on ``keep`` under a new id (an end cannot change in place); a link that ``keep``
+          already has (same kind and other end, either way round for a samenwerking) is
+          kept once, at the higher intensity of the two, over both periods.
+        - Professionals whose organisation is ``drop`` get ``keep`` as organisation.
+        - Decisions about ``drop`` are re-pointed to ``keep`` (as a new pair); one about the
+          two, or one whose new pair ``keep`` already has, is removed.
+        - The audit log gets one entry per changed record (links deleted, ``keep`` updated,
+          links created and updated, professionals updated, decisions removed and
+          recorded) and, last, one for ``drop`` with action ``merge``, ``before`` its
+          document and ``after`` ``{"merged_into": keep_id}``; the change counter of every
+          touched wijk goes up. Returns ``keep`` as stored.
+        """
+
     # -- links -------------------------------------------------------------------------
     def create_link(self, data: LinkIn, *, by: str) -> Link:
         """Create a link between two existing actors; ``InvalidData`` for an unknown end."""
@@ -145,36 +175,13 @@ class GraphStore(Protocol):
     def list_decisions(self, wijk: str) -> list[Decision]:
         """All verdicts of one wijk."""
 
+    def delete_decision(self, wijk: str, a: str, b: str, *, by: str) -> None:
+        """Remove the verdict on the pair ``a``-``b`` (either order), so it can be suggested
+        again; audited as ``decide`` with ``after`` None. ``NotFound`` if there is none."""
+
     # -- audit -------------------------------------------------------------------------
     def audit_log(
         self, *, entity_id: str | None = None, wijk: str | None = None, limit: int = 100
     ) -> list[AuditEntry]:
         """Audit entries, newest first, optionally of one record or one wijk."""
 
-
-@runtime_checkable
-class SupportsMerge(Protocol):
-    """An optional addition to ``GraphStore``: merging two actors in one transaction.
-
-    Not (yet) part of ``GraphStore``; ``importers.duplicates.merge_actors`` uses it when a
-    store has it and otherwise merges with ``bulk_upsert`` plus ``delete_actor``.
-    """
-
-    def merge_actors(self, keep_id: str, drop_id: str, *, by: str) -> Actor:
-        """Merge actor ``drop_id`` into ``keep_id`` and delete ``drop_id``, in one transaction.
-
-        - Both must exist (``NotFound``), differ and be of the same kind (``InvalidData``,
-          field ``drop``).
-        - ``keep`` gets the union of both actors' wijken, themes and kernaanpakken; its empty
-          description, contact, organisation and ``overig`` role are filled from ``drop``;
-          its period covers both (an open bound stays open). Its version goes up.
-        - Every link of ``drop`` is moved to ``keep``: a link between the two disappears; a
-          link that ``keep`` already has (same kind and ends, either way round for a
-          samenwerking) is kept at the higher intensity of the two and over both periods;
-          any other link is re-created on ``keep`` (an end cannot change in place).
-        - Professionals whose organisation is ``drop`` get ``keep`` as organisation.
-        - The audit log gets the usual entries (update of ``keep``, links created, updated
-          and deleted, professionals updated) and one for ``drop`` with action ``merge``,
-          ``before`` its document and ``after`` ``{"merged_into": keep_id}``; every touched
-          wijk's change counter goes up. Returns ``keep`` as stored.
-        """

@@ -1,15 +1,31 @@
-"""Pieces both store backends share: validating changes, documents, erasure text."""
+"""Pieces both store backends share: validating changes, documents, erasure text, the
+references of actors and links, and what merging two actors writes."""
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from graph.errors import FieldError, InvalidData, field_errors_from_pydantic
-from graph.model import Actor, ActorIn, ActorKind, Link, LinkIn, LinkKind, Wijk, WijkIn
+from graph.model import (
+    Actor,
+    ActorIn,
+    ActorKind,
+    Decision,
+    Link,
+    LinkIn,
+    LinkKind,
+    Role,
+    Wijk,
+    WijkIn,
+    new_id,
+)
 
 ERASED_NAME = "Verwijderde persoon"
 """The name an erased professional gets (AVG, right to erasure)."""
@@ -152,3 +168,169 @@ def link_errors(
                 )
             )
     return errors
+
+
+# -- link identity -----------------------------------------------------------------------
+
+
+def link_key(kind: LinkKind, source: str, target: str) -> tuple[str, str, str]:
+    """Identity of a link by its ends: a samenwerking has no direction, so its ends are sorted."""
+    if kind is LinkKind.SAMENWERKING and target < source:
+        source, target = target, source
+    return (kind.value, source, target)
+
+
+def stable_link_id(kind: LinkKind, source: str, target: str) -> str:
+    """The id a link between these ends gets when wijknet makes it (import, merge)."""
+    digest = hashlib.sha1("|".join(link_key(kind, source, target)).encode()).hexdigest()
+    return f"l-{digest[:12]}"
+
+
+# -- merging two actors ------------------------------------------------------------------
+
+
+@dataclass
+class Merge:
+    """What merging actor ``drop`` into ``keep`` writes (see ``GraphStore.merge_actors``)."""
+
+    actor: ActorIn
+    """``keep`` as it will be: wijken, themes and kernaanpakken of both, gaps filled."""
+    deleted: list[Link] = field(default_factory=list)
+    """Every link of ``drop``, ordered by id: all of them go."""
+    created: list[LinkIn] = field(default_factory=list)
+    """Links of ``drop`` re-created on ``keep`` (an end cannot change in place)."""
+    updated: list[LinkIn] = field(default_factory=list)
+    """Links ``keep`` already had, made stronger by their duplicate of ``drop``."""
+    professionals: list[ActorIn] = field(default_factory=list)
+    """Professionals who worked at ``drop``, now working at ``keep``."""
+
+
+def merge_errors(keep: Actor, drop: Actor) -> list[FieldError]:
+    """Why ``drop`` cannot be merged into ``keep`` (the same actor, or another kind)."""
+    if keep.id == drop.id:
+        return [same_actor_error()]
+    if keep.kind is not drop.kind:
+        return [
+            FieldError(
+                "drop",
+                f"'{drop.name}' is een {drop.kind.value} en '{keep.name}' een "
+                f"{keep.kind.value}; alleen actoren van dezelfde soort kunnen samengevoegd "
+                "worden.",
+                "kind",
+            )
+        ]
+    return []
+
+
+def same_actor_error() -> FieldError:
+    return FieldError("drop", "Kies twee verschillende actoren.", "same")
+
+
+def plan_merge(
+    keep: Actor,
+    drop: Actor,
+    links: Iterable[Link],
+    workers: Iterable[Actor],
+    taken: Callable[[str], bool] = lambda link_id: False,
+) -> Merge:
+    """Work out the merge of ``drop`` into ``keep`` from the stored records.
+
+    ``links`` holds (at least) every link of either actor, ``workers`` (at least) every
+    professional whose organisation is ``drop``; ``taken(id)`` says whether a link id is in
+    use, so a re-created link never takes the id of an unrelated one. ``InvalidData`` when
+    the two cannot be merged.
+    """
+    errors = merge_errors(keep, drop)
+    if errors:
+        raise InvalidData(errors)
+    links = sorted(links, key=lambda lk: lk.id)
+    own = {
+        link_key(lk.kind, lk.source, lk.target): lk
+        for lk in links
+        if keep.id in (lk.source, lk.target) and drop.id not in (lk.source, lk.target)
+    }
+    moved: dict[tuple[str, str, str], LinkIn] = {}
+    merge = Merge(actor=merged_actor(keep, drop))
+    for link in links:
+        if drop.id not in (link.source, link.target):
+            continue
+        merge.deleted.append(link)
+        source = keep.id if link.source == drop.id else link.source
+        target = keep.id if link.target == drop.id else link.target
+        if source == target:  # the link between the two
+            continue
+        key = link_key(link.kind, source, target)
+        if key in moved:
+            moved[key] = stronger_link(moved[key], link)
+        elif key in own:
+            moved[key] = stronger_link(own[key], link)
+        else:
+            link_id = stable_link_id(link.kind, source, target)
+            if taken(link_id):
+                link_id = new_id("l")
+            data = _input(link, LinkIn) | {"id": link_id, "source": source, "target": target}
+            moved[key] = LinkIn(**data)
+    for key, link in moved.items():
+        if key not in own:
+            merge.created.append(link)
+        elif link != _as_link_in(own[key]):
+            merge.updated.append(link)
+    merge.professionals = [
+        ActorIn(**_input(worker, ActorIn) | {"organisation": keep.id})
+        for worker in sorted(workers, key=lambda a: a.id)
+        if worker.organisation == drop.id
+    ]
+    return merge
+
+
+def merged_decision(decision: Decision, keep_id: str, drop_id: str) -> Decision | None:
+    """A decision about ``drop`` re-pointed to ``keep``; None when it is about the two."""
+    other = decision.b if decision.a == drop_id else decision.a
+    if other == keep_id:
+        return None
+    return Decision.model_validate(decision.model_dump() | {"a": keep_id, "b": other})
+
+
+def merged_actor(keep: Actor, drop: Actor) -> ActorIn:
+    """``keep`` with the wijken, themes and kernaanpakken of both, its gaps filled from
+    ``drop`` and its period covering both."""
+    data = _input(keep, ActorIn)
+    data["wijken"] = sorted(set(keep.wijken) | set(drop.wijken))
+    data["themes"] = sorted(set(keep.themes) | set(drop.themes), key=lambda t: t.value)
+    data["kernaanpakken"] = sorted(
+        set(keep.kernaanpakken) | set(drop.kernaanpakken), key=lambda k: k.value
+    )
+    data["description"] = keep.description or drop.description
+    data["contact"] = keep.contact or drop.contact
+    data["organisation"] = keep.organisation or drop.organisation
+    data["role"] = keep.role if keep.role is not Role.OVERIG else drop.role
+    data["since"], data["until"] = _span(keep.since, keep.until, drop.since, drop.until)
+    return ActorIn(**data)
+
+
+def stronger_link(existing: LinkIn, other: LinkIn) -> LinkIn:
+    """The existing link, at the higher intensity of the two, over both periods, with the
+    other's note added."""
+    data = _input(existing, LinkIn)
+    data["intensity"] = max(existing.intensity, other.intensity)
+    data["since"], data["until"] = _span(existing.since, existing.until, other.since, other.until)
+    if other.note and other.note not in existing.note:
+        data["note"] = "\n".join(n for n in (existing.note, other.note) if n)[:2000]
+    return LinkIn(**data)
+
+
+def _span(
+    since_a: date | None, until_a: date | None, since_b: date | None, until_b: date | None
+) -> tuple[date | None, date | None]:
+    """The period covering both (an open bound stays open)."""
+    since = None if since_a is None or since_b is None else min(since_a, since_b)
+    until = None if until_a is None or until_b is None else max(until_a, until_b)
+    return since, until
+
+
+def _input(record: BaseModel, model: type[BaseModel]) -> dict[str, Any]:
+    return record.model_dump(include=set(model.model_fields))
+
+
+def _as_link_in(link: LinkIn) -> LinkIn:
+    return link if type(link) is LinkIn else LinkIn(**_input(link, LinkIn))

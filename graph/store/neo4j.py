@@ -74,6 +74,10 @@ from graph.store.common import (
     dumps,
     erase_doc,
     link_errors,
+    merged_decision,
+    plan_merge,
+    same_actor_error,
+    stable_link_id,
     validated,
 )
 
@@ -147,6 +151,42 @@ LINK_ENDS = """
 ACTOR_LINKS = """
     MATCH (:Actor {id: $key})-[r:LINK]-(b:Actor)
     RETURN r.doc AS doc, [(b)-[:ACTIVE_IN]->(w) | w.slug] AS ends
+"""
+MERGE_LINKS = """
+    MATCH (a:Actor)-[r:LINK]-(:Actor)
+    WHERE a.id IN $keys
+    WITH DISTINCT r
+    MATCH (s:Actor)-[r]->(t:Actor)
+    SET r._lock = true REMOVE r._lock
+    RETURN r.doc AS doc, s.id AS source, t.id AS target,
+           [(s)-[:ACTIVE_IN]->(w) | w.slug] AS source_wijken,
+           [(t)-[:ACTIVE_IN]->(w) | w.slug] AS target_wijken
+    ORDER BY r.id
+"""
+MERGE_WORKERS = """
+    MATCH (p:Actor {organisation: $key})
+    SET p._lock = true REMOVE p._lock
+    RETURN p.doc AS doc ORDER BY p.id
+"""
+LINK_IDS_TAKEN = "UNWIND $keys AS key MATCH ()-[r:LINK {id: key}]->() RETURN r.id"
+DELETE_LINKS = "UNWIND $keys AS key MATCH ()-[r:LINK {id: key}]->() DELETE r"
+DECISIONS_OF = """
+    MATCH (d:Decision) WHERE d.a = $key OR d.b = $key
+    SET d._lock = true REMOVE d._lock
+    RETURN d.doc AS doc ORDER BY d.wijk, d.a, d.b
+"""
+DELETE_DECISION = """
+    MATCH (d:Decision {key: $key})
+    WITH d, d.doc AS doc
+    DELETE d
+    RETURN doc
+"""
+CREATE_DECISION = """
+    MERGE (d:Decision {key: $key})
+    ON CREATE SET d.wijk = $wijk, d.a = $a, d.b = $b, d.doc = $doc, d._new = true
+    WITH d, d._new IS NOT NULL AS created
+    REMOVE d._new
+    RETURN created
 """
 TOUCH = """
     UNWIND $slugs AS slug
@@ -458,6 +498,104 @@ class Neo4jStore:
 
         self._run(True, work)
 
+    def merge_actors(
+        self,
+        keep_id: str,
+        drop_id: str,
+        *,
+        expected_versions: tuple[int, int] | None = None,
+        by: str,
+    ) -> Actor:
+        """Merge actor ``drop_id`` into ``keep_id`` and delete ``drop_id``, in one transaction
+        (see ``GraphStore.merge_actors``)."""
+        if keep_id == drop_id:
+            raise InvalidData([same_actor_error()])
+        keep_version, drop_version = expected_versions or (None, None)
+
+        def work(tx: ManagedTransaction) -> Actor:
+            keep_doc, _ = _lock(tx, "actor", keep_id, keep_version)
+            drop_doc, _ = _lock(tx, "actor", drop_id, drop_version)
+            keep, drop = Actor.model_validate(keep_doc), Actor.model_validate(drop_doc)
+            stored: dict[str, dict[str, Any]] = {}  # link id -> document
+            wijken_of: dict[str, list[str]] = {}  # actor id -> wijken, as they are now
+            for row in tx.run(MERGE_LINKS, keys=[keep_id, drop_id]):
+                link = json.loads(row["doc"])
+                stored[link["id"]] = link
+                wijken_of[row["source"]] = row["source_wijken"]
+                wijken_of[row["target"]] = row["target_wijken"]
+            workers = {}  # professional id -> document
+            for text in _column(tx, MERGE_WORKERS, key=drop_id):
+                document = json.loads(text)
+                workers[document["id"]] = document
+            links = _parse_many("link", [dumps(d) for d in stored.values()])
+            candidates = _merge_link_ids(drop_id, keep_id, links)
+            taken = set(_column(tx, LINK_IDS_TAKEN, keys=candidates))
+            merge = plan_merge(
+                keep,
+                drop,
+                links,
+                [Actor.model_validate(d) for d in workers.values()],
+                taken.__contains__,
+            )
+            entries: list[AuditItem] = []
+            for link in merge.deleted:
+                wijken = [*wijken_of[link.source], *wijken_of[link.target]]
+                entries.append(("delete", "link", link.id, wijken, stored[link.id], None))
+            tx.run(DELETE_LINKS, keys=[lk.id for lk in merge.deleted]).consume()
+            actor = _next_version(Actor, keep_doc, merge.actor)
+            _save(tx, "actor", actor)
+            entries.append(
+                ("update", "actor", keep_id, [*keep.wijken, *actor.wijken], keep_doc, doc(actor))
+            )
+            wijken_of[keep_id] = actor.wijken
+            for new_link in merge.created:
+                created = _new(Link, new_link, {})
+                _save(tx, "link", created, created=True)
+                wijken = [*wijken_of[created.source], *wijken_of[created.target]]
+                entries.append(("create", "link", created.id, wijken, None, doc(created)))
+            for changed in merge.updated:
+                before = stored[changed.id]
+                updated = _next_version(Link, before, changed)
+                _save(tx, "link", updated)
+                wijken = [*wijken_of[updated.source], *wijken_of[updated.target]]
+                entries.append(("update", "link", updated.id, wijken, before, doc(updated)))
+            for worker in merge.professionals:
+                before = workers[worker.id]
+                professional = _next_version(Actor, before, worker)
+                _save(tx, "actor", professional)
+                wijken = professional.wijken
+                entries.append(("update", "actor", worker.id, wijken, before, doc(professional)))
+            for text in _column(tx, DECISIONS_OF, key=drop_id):
+                decision = Decision.model_validate_json(text)
+                key = f"{decision.wijk}|{decision.a}|{decision.b}"
+                tx.run(DELETE_DECISION, key=key).consume()
+                pair = f"{decision.a}|{decision.b}"
+                entries.append(("decide", "decision", pair, [decision.wijk], text, None))
+                moved = merged_decision(decision, keep_id, drop_id)
+                if moved is None:
+                    continue
+                moved_doc = dumps(doc(moved))
+                created = _first(
+                    tx,
+                    CREATE_DECISION,
+                    key=f"{moved.wijk}|{moved.a}|{moved.b}",
+                    wijk=moved.wijk,
+                    a=moved.a,
+                    b=moved.b,
+                    doc=moved_doc,
+                )
+                if created:
+                    pair = f"{moved.a}|{moved.b}"
+                    entries.append(("decide", "decision", pair, [moved.wijk], None, moved_doc))
+            tx.run("MATCH (a:Actor {id: $key}) DETACH DELETE a", key=drop_id).consume()
+            merged = {"merged_into": keep_id}
+            entries.append(("merge", "actor", drop_id, drop.wijken, drop_doc, merged))
+            _touch(tx, [w for entry in entries for w in entry[3]])
+            _audit(tx, by, entries)
+            return actor
+
+        return self._run(True, work)
+
     # -- links ---------------------------------------------------------------------------
 
     def create_link(self, data: LinkIn, *, by: str) -> Link:
@@ -667,6 +805,20 @@ class Neo4jStore:
         """All verdicts of one wijk."""
         return _parse_many("decision", self._docs(LIST["decision", True], wijk=wijk))
 
+    def delete_decision(self, wijk: str, a: str, b: str, *, by: str) -> None:
+        """Remove the verdict on the pair ``a``-``b`` (either order), so it can be suggested
+        again; audited as ``decide`` with ``after`` None. ``NotFound`` if there is none."""
+        a, b = sorted((a, b))
+
+        def work(tx: ManagedTransaction) -> None:
+            before = _first(tx, DELETE_DECISION, key=f"{wijk}|{a}|{b}")
+            if before is None:
+                raise NotFound(f"Er is geen besluit over {a!r} en {b!r} in de wijk {wijk!r}.")
+            _touch(tx, [wijk])
+            _audit(tx, by, [("decide", "decision", f"{a}|{b}", [wijk], before, None)])
+
+        self._run(True, work)
+
     # -- audit ---------------------------------------------------------------------------
 
     def audit_log(
@@ -710,6 +862,17 @@ def _erased(document: dict[str, Any] | None, professional: bool) -> dict[str, An
     if document is None or professional:
         return erase_doc(document)
     return document | {"contact": None}
+
+
+def _merge_link_ids(drop_id: str, keep_id: str, links: Sequence[Link]) -> list[str]:
+    """The ids the links of ``drop_id`` would get when re-created on ``keep_id``."""
+    out = []
+    for link in links:
+        source = keep_id if link.source == drop_id else link.source
+        target = keep_id if link.target == drop_id else link.target
+        if drop_id in (link.source, link.target) and source != target:
+            out.append(stable_link_id(link.kind, source, target))
+    return out
 
 
 # -- pieces of a transaction ---------------------------------------------------------------

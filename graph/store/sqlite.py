@@ -82,6 +82,9 @@ from graph.store.common import (
     dumps,
     erase_doc,
     link_errors,
+    merged_decision,
+    plan_merge,
+    same_actor_error,
     validated,
 )
 
@@ -764,6 +767,103 @@ class SqliteStore:
             self._touch(con, touched)
             self._audit(con, entries)
 
+    def merge_actors(
+        self,
+        keep_id: str,
+        drop_id: str,
+        *,
+        expected_versions: tuple[int, int] | None = None,
+        by: str,
+    ) -> Actor:
+        if keep_id == drop_id:
+            raise InvalidData([same_actor_error()])
+        keep_version, drop_version = expected_versions or (None, None)
+        now = utcnow().isoformat()
+        with self._write() as con:
+            old_keep = self._current(con, "actors", keep_id, keep_version)
+            old_drop = self._current(con, "actors", drop_id, drop_version)
+            keep = Actor.model_validate_json(old_keep.doc)
+            drop = Actor.model_validate_json(old_drop.doc)
+            pair = (keep_id, drop_id)
+            links = {
+                row[0]: _Rec(*row[1:])
+                for row in con.execute(
+                    f"SELECT id, {_REC} FROM links WHERE source IN (?, ?)"
+                    f" UNION SELECT id, {_REC} FROM links WHERE target IN (?, ?)",
+                    pair + pair,
+                )
+            }
+            workers = {
+                row[0]: _Rec(*row[1:])
+                for row in con.execute(
+                    f"SELECT id, {_REC} FROM actors WHERE organisation = ?", (drop_id,)
+                )
+            }
+
+            def taken(link_id: str) -> bool:
+                found = con.execute("SELECT 1 FROM links WHERE id = ?", (link_id,)).fetchone()
+                return found is not None
+
+            merge = plan_merge(
+                keep,
+                drop,
+                [Link.model_validate_json(rec.doc) for rec in links.values()],
+                [Actor.model_validate_json(rec.doc) for rec in workers.values()],
+                taken,
+            )
+            # the links of drop go first, while its wijken are still its own
+            wijken_of = self._wijken_of(
+                con, {end for lk in merge.deleted for end in (lk.source, lk.target)}
+            )
+            entries = []
+            for link in merge.deleted:
+                wijken = wijken_of.get(link.source, set()) | wijken_of.get(link.target, set())
+                entries.append(
+                    (now, by, "delete", "link", link.id, wijken, links[link.id].doc, None)
+                )
+            con.executemany("DELETE FROM links WHERE id = ?", [(lk.id,) for lk in merge.deleted])
+            self._touch(con, {w for entry in entries for w in entry[5]})
+            self._audit(con, entries)
+            kept = self._replace(con, "actors", old_keep, merge.actor, by, "update")
+            for new_link in merge.created:
+                self._create(con, "links", new_link, by)
+            for changed in merge.updated:
+                self._replace(con, "links", links[changed.id], changed, by, "update")
+            for worker in merge.professionals:
+                self._replace(con, "actors", workers[worker.id], worker, by, "update")
+            entries = []
+            for wijk, a, b, text in con.execute(
+                "SELECT wijk, a, b, doc FROM decisions WHERE a = ?"
+                " UNION SELECT wijk, a, b, doc FROM decisions WHERE b = ? ORDER BY 1, 2, 3",
+                (drop_id, drop_id),
+            ).fetchall():
+                con.execute(
+                    "DELETE FROM decisions WHERE wijk = ? AND a = ? AND b = ?", (wijk, a, b)
+                )
+                entries.append((now, by, "decide", "decision", f"{a}|{b}", [wijk], text, None))
+                moved = merged_decision(Decision.model_validate_json(text), keep_id, drop_id)
+                if moved is None or con.execute(
+                    "SELECT 1 FROM decisions WHERE wijk = ? AND a = ? AND b = ?",
+                    (wijk, moved.a, moved.b),
+                ).fetchone():
+                    continue
+                moved_doc = moved.model_dump_json()
+                con.execute(
+                    "INSERT INTO decisions (wijk, a, b, doc) VALUES (?, ?, ?, ?)",
+                    (wijk, moved.a, moved.b, moved_doc),
+                )
+                entries.append(
+                    (now, by, "decide", "decision", f"{moved.a}|{moved.b}", [wijk], None, moved_doc)
+                )
+            con.execute("DELETE FROM actors WHERE id = ?", (drop_id,))
+            merged = dumps({"merged_into": keep_id})
+            entries.append(
+                (now, by, "merge", "actor", drop_id, drop.wijken, old_drop.doc, merged)
+            )
+            self._touch(con, {w for entry in entries for w in entry[5]})
+            self._audit(con, entries)
+        return Actor.model_validate_json(kept)
+
     # -- links ------------------------------------------------------------------------------
 
     def create_link(self, data: LinkIn, *, by: str) -> Link:
@@ -1033,6 +1133,19 @@ class SqliteStore:
                 (wijk,),
             ).fetchone()[0]
         return _DECISIONS.validate_json(array)
+
+    def delete_decision(self, wijk: str, a: str, b: str, *, by: str) -> None:
+        a, b = sorted((a, b))
+        now = utcnow().isoformat()
+        with self._write() as con:
+            row = con.execute(
+                "SELECT doc FROM decisions WHERE wijk = ? AND a = ? AND b = ?", (wijk, a, b)
+            ).fetchone()
+            if row is None:
+                raise NotFound(f"Er is geen besluit over {a!r} en {b!r} in de wijk {wijk!r}.")
+            con.execute("DELETE FROM decisions WHERE wijk = ? AND a = ? AND b = ?", (wijk, a, b))
+            self._touch(con, [wijk])
+            self._audit(con, [(now, by, "decide", "decision", f"{a}|{b}", [wijk], row[0], None)])
 
     # -- audit ------------------------------------------------------------------------------
 
