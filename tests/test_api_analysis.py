@@ -31,7 +31,9 @@ def client(store):
 def test_openapi_documents_the_analysis_routes(client):
     paths = client.get("/openapi.json").json()["paths"]
     for path in ("/api/v1/wijken/{slug}/analysis", "/api/v1/wijken/{slug}/suggestions",
-                 "/api/v1/wijken/{slug}/suggestions/decisions", "/api/v1/wijken/{slug}/kernaanpakken",
+                 "/api/v1/wijken/{slug}/suggestions/decisions",
+                 "/api/v1/wijken/{slug}/suggestions/decisions/{a}/{b}",
+                 "/api/v1/wijken/{slug}/kernaanpakken",
                  "/api/v1/wijken/{slug}/trend", "/api/v1/wijken/{slug}/diff", "/api/v1/comparison"):
         assert path in paths, path
 
@@ -85,6 +87,26 @@ def test_a_wijkmakelaar_decides_only_in_their_own_wijken(client, store):
     assert bad.status_code == 422 and bad.json()["details"][0]["field"] == "b"
     odd = client.post(url, json=body | {"status": "misschien"}, headers=client.tokens["beheer"])
     assert odd.status_code == 422
+
+
+def test_taking_back_a_decision(client, store):
+    ids = sorted(a.id for a in store.list_actors("daalhof"))[-2:]
+    decisions = "/api/v1/wijken/daalhof/suggestions/decisions"
+    body = {"a": ids[0], "b": ids[1], "status": "niet-relevant"}
+    assert client.post(decisions, json=body, headers=client.tokens["beheer"]).status_code == 201
+    url = f"{decisions}/{ids[1]}/{ids[0]}"  # either order
+    assert client.delete(url).status_code == 401
+    assert client.delete(url, headers=client.tokens["lezer"]).status_code == 403
+    nuth = f"/api/v1/wijken/nuth/suggestions/decisions/{ids[0]}/{ids[1]}"
+    assert client.delete(nuth, headers=client.tokens["wijkmakelaar"]).status_code == 403
+    assert (ids[0], ids[1]) in {(d.a, d.b) for d in store.list_decisions("daalhof")}
+    r = client.delete(url, headers=client.tokens["wijkmakelaar"])
+    assert r.status_code == 204, r.text
+    assert (ids[0], ids[1]) not in {(d.a, d.b) for d in store.list_decisions("daalhof")}
+    entry = store.audit_log(limit=1)[0]
+    assert (entry.action, entry.by, entry.after) == ("decide", "anna", None)
+    again = client.delete(url, headers=client.tokens["wijkmakelaar"])
+    assert again.status_code == 404 and again.json()["code"] == "not_found"
 
 
 def test_kernaanpak_coverage(client):

@@ -88,6 +88,15 @@ def create_decision(slug: str, body: DecisionIn, store: StoreDep, user: WriterDe
                           note=body.note)
 
 
+@router.delete("/wijken/{slug}/suggestions/decisions/{a}/{b}",
+               status_code=status.HTTP_204_NO_CONTENT)
+def delete_decision(slug: str, a: str, b: str, store: StoreDep, user: WriterDep) -> None:
+    """Take back the verdict on a pair (either order): it may be suggested again."""
+    if not user.may_write_any([slug]):
+        raise forbidden("You may only decide on suggestions in the wijken assigned to you")
+    store.delete_decision(slug, a, b, by=user.username)
+
+
 @router.get("/wijken/{slug}/kernaanpakken", response_model=Page[KernaanpakCoverage])
 def read_coverage(slug: str, store: StoreDep, cache: CacheDep,
                   as_of: AsOf = None) -> Page[KernaanpakCoverage]:
