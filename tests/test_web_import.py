@@ -302,7 +302,8 @@ def test_the_merge_page_previews_merges_and_the_audit_log_records_it(browse, sto
     assert store.get_actor(worker.id).organisation == keep.id
     assert any({lk.source, lk.target} == {keep.id, partner.id} for lk in store.list_links())
     removed = store.audit_log(entity_id=drop.id)[0]
-    assert (removed.action, removed.by) == ("delete", "anna")
+    assert (removed.action, removed.by) == ("merge", "anna")
+    assert removed.after == {"merged_into": keep.id}
     assert store.audit_log(entity_id=keep.id)[0].by == "anna"
     assert "Samengevoegd" in anna.get(response.headers["location"]).text
 
