@@ -306,6 +306,7 @@ def test_the_merge_page_previews_merges_and_the_audit_log_records_it(browse, sto
     assert removed.after == {"merged_into": keep.id}
     assert store.audit_log(entity_id=keep.id)[0].by == "anna"
     assert "Samengevoegd" in anna.get(response.headers["location"]).text
+    assert "samengevoegd" in browse("baas").get("/beheer").text  # the audit log, in Dutch
 
 
 def test_a_merge_after_someone_else_changed_an_actor_is_refused_in_dutch(browse, store):

@@ -17,6 +17,7 @@ ACTIONS = {
     "confirm": "bevestigd",
     "erase": "persoonsgegevens gewist",
     "decide": "besluit over voorstel",
+    "merge": "samengevoegd",
 }
 ENTITIES = {"wijk": "wijk", "actor": "actor", "link": "verbinding", "decision": "voorstel"}
 FIELDS = {
