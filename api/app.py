@@ -18,6 +18,7 @@ from api.routes import accounts, actors, analysis, io, links, maps, system, wijk
 from api.settings import Settings
 from api.web.mapdata import MapCache
 from graph.cache import AnalysisCache
+from graph.kernaanpak import use_rules
 from graph.store import GraphStore, open_store
 
 API_PREFIX = "/api/v1"
@@ -38,6 +39,7 @@ def create_app(
 ) -> FastAPI:
     """Build the app; ``store``/``accounts`` given here are used (and not closed) as they are."""
     settings = settings or Settings()
+    use_rules(settings.kernaanpak_rules)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -17,6 +17,7 @@ import typer
 from api.accounts import AccountRole, AccountStore
 from api.settings import Settings
 from graph.errors import WijknetError
+from graph.kernaanpak import use_rules
 from graph.store import GraphStore, open_store
 
 app = typer.Typer(
@@ -36,7 +37,10 @@ DEMO_ACCOUNTS = (
 
 
 def settings() -> Settings:
-    return Settings()
+    """The settings of this command; the kernaanpak rules they name take effect."""
+    config = Settings()
+    use_rules(config.kernaanpak_rules)
+    return config
 
 
 @contextmanager

@@ -35,6 +35,11 @@ class Settings(BaseSettings):
         False, description="Send the session cookie over HTTPS only (set behind TLS)"
     )
 
+    kernaanpak_rules: str | None = Field(
+        None, description="A TOML file with the kernaanpak rules (default: the packaged "
+        "graph/kernaanpak_rules.toml)"
+    )
+
     def store_auth(self) -> tuple[str, str] | None:
         if self.neo4j_user is None:
             return None

@@ -30,6 +30,7 @@ __all__ = [
     "coverage",
     "evaluate",
     "load_rules",
+    "use_rules",
     "node_table",
 ]
 
@@ -117,14 +118,29 @@ class RuleSet(_Rule):
         return self
 
 
+_configured: RuleSet | None = None
+
+
 def load_rules(path: str | Path | None = None) -> RuleSet:
-    """Read and validate the rules file (default: the packaged one, read once).
+    """Read and validate a rules file; without ``path`` the configured rules (see
+    :func:`use_rules`), else the packaged file, read once.
 
     Raises ``InvalidData`` naming every wrong entry (for example ``kernaanpak.1.eis.0.wie``).
     """
-    if path is None:
-        return _default_rules()
-    return _load(Path(path))
+    if path is not None:
+        return _load(Path(path))
+    return _configured or _default_rules()
+
+
+def use_rules(path: str | Path | None) -> RuleSet:
+    """Make the rules in ``path`` (None: the packaged file) the default of this process.
+
+    Called once at start-up with the ``WIJKNET_KERNAANPAK_RULES`` setting, so a broken file
+    stops the start with its errors instead of failing later on a page.
+    """
+    global _configured
+    _configured = _load(Path(path)) if path is not None else None
+    return load_rules()
 
 
 @lru_cache(maxsize=1)
