@@ -16,7 +16,8 @@ from pydantic import BaseModel
 from graph.errors import InvalidData
 from graph.model import ActorIn, LinkIn, WijkIn
 from graph.store.base import GraphStore
-from importers.plan import ImportPlan, Progress, build_plan, gc_paused
+from graph.store.common import gc_paused
+from importers.plan import ImportPlan, Progress, build_plan
 from importers.readers import read_file
 from importers.tables import Problem, ReadResult
 

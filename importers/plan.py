@@ -19,10 +19,8 @@ row is then ``error``. Nothing is written here: ``importers.apply`` does that.
 
 from __future__ import annotations
 
-import gc
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -43,6 +41,7 @@ from graph.model import (
     slugify,
 )
 from graph.store.base import GraphStore
+from graph.store.common import gc_paused
 from importers import values as cell
 from importers.columns import ROLE_DOMAIN, kind_of_role, match_enum
 from importers.state import Known, State, link_key, stable_actor_id, stable_link_id
@@ -148,19 +147,6 @@ def _column_field(name: str) -> str:
     if head == "contact":
         return name.split(".")[1] if "." in name else "email"
     return head
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while an import builds 100,000s of objects that
-    all stay alive (it would scan them again and again); reference counting still frees."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def build_plan(

@@ -3,9 +3,11 @@ references of actors and links, and what merging two actors writes."""
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
@@ -334,3 +336,17 @@ def _input(record: BaseModel, model: type[BaseModel]) -> dict[str, Any]:
 
 def _as_link_in(link: LinkIn) -> LinkIn:
     return link if type(link) is LinkIn else LinkIn(**_input(link, LinkIn))
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while code builds many objects that all stay
+    alive (a snapshot's models, an import's rows): it would scan them again and again;
+    reference counting still frees what is dropped."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

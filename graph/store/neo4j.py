@@ -73,6 +73,7 @@ from graph.store.common import (
     doc,
     dumps,
     erase_doc,
+    gc_paused,
     link_errors,
     merged_decision,
     plan_merge,
@@ -669,7 +670,7 @@ class Neo4jStore:
             if row is None:
                 raise NotFound(f"De wijk {wijk!r} bestaat niet.")
             if (row["changes"], row["wijk"]) == cached[0]:
-                return Snapshot.model_validate_json(cached[1])
+                return _parse_snapshot(cached[1])
         row = self._run(False, _row, query=SNAPSHOT, slug=wijk, day=day)
         if row is None:
             raise NotFound(f"De wijk {wijk!r} bestaat niet.")
@@ -684,7 +685,7 @@ class Neo4jStore:
                 self._snapshots.move_to_end(key)
                 while len(self._snapshots) > self._cache_size:
                     self._snapshots.popitem(last=False)
-        return Snapshot.model_validate_json(text)
+        return _parse_snapshot(text)
 
     def change_counter(self, wijk: str) -> int:
         """A number that grows with every write touching the wijk; ``NotFound`` if absent."""
@@ -876,6 +877,11 @@ def _merge_link_ids(drop_id: str, keep_id: str, links: Sequence[Link]) -> list[s
 
 
 # -- pieces of a transaction ---------------------------------------------------------------
+
+
+def _parse_snapshot(text: str) -> Snapshot:
+    with gc_paused():
+        return Snapshot.model_validate_json(text)
 
 
 def _column(tx: ManagedTransaction, query: str, **params: Any) -> list[Any]:

@@ -81,6 +81,7 @@ from graph.store.common import (
     apply_changes,
     dumps,
     erase_doc,
+    gc_paused,
     link_errors,
     merged_decision,
     plan_merge,
@@ -939,9 +940,10 @@ class SqliteStore:
                 f" WHERE s.wijk = :w AND {_active('s')} AND {_active('t')} AND {_active('l')}",
                 params,
             ).fetchone()[0]
-        actor_list = _ACTORS.validate_json(actors)
+        with gc_paused():
+            actor_list = _ACTORS.validate_json(actors)
+            link_list = _LINKS.validate_json(links)
         actor_list.sort(key=_by_name)
-        link_list = _LINKS.validate_json(links)
         link_list.sort(key=_by_id)
         return Snapshot.model_construct(
             wijk=Wijk.model_validate_json(_Rec(*found[:5]).doc),
