@@ -120,18 +120,24 @@ def _moved(plan: MergePlan, links: list[Link], names: dict[str, Actor]) -> list[
     return sorted(out, key=lambda m: m.partner.lower())
 
 
-def _merge_page(request: Request, store: GraphStore, user: User, slug: str, a_id: str,
-                b_id: str, keep_id: str | None, *, message: str = "",
-                status: int = 200) -> Response:
-    wijk = _wijk_for_writer(store, slug, user)
+def _both_actors(store: GraphStore, user: User, a_id: str, b_id: str) -> tuple[Actor, Actor]:
+    """Both actors, when they exist and ``user`` may write in every wijk of both."""
     try:
         a, b = store.get_actor(a_id), store.get_actor(b_id)
     except NotFound:
         raise WebError(404, "Niet gevonden", "Een van beide actoren bestaat niet (meer); "
-                       "misschien zijn ze al samengevoegd.") from None
+                       "misschien heeft iemand anders ze al samengevoegd.") from None
     if not user.may_write_in(set(a.wijken) | set(b.wijken)):
         raise WebError(403, "Geen toegang", "U kunt alleen actoren samenvoegen die helemaal "
                        "in uw eigen wijken actief zijn.")
+    return a, b
+
+
+def _merge_page(request: Request, store: GraphStore, user: User, slug: str, a_id: str,
+                b_id: str, keep_id: str | None, *, message: str = "",
+                status: int = 200) -> Response:
+    wijk = _wijk_for_writer(store, slug, user)
+    a, b = _both_actors(store, user, a_id, b_id)
     names = {x.id: x for x in store.list_actors()}
     links = store.list_links()
     wijken = {w.slug: w.name for w in store.list_wijken()}
@@ -180,29 +186,20 @@ def merge(request: Request, slug: str, form: Form, store: StoreDep,
     if not keep_id or not drop_id or keep_id == drop_id:
         raise WebError(400, "Dat ging niet goed", "Kies welke actor blijft en welke verdwijnt.")
     _wijk_for_writer(store, slug, user)
+    _both_actors(store, user, keep_id, drop_id)
     try:
-        keep, drop = store.get_actor(keep_id), store.get_actor(drop_id)
-    except NotFound:
-        raise WebError(404, "Niet gevonden", "Een van beide actoren bestaat niet (meer); "
-                       "misschien heeft iemand anders ze al samengevoegd.") from None
-    if not user.may_write_in(set(keep.wijken) | set(drop.wijken)):
-        raise WebError(403, "Geen toegang", "U kunt alleen actoren samenvoegen die helemaal "
-                       "in uw eigen wijken actief zijn.")
-    changed = (text(form, "keep_version") != str(keep.version)
-               or text(form, "drop_version") != str(drop.version))
-    conflict = ("Er is niets samengevoegd: iemand anders heeft een van beide actoren "
-                "gewijzigd nadat u het voorbeeld opende. Hieronder staat het nieuwe "
-                "voorbeeld. Controleer het en voeg opnieuw samen.")
-    if changed:
-        return _merge_page(request, store, user, slug, keep_id, drop_id, keep_id,
-                           message=conflict, status=409)
+        # the versions the user saw in the preview: the store refuses the merge when either
+        # actor changed since, in the same transaction that would write it
+        versions = (int(text(form, "keep_version")), int(text(form, "drop_version")))
+    except ValueError:
+        raise WebError(400, "Dat ging niet goed", "Open het voorbeeld opnieuw.") from None
     try:
-        merge_actors(store, keep_id, drop_id, by=user.username)
+        merge_actors(store, keep_id, drop_id, by=user.username, expected_versions=versions)
     except Conflict:
         return _merge_page(request, store, user, slug, keep_id, drop_id, keep_id, status=409,
-                           message="Het samenvoegen is niet afgemaakt: iemand anders wijzigde "
-                           "tegelijk een van beide actoren. Hieronder staat het nieuwe "
-                           "voorbeeld; voeg opnieuw samen om het af te maken.")
+                           message="Er is niets samengevoegd: iemand anders heeft een van "
+                           "beide actoren gewijzigd nadat u het voorbeeld opende. Hieronder "
+                           "staat het nieuwe voorbeeld. Controleer het en voeg opnieuw samen.")
     except NotFound:
         raise WebError(404, "Niet gevonden", "Een van beide actoren bestaat niet meer; "
                        "misschien heeft iemand anders ze al samengevoegd.") from None
