@@ -43,6 +43,9 @@ must make the same choice:
 - ``confirm_*`` and ``erase_personal_data`` are writes: they add an audit entry and raise
   the change counter. Confirming keeps the version; erasing bumps it, so a form opened
   before the erasure cannot save the name back.
+- Erasing an actor that exists only in the audit log (deleted, or merged into another)
+  audits one ``erase`` entry under the actor's last wijken. In free texts an erased name
+  becomes ``ERASED_NAME`` and an erased e-mail address or phone number ``[gewist]``.
 - ``record_decision`` is a write too: audited (``decide``) and it raises the wijk's
   change counter, since suggestions depend on decisions.
 - Audit ``wijken`` of an actor are the actor's wijken before and after the write (a move
@@ -1025,6 +1028,101 @@ class StoreContract:
     def test_erase_unknown_actor_is_not_found(self, store):
         with pytest.raises(NotFound):
             store.erase_personal_data("bestaat-niet", by=BY)
+
+    @staticmethod
+    def _stored_text(store) -> str:
+        """Everything the audit log and the decisions hold, as one text."""
+        entries = store.audit_log(limit=1000)
+        decisions = [d.note for w in store.list_wijken() for d in store.list_decisions(w.slug)]
+        return json.dumps([[e.before, e.after] for e in entries] + decisions, ensure_ascii=False)
+
+    def test_erase_a_deleted_actor_scrubs_its_history(self, store):
+        store.create_wijk(wijk_in("daalhof"), by=BY)
+        store.create_actor(org("o1"), by=BY)
+        contact = {"email": "anna.devries@example.org", "phone": "06-12345678"}
+        store.create_actor(pro("p1", name="Anna de Vries", contact=contact), by=BY)
+        store.create_actor(
+            pro("p2", name="Bram Jansen", contact={"email": "bram@example.org"}), by=BY
+        )
+        store.create_link(link_in("l1", "p1", "o1", note="Anna de Vries: 06-12345678"), by=BY)
+        store.record_decision(
+            Decision(
+                wijk="daalhof", a="p1", b="p2", status=DecisionStatus.BESPROKEN, by=BY,
+                at=utcnow(), note="Anna de Vries kent Bram Jansen al",
+            )
+        )
+        store.update_actor(
+            "p1", {"description": "Mail anna.devries@example.org"}, expected_version=1, by=BY
+        )
+        store.delete_actor("p1", expected_version=2, by=BY)
+        counter = store.change_counter("daalhof")
+
+        assert store.erase_personal_data("p1", by="Functionaris AVG") is None
+        text = self._stored_text(store)
+        for secret in ["Anna", "Vries", "anna.devries", "12345678"]:
+            assert secret not in text
+        erase = store.audit_log(entity_id="p1", limit=1)[0]
+        assert (erase.action, erase.entity, erase.by) == ("erase", "actor", "Functionaris AVG")
+        assert erase.wijken == ["daalhof"]
+        assert store.change_counter("daalhof") > counter
+        with pytest.raises(NotFound):
+            store.get_actor("p1")
+        # others keep their data
+        other = store.get_actor("p2")
+        assert other.name == "Bram Jansen" and other.contact.email == "bram@example.org"
+        assert store.audit_log(entity_id="p2")[0].after["name"] == "Bram Jansen"
+        [decision] = store.list_decisions("daalhof")
+        assert decision.note == f"{ERASED_NAME} kent Bram Jansen al"
+        # a link (or decision) is no actor: its id alone is not enough to erase
+        with pytest.raises(NotFound):
+            store.erase_personal_data("l1", by=BY)
+
+    def test_erase_covers_every_record_merged_into_the_actor(self, store):
+        store.create_wijk(wijk_in("daalhof"), by=BY)
+        store.create_wijk(wijk_in("nuth"), by=BY)
+        store.create_actor(pro("p1", name="Anna de Vries"), by=BY)
+        store.create_actor(
+            pro("p2", "nuth", name="A. de Vries", contact={"email": "a.devries@example.org"}),
+            by=BY,
+        )
+        store.create_actor(
+            pro("p3", name="Anna Smit-de Vries", contact={"phone": "06-87654321"}), by=BY
+        )
+        store.create_actor(
+            pro("p9", name="Bram Jansen", contact={"email": "bram@example.org"}), by=BY
+        )
+        store.create_link(link_in("l1", "p3", "p9", note="Anna Smit-de Vries kent Bram"), by=BY)
+        store.merge_actors("p2", "p3", by=BY)  # p3 into p2, then p2 into p1
+        assert store.merge_actors("p1", "p2", by=BY).contact.email == "a.devries@example.org"
+
+        erased = store.erase_personal_data("p1", by=BY)
+        assert erased.name == ERASED_NAME and erased.contact is None
+        assert store.get_actor("p1") == erased
+        text = self._stored_text(store)
+        for secret in ["Anna", "Vries", "Smit", "a.devries", "87654321"]:
+            assert secret not in text
+        assert "Vries" not in json.dumps([a.model_dump(mode="json") for a in store.list_actors()])
+        other = store.get_actor("p9")
+        assert other.name == "Bram Jansen" and other.contact.email == "bram@example.org"
+        assert store.audit_log(entity_id="p9")[0].after["name"] == "Bram Jansen"
+
+    def test_erase_an_actor_merged_into_another(self, store):
+        store.create_wijk(wijk_in("daalhof"), by=BY)
+        store.create_actor(
+            pro("p1", name="Bram Jansen", contact={"email": "bram@example.org"}), by=BY
+        )
+        store.create_actor(
+            pro("p2", name="Anna de Vries", contact={"phone": "06-87654321"}), by=BY
+        )
+        store.merge_actors("p1", "p2", by=BY)
+
+        assert store.erase_personal_data("p2", by=BY) is None
+        text = self._stored_text(store)
+        for secret in ["Anna", "Vries", "87654321"]:
+            assert secret not in text
+        assert [e.action for e in store.audit_log(entity_id="p2")] == ["erase", "merge", "create"]
+        kept = store.get_actor("p1")  # the record it was merged into is not erased
+        assert kept.name == "Bram Jansen" and kept.contact.email == "bram@example.org"
 
     # -- decisions ------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ import pytest
 from neo4j import GraphDatabase
 
 pytest.register_assert_rewrite("store_contract")
-from store_contract import BY, StoreContract, ini, link_in, wijk_in  # noqa: E402
+from store_contract import BY, StoreContract, ini, link_in, pro, wijk_in  # noqa: E402
 
 from graph.errors import StoreUnavailable  # noqa: E402
 from graph.model import Decision, utcnow  # noqa: E402
@@ -151,3 +151,26 @@ def test_repeated_snapshots_never_serve_stale_data(store):
         )
     assert store.change_counter("daalhof") == counter
     assert store.snapshot("daalhof").wijk.name == "Nieuw Daalhof"
+
+
+def test_erasure_leaves_no_property_with_the_personal_data(store, neo4j_admin):
+    """Erasing a deleted professional, and one with a duplicate merged into her, leaves
+    their names and contact details in no node or relationship property."""
+    secrets = ["Xaviera", "Quist", "xq@example.org", "0612340000", "Yolanda", "yz@example.org"]
+    store.create_wijk(wijk_in("daalhof"), by=BY)
+    store.create_actor(ini("i1"), by=BY)
+    store.create_actor(pro("p1", name="Xaviera Quist", contact={"email": "xq@example.org"}), by=BY)
+    store.create_actor(pro("p2", name="X. Quist", contact={"phone": "0612340000"}), by=BY)
+    store.create_link(link_in("l1", "p2", "i1", note="Xaviera Quist"), by=BY)
+    store.merge_actors("p1", "p2", by=BY)
+    store.create_actor(pro("p3", name="Yolanda Zwart", contact={"email": "yz@example.org"}), by=BY)
+    store.update_actor("p3", {"description": "POH"}, expected_version=1, by=BY)
+    store.delete_actor("p3", expected_version=2, by=BY)
+    store.erase_personal_data("p1", by=BY)
+    store.erase_personal_data("p3", by=BY)
+    records, _, _ = neo4j_admin.execute_query(
+        "MATCH (n) RETURN properties(n) AS p UNION ALL MATCH ()-[r]->() RETURN properties(r) AS p"
+    )
+    text = str([r["p"] for r in records])
+    assert "Verwijderde persoon" in text  # the properties were read
+    assert [s for s in secrets if s in text] == []

@@ -159,6 +159,40 @@ def test_erased_name_is_not_left_in_the_database_file(tmp_path):
         assert b"Xaviera" not in data and b"xq@example.org" not in data, file.name
 
 
+def test_erased_history_is_not_left_in_the_database_file(tmp_path):
+    """Erasing a deleted professional, and one with a duplicate merged into her, leaves
+    their names and contact details nowhere in the file or its write-ahead log."""
+    path = tmp_path / "wijknet.db"
+    secrets = [b"Xaviera", b"Quist", b"xq@example.org", b"0612340000", b"Yolanda", b"yz@example"]
+    s = SqliteStore(path)
+    try:
+        s.create_wijk(wijk_in("daalhof"), by=BY)
+        s.create_actor(org("o1"), by=BY)
+        s.create_actor(
+            pro("p1", name="Xaviera Quist", contact={"email": "xq@example.org"}), by=BY
+        )
+        s.create_actor(pro("p2", name="X. Quist", contact={"phone": "0612340000"}), by=BY)
+        s.create_link(link_in("l1", "p2", "o1", note="Xaviera Quist"), by=BY)
+        s.merge_actors("p1", "p2", by=BY)
+        s.create_actor(
+            pro("p3", name="Yolanda Zwart", contact={"email": "yz@example.org"}), by=BY
+        )
+        s.update_actor("p3", {"description": "POH"}, expected_version=1, by=BY)
+        s.delete_actor("p3", expected_version=2, by=BY)
+        s.erase_personal_data("p1", by=BY)
+        s.erase_personal_data("p3", by=BY)
+        files = [f for f in tmp_path.iterdir() if f.name.startswith("wijknet.db")]
+        assert path in files
+        for file in files:  # while the store is open, the write-ahead log too
+            data = file.read_bytes()
+            assert not [x for x in secrets if x in data], file.name
+    finally:
+        s.close()
+    for file in tmp_path.iterdir():
+        data = file.read_bytes()
+        assert not [x for x in secrets if x in data], file.name
+
+
 def test_reads_give_the_same_models_as_full_validation(tmp_path):
     """Lists and snapshots skip the models' Python validators for stored JSON; the
     records they return must equal fully validated ones."""

@@ -164,9 +164,29 @@ class GraphStore(Protocol):
         """Record that ``by`` confirmed the link is still true, now (version unchanged)."""
 
     # -- privacy -----------------------------------------------------------------------
-    def erase_personal_data(self, actor_id: str, *, by: str) -> Actor:
-        """Remove a professional's name and contact details from the actor and from every
-        audit entry about it (the AVG's right to erasure); other actors keep their data."""
+    def erase_personal_data(self, actor_id: str, *, by: str) -> Actor | None:
+        """Erase a person's personal data everywhere it is kept (the AVG's right to
+        erasure), in one transaction.
+
+        - The person is ``actor_id`` with every actor merged into it, transitively (the
+          audit log's ``merge`` entries say which). ``actor_id`` may be deleted or merged
+          away itself: it only has to be known to the audit log; an id no actor ever had is
+          ``NotFound``.
+        - The personal data are the names (of a professional) and the e-mail addresses and
+          phone numbers that any of those actors has or ever had.
+        - Each of those actors that still exists loses its contact details and, a
+          professional, its name (``ERASED_NAME``); its version goes up. Every audit entry
+          about one of them loses the same in ``before`` and ``after``, the ``merge``
+          entries included.
+        - Every free text (an actor's description, the note of a link or a decision), live
+          and in every audit entry, gets those names, addresses and numbers replaced; a live
+          record so changed gets a new version.
+        - Other actors keep their own names and contact details, also one that the person
+          was merged into (erase that actor to erase those).
+        - Audited as ``erase``: one entry per changed record, and one with ``before`` and
+          ``after`` None for ``actor_id`` when it exists only in the audit log. Returns the
+          erased actor as stored, or None when it exists only in the audit log.
+        """
 
     # -- decisions on suggestions ------------------------------------------------------
     def record_decision(self, decision: Decision) -> Decision:

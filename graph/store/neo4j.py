@@ -52,7 +52,6 @@ from graph.errors import Conflict, InvalidData, NotFound, StoreUnavailable
 from graph.model import (
     Actor,
     ActorIn,
-    ActorKind,
     AuditEntry,
     BulkResult,
     Decision,
@@ -67,15 +66,15 @@ from graph.model import (
 )
 from graph.store import neo4j_bulk as bulk
 from graph.store.common import (
-    ERASED_NAME,
+    Erasure,
     actor_errors,
     apply_changes,
     doc,
     dumps,
-    erase_doc,
     gc_paused,
     link_errors,
     merged_decision,
+    merged_ids,
     plan_merge,
     same_actor_error,
     stable_link_id,
@@ -239,8 +238,43 @@ AUDIT_LOG = {  # (entity_id given, wijk given) -> query
         RETURN e.doc AS doc ORDER BY e.seq DESC LIMIT $limit
     """,
 }
-ERASE_AUDIT = "MATCH (e:AuditEntry {entity_id: $key}) RETURN e.seq AS seq, e.doc AS doc"
+ERASE_MERGES = "MATCH (e:AuditEntry) WHERE e.doc CONTAINS $marker RETURN e.doc AS doc"
+ERASE_ACTORS = """
+    UNWIND $keys AS key
+    MATCH (a:Actor {id: key})
+    SET a._lock = true REMOVE a._lock
+    RETURN a.doc AS doc
+"""
+ERASE_HISTORY = """
+    UNWIND $keys AS key
+    MATCH (e:AuditEntry {entity_id: key})
+    RETURN e.seq AS seq, e.doc AS doc
+"""
+ERASE_TEXTS = {  # the stored documents that may hold one of the $needles
+    "audit": """
+        MATCH (e:AuditEntry) WHERE any(n IN $needles WHERE e.doc CONTAINS n)
+        RETURN e.seq AS seq, e.doc AS doc
+    """,
+    "actor": """
+        MATCH (a:Actor) WHERE NOT a.id IN $keys AND any(n IN $needles WHERE a.doc CONTAINS n)
+        SET a._lock = true REMOVE a._lock
+        RETURN a.doc AS doc ORDER BY a.id
+    """,
+    "link": """
+        MATCH (s:Actor)-[r:LINK]->(t:Actor) WHERE any(n IN $needles WHERE r.doc CONTAINS n)
+        SET r._lock = true REMOVE r._lock
+        RETURN r.doc AS doc,
+               [(s)-[:ACTIVE_IN]->(w) | w.slug] + [(t)-[:ACTIVE_IN]->(w) | w.slug] AS ends
+        ORDER BY r.id
+    """,
+    "decision": """
+        MATCH (d:Decision) WHERE any(n IN $needles WHERE d.doc CONTAINS n)
+        SET d._lock = true REMOVE d._lock
+        RETURN d.key AS key, d.doc AS doc ORDER BY d.key
+    """,
+}
 REWRITE_AUDIT = "UNWIND $rows AS row MATCH (e:AuditEntry {seq: row.seq}) SET e.doc = row.doc"
+REWRITE_DECISION = "MATCH (d:Decision {key: $key}) SET d.doc = $doc"
 
 WHAT = {"wijk": "De wijk", "actor": "De actor", "link": "De verbinding"}
 ADAPTERS: dict[str, TypeAdapter[Any]] = {
@@ -744,29 +778,97 @@ class Neo4jStore:
 
     # -- privacy -------------------------------------------------------------------------
 
-    def erase_personal_data(self, actor_id: str, *, by: str) -> Actor:
-        """Remove a professional's name and contact details from the actor and from every
-        audit entry about it (the AVG's right to erasure); other actors keep their data."""
+    def erase_personal_data(self, actor_id: str, *, by: str) -> Actor | None:
+        """Erase a person's names and contact details everywhere wijknet keeps them, with
+        every actor merged into it (see ``GraphStore.erase_personal_data``)."""
 
-        def work(tx: ManagedTransaction) -> Actor:
-            before, _ = _lock(tx, "actor", actor_id, None)
-            professional = before["kind"] == ActorKind.PROFESSIONAL.value
-            data = apply_changes(Actor.model_validate(before), _erasure(professional))
-            actor = _next_version(Actor, before, data)
-            _save(tx, "actor", actor)
-            rows = []
-            for row in tx.run(ERASE_AUDIT, key=actor_id):
+        def work(tx: ManagedTransaction) -> Actor | None:
+            merges = []
+            for row in tx.run(ERASE_MERGES, marker='"merged_into":'):
                 entry = json.loads(row["doc"])
-                if entry["entity"] != "actor":  # a link or decision with the same id
+                if entry["action"] == "merge" and entry["entity"] == "actor":
+                    merges.append((entry["entity_id"], (entry["after"] or {}).get("merged_into")))
+            erasure = Erasure(merged_ids(actor_id, merges))
+            ids = sorted(erasure.ids)
+            live = {d["id"]: d for d in map(json.loads, _column(tx, ERASE_ACTORS, keys=ids))}
+            history = []  # (seq, entry) of the person's own actors
+            for row in tx.run(ERASE_HISTORY, keys=ids):
+                entry = json.loads(row["doc"])
+                if entry["entity"] == "actor":  # not a link or decision with the same id
+                    history.append((row["seq"], entry))
+            own = sorted((seq, e) for seq, e in history if e["entity_id"] == actor_id)
+            if actor_id not in live and not own:
+                raise NotFound(f"De actor {actor_id!r} bestaat niet.")
+            for document in live.values():
+                erasure.collect(document)
+            for _, entry in history:
+                erasure.collect(entry["before"])
+                erasure.collect(entry["after"])
+            # the audit log first: the entries of this erasure are written clean
+            needles = erasure.needles
+            found = {seq: entry for seq, entry in history}
+            if needles:
+                for row in tx.run(ERASE_TEXTS["audit"], needles=needles):
+                    found.setdefault(row["seq"], json.loads(row["doc"]))
+            rows = []
+            for seq, entry in found.items():
+                mine = entry["entity"] == "actor" and entry["entity_id"] in erasure.ids
+                clean = erasure.erased if mine else erasure.scrub
+                new = entry | {side: clean(entry[side]) for side in ("before", "after")}
+                if new != entry:
+                    rows.append({"seq": seq, "doc": dumps(new)})
+            tx.run(REWRITE_AUDIT, rows=rows).consume()
+            # the person's own actors lose the personal data
+            entries: list[AuditItem] = []
+            erased = None
+            for record_id in ids:
+                if record_id not in live:
                     continue
-                for side in ("before", "after"):
-                    entry[side] = _erased(entry[side], professional)
-                rows.append({"seq": row["seq"], "doc": dumps(entry)})
-            tx.run(REWRITE_AUDIT, rows=rows)
-            _touch(tx, actor.wijken)
-            erased = ("erase", "actor", actor_id, actor.wijken, _erased(before, professional))
-            _audit(tx, by, [(*erased, doc(actor))])
-            return actor
+                before = live[record_id]
+                current = Actor.model_validate(before)
+                data = apply_changes(current, erasure.changes(current, own=True))
+                actor = _next_version(Actor, before, data)
+                _save(tx, "actor", actor)
+                wijken = [*current.wijken, *actor.wijken]
+                clean = erasure.erased(before)
+                entries.append(("erase", "actor", record_id, wijken, clean, doc(actor)))
+                if record_id == actor_id:
+                    erased = actor
+            if erased is None:  # the actor exists only in the audit log
+                entries.append(("erase", "actor", actor_id, own[-1][1]["wijken"], None, None))
+            # free texts of every other record
+            if needles:
+                for row in tx.run(ERASE_TEXTS["actor"], needles=needles, keys=ids):
+                    before = json.loads(row["doc"])
+                    current = Actor.model_validate(before)
+                    changes = erasure.changes(current)
+                    if changes:
+                        actor = _next_version(Actor, before, apply_changes(current, changes))
+                        _save(tx, "actor", actor)
+                        wijken = [*current.wijken, *actor.wijken]
+                        entries.append(
+                            ("erase", "actor", actor.id, wijken, erasure.scrub(before), doc(actor))
+                        )
+                for row in tx.run(ERASE_TEXTS["link"], needles=needles):
+                    before = json.loads(row["doc"])
+                    current = Link.model_validate(before)
+                    changes = erasure.changes(current)
+                    if changes:
+                        link = _next_version(Link, before, apply_changes(current, changes))
+                        _save(tx, "link", link)
+                        clean = erasure.scrub(before)
+                        entries.append(("erase", "link", link.id, row["ends"], clean, doc(link)))
+                for row in tx.run(ERASE_TEXTS["decision"], needles=needles):
+                    before = json.loads(row["doc"])
+                    scrubbed = erasure.scrub(before)
+                    if scrubbed != before:
+                        text = dumps(scrubbed)
+                        tx.run(REWRITE_DECISION, key=row["key"], doc=text).consume()
+                        pair = f"{scrubbed['a']}|{scrubbed['b']}"
+                        entries.append(("erase", "decision", pair, [scrubbed["wijk"]], text, text))
+            _touch(tx, [w for entry in entries for w in entry[3]])
+            _audit(tx, by, entries)
+            return erased
 
         return self._run(True, work)
 
@@ -851,18 +953,6 @@ def _next_version(model: type[M], before: dict[str, Any], data: BaseModel) -> M:
 def _parse_many(entity: str, docs: Sequence[str]) -> list[Any]:
     """Parse stored JSON documents in one go (much faster than one model at a time)."""
     return ADAPTERS[entity].validate_json("[" + ",".join(docs) + "]")
-
-
-def _erasure(professional: bool) -> dict[str, Any]:
-    """A professional loses name and contact details; another actor its contact person's."""
-    return {"contact": None, "name": ERASED_NAME} if professional else {"contact": None}
-
-
-def _erased(document: dict[str, Any] | None, professional: bool) -> dict[str, Any] | None:
-    """A stored document (of the actor or of an audit entry) with its personal data removed."""
-    if document is None or professional:
-        return erase_doc(document)
-    return document | {"contact": None}
 
 
 def _merge_link_ids(drop_id: str, keep_id: str, links: Sequence[Link]) -> list[str]:

@@ -35,6 +35,7 @@ single connection, handed to one thread at a time.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
 import threading
@@ -76,18 +77,20 @@ from graph.model import (
     utcnow,
 )
 from graph.store.common import (
-    ERASED_NAME,
+    Erasure,
     actor_errors,
     apply_changes,
     dumps,
-    erase_doc,
     gc_paused,
     link_errors,
     merged_decision,
+    merged_ids,
     plan_merge,
     same_actor_error,
     validated,
 )
+
+log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_S = 10.0
@@ -256,19 +259,6 @@ def _as_input(model: type[M], data: Any, prefix: str = "") -> M:
         raise InvalidData(field_errors_from_pydantic(exc, prefix)) from None
 
 
-def _erased_json(document: str | None, professional: bool) -> str | None:
-    """``document`` (an actor as JSON) without personal data: a professional loses name
-    and contact details, any other actor its contact person's details."""
-    if document is None:
-        return None
-    data = json.loads(document)
-    if professional:
-        return dumps(erase_doc(data))
-    if "contact" in data:
-        data["contact"] = None
-    return dumps(data)
-
-
 def _in_chunks(
     con: sqlite3.Connection, sql: str, ids: Iterable[str], extra: Sequence[Any] = ()
 ) -> Iterator[tuple]:
@@ -400,9 +390,11 @@ class SqliteStore:
             try:
                 parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
+                log.error("Cannot create the directory %r for the SQLite database: %s",
+                          str(parent), exc)
                 raise StoreUnavailable(
-                    f"Cannot create the directory {str(parent)!r} for the SQLite database: "
-                    f"{exc.strerror or exc}"
+                    "Cannot create the directory for the SQLite database: "
+                    f"{exc.strerror or type(exc).__name__}"
                 ) from None
         self._pool = _Pool(self._connect, 1 if self._memory else POOL_SIZE)
         try:
@@ -415,13 +407,16 @@ class SqliteStore:
     # -- plumbing ---------------------------------------------------------------------------
 
     def _unavailable(self, exc: sqlite3.Error) -> StoreUnavailable:
+        """The error a caller sees: what went wrong, never where the file is (that is logged
+        here, on the server)."""
         text = str(exc)
+        log.warning("The SQLite database %r cannot be used: %s", self.path, text)
         if "locked" in text or "busy" in text:
             return StoreUnavailable(
-                f"The SQLite database {self.path!r} stayed locked by another writer for "
+                "The SQLite database stayed locked by another writer for "
                 f"{BUSY_TIMEOUT_S:g} s; try again in a moment."
             )
-        return StoreUnavailable(f"The SQLite database {self.path!r} cannot be used: {text}")
+        return StoreUnavailable(f"The SQLite database cannot be used: {text}")
 
     def _connect(self) -> sqlite3.Connection:
         try:
@@ -454,9 +449,10 @@ class SqliteStore:
         try:
             found = con.execute("PRAGMA user_version").fetchone()[0]
             if found > SCHEMA_VERSION:
+                log.error("The SQLite database %r has schema version %d", self.path, found)
                 raise StoreUnavailable(
-                    f"The SQLite database {self.path!r} has schema version {found}; this "
-                    f"wijknet knows version {SCHEMA_VERSION} at most. Upgrade wijknet."
+                    f"The SQLite database has schema version {found}; this wijknet knows "
+                    f"version {SCHEMA_VERSION} at most. Upgrade wijknet."
                 )
             if found < SCHEMA_VERSION:
                 con.executescript(_SCHEMA)  # idempotent; sets user_version when done
@@ -619,11 +615,8 @@ class SqliteStore:
             con.executemany(_INSERT_ACTOR_WIJK, _actor_wijk_rows(record))
             wijken |= set(json.loads(old.input)["wijken"])  # a move touches old and new
         self._touch(con, wijken)
-        before = old.doc
-        if action == "erase":
-            before = _erased_json(before, record.kind is ActorKind.PROFESSIONAL)
         entity = _TABLES[table][2]
-        self._audit(con, [(now, by, action, entity, _key(record), wijken, before, rec.doc)])
+        self._audit(con, [(now, by, action, entity, _key(record), wijken, old.doc, rec.doc)])
         return rec.doc
 
     def _wijken_for(self, con: sqlite3.Connection, record: Any) -> set[str]:
@@ -1071,27 +1064,113 @@ class SqliteStore:
 
     # -- privacy ----------------------------------------------------------------------------
 
-    def erase_personal_data(self, actor_id: str, *, by: str) -> Actor:
+    def erase_personal_data(self, actor_id: str, *, by: str) -> Actor | None:
+        now = utcnow().isoformat()
         with self._write() as con:
-            old = self._current(con, "actors", actor_id, None)
-            current = Actor.model_validate_json(old.doc)
-            professional = current.kind is ActorKind.PROFESSIONAL
-            changes: dict[str, Any] = {"contact": None}
-            if professional:
-                changes["name"] = ERASED_NAME
-            history = con.execute(
-                "SELECT seq, before, after FROM audit WHERE entity_id = ? AND entity = 'actor'",
-                (actor_id,),
+            merges = con.execute(
+                "SELECT entity_id, after FROM audit WHERE action = 'merge' AND entity = 'actor'"
             ).fetchall()
-            con.executemany(
-                "UPDATE audit SET before = ?, after = ? WHERE seq = ?",
-                [
-                    (_erased_json(before, professional), _erased_json(after, professional), seq)
-                    for seq, before, after in history
-                ],
+            pairs = [(drop, json.loads(after or "{}").get("merged_into")) for drop, after in merges]
+            erasure = Erasure(merged_ids(actor_id, pairs))
+            ids = sorted(erasure.ids)
+            live = {
+                row[0]: _Rec(*row[1:])
+                for row in _in_chunks(
+                    con, f"SELECT id, {_REC} FROM actors WHERE id IN ({{marks}}) ORDER BY id", ids
+                )
+            }
+            history = list(
+                _in_chunks(
+                    con,
+                    "SELECT seq, entity_id, wijken, before, after FROM audit"
+                    " WHERE entity = 'actor' AND entity_id IN ({marks}) ORDER BY seq",
+                    ids,
+                )
             )
-            actor = apply_changes(current, changes)
-            doc = self._replace(con, "actors", old, actor, by, "erase")
+            own = [row for row in history if row[1] == actor_id]
+            if actor_id not in live and not own:
+                raise NotFound(f"De actor {actor_id!r} bestaat niet.")
+            for rec in live.values():
+                erasure.collect(json.loads(rec.doc))
+            for *_, before, after in history:
+                for text in (before, after):
+                    if text is not None:
+                        erasure.collect(json.loads(text))
+            # the person's own actors lose the personal data
+            found = None
+            for record_id, old in live.items():
+                current = Actor.model_validate_json(old.doc)
+                actor = apply_changes(current, erasure.changes(current, own=True))
+                doc = self._replace(con, "actors", old, actor, by, "erase")
+                if record_id == actor_id:
+                    found = doc
+            if found is None:  # the actor exists only in the audit log
+                wijken = json.loads(own[-1][2])
+                self._touch(con, wijken)
+                self._audit(con, [(now, by, "erase", "actor", actor_id, wijken, None, None)])
+            # free texts of every other record
+            needles = erasure.needles
+            where = " OR ".join(["instr({col}, ?) > 0"] * len(needles)) or "0"
+            for table in ("actors", "links"):
+                key, _, _, _ = _TABLES[table]
+                model = Actor if table == "actors" else Link
+                for row in con.execute(
+                    f"SELECT {key}, {_REC} FROM {table} WHERE {where.format(col='input')}",
+                    needles,
+                ).fetchall():
+                    if table == "actors" and row[0] in erasure.ids:
+                        continue
+                    old = _Rec(*row[1:])
+                    current = model.model_validate_json(old.doc)
+                    changes = erasure.changes(current)
+                    if changes:
+                        self._replace(con, table, old, apply_changes(current, changes), by, "erase")
+            entries = []
+            for wijk, a, b, text in con.execute(
+                f"SELECT wijk, a, b, doc FROM decisions WHERE {where.format(col='doc')}", needles
+            ).fetchall():
+                scrubbed = dumps(erasure.scrub(json.loads(text)))
+                if json.loads(scrubbed) != json.loads(text):
+                    con.execute(
+                        "UPDATE decisions SET doc = ? WHERE wijk = ? AND a = ? AND b = ?",
+                        (scrubbed, wijk, a, b),
+                    )
+                    entries.append(
+                        (now, by, "erase", "decision", f"{a}|{b}", [wijk], scrubbed, scrubbed)
+                    )
+            self._touch(con, {w for entry in entries for w in entry[5]})
+            self._audit(con, entries)
+            # and the audit log, this erasure's entries included
+            rows = list(
+                _in_chunks(
+                    con,
+                    "SELECT seq, entity, entity_id, before, after FROM audit"
+                    " WHERE entity = 'actor' AND entity_id IN ({marks})",
+                    ids,
+                )
+            )
+            if needles:
+                rows += con.execute(
+                    "SELECT seq, entity, entity_id, before, after FROM audit WHERE "
+                    + where.format(col="before")
+                    + " OR "
+                    + where.format(col="after"),
+                    needles + needles,
+                ).fetchall()
+            changed = {}
+            for seq, entity, entity_id, before, after in {row[0]: row for row in rows}.values():
+                own_entry = entity == "actor" and entity_id in erasure.ids
+                clean = erasure.erased if own_entry else erasure.scrub
+                texts = []
+                for text in (before, after):
+                    data = json.loads(text) if text is not None else None
+                    new = clean(data)
+                    texts.append(text if new == data else dumps(new))
+                if texts != [before, after]:
+                    changed[seq] = (*texts, seq)
+            con.executemany(
+                "UPDATE audit SET before = ?, after = ? WHERE seq = ?", list(changed.values())
+            )
         if not self._memory:
             # move the overwritten pages out of the write-ahead log too (best effort)
             try:
@@ -1099,7 +1178,7 @@ class SqliteStore:
                     con.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
             except (sqlite3.Error, WijknetError):
                 pass
-        return Actor.model_validate_json(doc)
+        return Actor.model_validate_json(found) if found is not None else None
 
     # -- decisions on suggestions -----------------------------------------------------------
 
