@@ -29,6 +29,9 @@ from graph.results import (
 
 __all__ = [
     "SORT_KEYS",
+    "TREND_FIRST",
+    "TREND_LAST",
+    "check_trend_days",
     "compare",
     "diff",
     "region_graph",
@@ -39,6 +42,19 @@ __all__ = [
 
 Every = Literal["week", "maand", "kwartaal", "jaar"]
 MAX_POINTS = 120
+TREND_FIRST = date(1900, 1, 1)
+TREND_LAST = date(2999, 12, 31)
+"""A trend runs between these days (both inclusive), so no step of it leaves the calendar."""
+
+
+def check_trend_days(**days: date | None) -> None:
+    """Refuse a trend day (by field name) outside ``TREND_FIRST``..``TREND_LAST``."""
+    message = (f"Kies een datum van {TREND_FIRST.isoformat()} tot en met "
+               f"{TREND_LAST.isoformat()}.")
+    errors = [FieldError(field, message, "out_of_range") for field, day in days.items()
+              if day is not None and not TREND_FIRST <= day <= TREND_LAST]
+    if errors:
+        raise InvalidData(errors)
 
 
 def region_graph(snapshots: Iterable[Snapshot], *, wijk: str = "regio",
@@ -81,6 +97,7 @@ def trend_dates(since: date, until: date, every: Every = "maand") -> list[date]:
     >>> trend_dates(date(2025, 1, 31), date(2025, 4, 15))
     [datetime.date(2025, 1, 31), datetime.date(2025, 2, 28), datetime.date(2025, 3, 31), datetime.date(2025, 4, 15)]
     """
+    check_trend_days(since=since, until=until)
     if until < since:
         raise InvalidData([FieldError("until", "De einddatum ligt vóór de begindatum.", "order")])
     months = {"maand": 1, "kwartaal": 3, "jaar": 12}.get(every)

@@ -101,6 +101,7 @@ _TYPE_MESSAGES = {
     "extra_forbidden": "Dit veld is onbekend.",
     "list_type": "Verwacht een lijst van waarden.",
     "string_type": "Verwacht tekst.",
+    "string_unicode": "Deze tekst bevat een ongeldig teken; typ hem opnieuw.",
     "value_error": "{error}",
     "too_short": "Dit veld mag niet leeg zijn.",
     "too_long": "Dit is te lang (maximaal {max_length}).",

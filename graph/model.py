@@ -31,6 +31,8 @@ from pydantic import (
 NAME_MAX = 200
 NOTE_MAX = 2000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+INVALID_CHARACTER = "Deze tekst bevat een ongeldig teken; typ hem opnieuw."
 SLUG_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 ID_RE = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}$"
 
@@ -59,6 +61,8 @@ def slugify(text: str) -> str:
 
 
 def _clean_text(value: str) -> str:
+    if _SURROGATE.search(value):  # JSON's "\ud800" escape: no character, cannot be stored
+        raise ValueError(INVALID_CHARACTER)
     value = unicodedata.normalize("NFC", value).strip()
     if _CONTROL.search(value):
         raise ValueError("Deze tekst bevat onzichtbare stuurtekens; typ hem opnieuw.")
@@ -225,10 +229,34 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=False, frozen=False)
 
 
+_EMAIL_LOCAL = re.compile(r"[\w!#$%&'*+/=?^{|}~-]+(?:\.[\w!#$%&'*+/=?^{|}~-]+)*")
+_EMAIL_LABEL = re.compile(r"[^\W_](?:[\w-]{0,61}[^\W_])?")
+_EMAIL_TLD = re.compile(r"[^\W\d_]{2,63}|xn--[a-z0-9-]{1,59}", re.IGNORECASE)
+EMAIL_MESSAGE = "Vul een geldig e-mailadres in, bijvoorbeeld naam@organisatie.nl."
+
+
+def _check_email(value: str) -> str:
+    """An address as people type it: ``naam@organisatie.nl`` or ``j.d'hondt@…``; no spaces,
+    double quotes or ``<>``,
+    and a domain of at least two labels ending in a real-looking top-level domain."""
+    local, at, domain = value.rpartition("@")
+    labels = domain.split(".")
+    if not (
+        at
+        and len(local) <= 64
+        and _EMAIL_LOCAL.fullmatch(local)
+        and len(labels) >= 2
+        and all(_EMAIL_LABEL.fullmatch(label) for label in labels)
+        and _EMAIL_TLD.fullmatch(labels[-1])
+    ):
+        raise ValueError(EMAIL_MESSAGE)
+    return value
+
+
 class Contact(_Model):
     """Contact details of a professional or contact person: personal data under the AVG."""
 
-    email: Annotated[str, Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
+    email: Annotated[str, Field(max_length=254), AfterValidator(_check_email)] | None = None
     phone: Annotated[str, Field(max_length=30, pattern=r"^[0-9+() -]{6,30}$")] | None = None
     personal: Literal[True] = True
 

@@ -13,7 +13,16 @@ from typing import Any, TypeVar
 
 from graph.analysis import analyse, build_graph
 from graph.cache import AnalysisCache
-from graph.compare import Every, compare, diff, region_graph, trend, trend_dates
+from graph.compare import (
+    TREND_FIRST,
+    Every,
+    check_trend_days,
+    compare,
+    diff,
+    region_graph,
+    trend,
+    trend_dates,
+)
 from graph.errors import FieldError, InvalidData, NotFound
 from graph.model import Decision, DecisionStatus, Snapshot, utcnow
 from graph.results import Analysis, Comparison, Diff, KernaanpakCoverage, Suggestion, Trend
@@ -106,7 +115,8 @@ def trend_for(store: GraphStore, wijk: str, since: date | None = None,
     """The measures of ``wijk`` at every step from ``since`` to ``until`` (default: the
     last year up to today)."""
     until = until or date.today()
-    since = since or until - timedelta(days=365)
+    check_trend_days(since=since, until=until)
+    since = since or max(until - timedelta(days=365), TREND_FIRST)
     name = store.get_wijk(wijk).name
     points = []
     for day in trend_dates(since, until, every):

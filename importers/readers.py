@@ -26,6 +26,7 @@ from datetime import date, datetime, time
 from pathlib import PurePath
 from typing import Any
 
+from graph.model import INVALID_CHARACTER
 from importers.columns import (
     TABLE_LABEL,
     TableKind,
@@ -36,6 +37,7 @@ from importers.columns import (
 )
 from importers.tables import (
     MAX_CELL_CHARS,
+    SURROGATE,
     Problem,
     ReadResult,
     Row,
@@ -374,6 +376,9 @@ def _json_row(number: int, values: dict[str, Any], kind: TableKind) -> Row:
         field = name if name in _JSON_FIELDS[kind] else field_of(kind, str(name))
         if field is None:
             continue
+        if _has_surrogate(value):
+            row.problems.append((field, shown(value), INVALID_CHARACTER, "invalid_character"))
+            value = _without_surrogates(value)
         if isinstance(value, str):
             if len(value) > MAX_CELL_CHARS:
                 row.problems.append((field, shown(value), f"Deze waarde is te lang ({len(value)} "
@@ -386,6 +391,28 @@ def _json_row(number: int, values: dict[str, Any], kind: TableKind) -> Row:
             continue
         row.values[field] = value
     return row
+
+
+def _has_surrogate(value: Any) -> bool:
+    if isinstance(value, str):
+        return SURROGATE.search(value) is not None
+    if isinstance(value, list):
+        return any(_has_surrogate(v) for v in value)
+    if isinstance(value, dict):
+        return any(_has_surrogate(k) or _has_surrogate(v) for k, v in value.items())
+    return False
+
+
+def _without_surrogates(value: Any) -> Any:
+    """``value`` with every lone surrogate (JSON text's ``"\\ud800"``) replaced by U+FFFD:
+    the row is refused with a problem, and nothing further on has to carry the surrogate."""
+    if isinstance(value, str):
+        return SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_without_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    return value
 
 
 _JSON_FIELDS: dict[TableKind, set[str]] = {
@@ -420,8 +447,10 @@ def _read_kumu_json(source: str, doc: dict[str, Any]) -> ReadResult:
         ref = flat.pop("_id", None)
         values = {("type" if k in {"type", "element type"} else k): v for k, v in flat.items()}
         row = _json_row(number, values, "actors")
+        if _has_surrogate(ref):
+            row.problems.append(("ref", shown(ref), INVALID_CHARACTER, "invalid_character"))
         if ref is not None:
-            row.values["ref"] = str(ref)
+            row.values["ref"] = _without_surrogates(str(ref))
         rows.append(row)
     if rows:
         result.tables.append(Table(kind="actors", source=f"{source} › elements", columns={},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,9 +17,14 @@ SHOWN_VALUE_CHARS = 120
 """How much of a refused value a problem repeats."""
 
 
+SURROGATE = re.compile(r"[\ud800-\udfff]")
+"""A lone UTF-16 surrogate: JSON text can hold one (``"\\ud800"``), no stored text may."""
+
+
 def shown(value: Any) -> str:
-    """A value as a problem repeats it: text, cut to ``SHOWN_VALUE_CHARS``."""
-    text = "" if value is None else str(value)
+    """A value as a problem repeats it: text, cut to ``SHOWN_VALUE_CHARS``; a lone surrogate
+    (which no page or JSON answer can carry) is shown as U+FFFD."""
+    text = SURROGATE.sub("\ufffd", "" if value is None else str(value))
     if len(text) > SHOWN_VALUE_CHARS:
         return text[:SHOWN_VALUE_CHARS] + f"… ({len(text)} tekens)"
     return text

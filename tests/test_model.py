@@ -100,3 +100,46 @@ def test_validated_raises_invalid_data_with_fields():
 def test_normalise_and_slugify():
     assert normalise("  Welzijn-op-Récept ") == "welzijn op recept"
     assert slugify("Bleijerheide Centrum Nulland") == "bleijerheide-centrum-nulland"
+
+
+@pytest.mark.parametrize(
+    ("model", "data", "field"),
+    [
+        (ActorIn, actor(name="Buurt\ud800soep"), "name"),
+        (ActorIn, actor(description="Elke \udfff dinsdag"), "description"),
+        (ActorIn, actor(kind="organisatie", domain="zorg", contact={"email": "a\ud800@b.nl"}),
+         "contact.email"),
+        (WijkIn, {"slug": "nieuw\ud800", "name": "Nieuw", "gemeente": "Heerlen"}, "slug"),
+        (WijkIn, {"slug": "nieuw", "name": "Nieuw", "gemeente": "Heer\ud800len"}, "gemeente"),
+        (LinkIn, {"source": "a-1", "target": "a-2", "note": "\ud83d"}, "note"),
+    ],
+)
+def test_a_lone_surrogate_is_refused_with_a_dutch_message(model, data, field):
+    """JSON text may hold "\\ud800"; such text cannot be stored or sent, so it is refused."""
+    errors = errors_of(model, data)
+    assert errors[field] == "Deze tekst bevat een ongeldig teken; typ hem opnieuw."
+
+
+def test_text_with_a_real_emoji_is_kept():
+    assert ActorIn.model_validate(actor(name="Buurtsoep \U0001F963")).name == "Buurtsoep \U0001F963"
+
+
+@pytest.mark.parametrize(
+    "email",
+    ["a@b.c<script>", "<a@voorbeeld.nl>", "a@b.c", "a b@voorbeeld.nl", '"a"@voorbeeld.nl',
+     "a@voorbeeld", "a@voorbeeld..nl", "a@-voorbeeld.nl", "a@@voorbeeld.nl",
+     ".a@voorbeeld.nl", "a@voorbeeld.nl\n", "a@voorbeeld.123"],
+)
+def test_an_implausible_email_is_refused(email):
+    assert errors_of(Contact, {"email": email}) == {
+        "email": "Vul een geldig e-mailadres in, bijvoorbeeld naam@organisatie.nl."}
+
+
+@pytest.mark.parametrize(
+    "email",
+    ["a.jansen@voorbeeld.nl", "jan.de.vries+wijk@gemeente-maastricht.nl", "info@x.nl",
+     "rené@café.nl", "post@xn--caf-dma.nl", "Team_Zorg@Voorbeeld.Example",
+     "j.d'hondt@gemeente.nl"],
+)
+def test_a_plausible_email_is_kept(email):
+    assert Contact(email=email).email == email

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict
 
-from api.deps import StoreDep, WriterDep
+from api.deps import ReaderDep, StoreDep, WriterDep
 from api.errors import forbidden
 from api.schemas import Page, page
 from graph import reports
@@ -51,7 +51,8 @@ class DecisionIn(BaseModel):
 
 
 @router.get("/wijken/{slug}/analysis", response_model=Analysis)
-def read_analysis(slug: str, store: StoreDep, cache: CacheDep, as_of: AsOf = None) -> Response:
+def read_analysis(slug: str, store: StoreDep, cache: CacheDep, reader: ReaderDep,
+                  as_of: AsOf = None) -> Response:
     """Every measure of the wijk's network on ``as_of``."""
     day = as_of or date.today()
     body = cache.get(store, slug, day, "analysis.json", lambda: reports.analysis_for(
@@ -64,6 +65,7 @@ def read_suggestions(
     slug: str,
     store: StoreDep,
     cache: CacheDep,
+    reader: ReaderDep,
     as_of: AsOf = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 10,
 ) -> Page[Suggestion]:
@@ -72,7 +74,7 @@ def read_suggestions(
 
 
 @router.get("/wijken/{slug}/suggestions/decisions", response_model=Page[Decision])
-def read_decisions(slug: str, store: StoreDep) -> Page[Decision]:
+def read_decisions(slug: str, store: StoreDep, reader: ReaderDep) -> Page[Decision]:
     """The pairs marked as discussed or not relevant."""
     store.get_wijk(slug)
     return page(store.list_decisions(slug))
@@ -98,7 +100,7 @@ def delete_decision(slug: str, a: str, b: str, store: StoreDep, user: WriterDep)
 
 
 @router.get("/wijken/{slug}/kernaanpakken", response_model=Page[KernaanpakCoverage])
-def read_coverage(slug: str, store: StoreDep, cache: CacheDep,
+def read_coverage(slug: str, store: StoreDep, cache: CacheDep, reader: ReaderDep,
                   as_of: AsOf = None) -> Page[KernaanpakCoverage]:
     """For each kernaanpak: who takes part, which links it needs, and what is missing."""
     return page(reports.coverage_for(store, slug, as_of, cache=cache))
@@ -109,6 +111,7 @@ def read_trend(
     slug: str,
     store: StoreDep,
     cache: CacheDep,
+    reader: ReaderDep,
     since: Annotated[date | None, Query(description="First day (default a year ago)")] = None,
     until: Annotated[date | None, Query(description="Last day (default today)")] = None,
     every: Literal["week", "maand", "kwartaal", "jaar"] = "maand",
@@ -122,6 +125,7 @@ def read_diff(
     slug: str,
     store: StoreDep,
     cache: CacheDep,
+    reader: ReaderDep,
     before: Annotated[date | None, Query(description="The earlier day (default: after)")] = None,
     after: Annotated[date | None, Query(description="The later day (default today)")] = None,
     other: Annotated[str | None, Query(description="Compare with this wijk instead")] = None,
@@ -134,6 +138,7 @@ def read_diff(
 def read_comparison(
     store: StoreDep,
     cache: CacheDep,
+    reader: ReaderDep,
     as_of: AsOf = None,
     sort: Annotated[str, Query(description=f"One of: {', '.join(SORT_KEYS)}")] = "wijk",
     descending: bool = False,

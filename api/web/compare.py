@@ -31,6 +31,8 @@ CHARTS = ("average_degree", "fragmentation", "cross_domain_share", "kernaanpak_s
 TREND = ("actors", "average_degree", "components", "cross_domain_share", "fragmentation",
          "kernaanpak_score")
 STEPS = {"week": "per week", "maand": "per maand", "kwartaal": "per kwartaal", "jaar": "per jaar"}
+TREND_FIELDS = {"since": "vanaf", "until": "tot", "every": "stap"}
+"""The trend form's field for each field a refusal of ``reports.trend_for`` names."""
 
 
 def fmt(key: str, value: float | None) -> str:
@@ -153,12 +155,25 @@ def trend_page(
     wijk = store.get_wijk(slug)
     if stap not in STEPS:
         stap = "maand"
-    since, until = _date(vanaf, "de begindatum"), _date(tot, "de einddatum")
-    try:
-        trend = reports.trend_for(store, slug, since, until, every=stap,  # type: ignore[arg-type]
-                                  cache=cache)
-    except InvalidData as exc:
-        raise WebError(400, "Deze periode kan niet", exc.errors[0].message) from None
+    errors: dict[str, str] = {}
+    days: dict[str, date | None] = {}
+    for name, value, what in (("vanaf", vanaf, "de begindatum"), ("tot", tot, "de einddatum")):
+        try:
+            days[name] = _date(value, what)
+        except WebError as exc:
+            errors[name] = exc.message
+    if not errors:
+        try:
+            trend = reports.trend_for(store, slug, days["vanaf"], days["tot"],
+                                      every=stap, cache=cache)  # type: ignore[arg-type]
+        except InvalidData as exc:
+            for err in exc.errors:
+                errors.setdefault(TREND_FIELDS.get(err.field, "stap"), err.message)
+    if errors:  # the form again, with what was typed and why it cannot be shown
+        return render(request, "trend.html", {
+            "wijk": wijk, "trend": None, "errors": errors, "vanaf": vanaf or "", "tot": tot or "",
+            "stap": stap, "steps": list(STEPS.items()), "nav": "vergelijken",
+        }, status=422)
     charts = [
         line_chart(METRIC_LABELS[key], [(p.as_of or date.today(), getattr(p, key))
                                         for p in trend.points], fmt=_formatter(key))

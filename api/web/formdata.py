@@ -63,10 +63,20 @@ class FormState:
     general: list[str] = field(default_factory=list)
     similar: list[Actor] = field(default_factory=list)
     conflict: list[tuple[str, str, str]] = field(default_factory=list)
+    unavailable: bool = False
+    """The database could not be reached while saving (nothing was saved)."""
 
     @property
     def ok(self) -> bool:
         return not (self.errors or self.general)
+
+    @property
+    def status(self) -> int:
+        """The status of the form page: 503 when the database was unreachable, 422 when
+        something was refused, else 200."""
+        if self.unavailable:
+            return 503
+        return 200 if self.ok else 422
 
     def add(self, errors: Iterable[FieldError]) -> None:
         for err in errors:
@@ -97,6 +107,18 @@ def validate(model: type[BaseModel], data: Mapping[str, Any], state: FormState) 
 
 def store_refusal(exc: InvalidData, state: FormState) -> None:
     state.add(exc.errors)
+
+
+STORE_UNAVAILABLE = (
+    "De database is niet bereikbaar. Wat u hebt ingevuld staat hieronder nog; probeer het "
+    "over een ogenblik opnieuw."
+)
+
+
+def store_unavailable(state: FormState) -> None:
+    """The database could not be reached: the form is shown again with all that was typed."""
+    state.unavailable = True
+    state.general.append(STORE_UNAVAILABLE)
 
 
 def text(form: FormData, name: str) -> str:

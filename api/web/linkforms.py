@@ -13,10 +13,17 @@ from starlette.datastructures import FormData
 
 from api.accounts import User
 from api.deps import StoreDep
-from api.web.formdata import FormState, differences, store_refusal, text, validate
+from api.web.formdata import (
+    FormState,
+    differences,
+    store_refusal,
+    store_unavailable,
+    text,
+    validate,
+)
 from api.web.render import render
 from api.web.session import Form, PageUser, PageWriter, WebError
-from graph.errors import Conflict, InvalidData
+from graph.errors import Conflict, InvalidData, StoreUnavailable
 from graph.model import Actor, Intensity, Link, LinkIn, LinkKind, label, normalise
 from graph.store import GraphStore
 
@@ -157,9 +164,11 @@ def create_link(
             store.create_link(data, by=user.username)
         except InvalidData as exc:
             store_refusal(exc, state)
+        except StoreUnavailable:
+            store_unavailable(state)
         else:
             return RedirectResponse(f"/actor/{data.source}?melding=toegevoegd", status_code=303)
-    return _page(request, store, slug, state, status=422)
+    return _page(request, store, slug, state, status=state.status)
 
 
 @router.get("/samenwerking/{link_id}/bewerken", response_class=HTMLResponse)
@@ -208,6 +217,8 @@ def update_link(
                          status=409)
         except InvalidData as exc:
             store_refusal(exc, state)
+        except StoreUnavailable:
+            store_unavailable(state)
         else:
             return RedirectResponse(f"/actor/{link.source}?melding=opgeslagen", status_code=303)
-    return _page(request, store, slug, state, link=link, version=version, status=422)
+    return _page(request, store, slug, state, link=link, version=version, status=state.status)
