@@ -17,7 +17,7 @@ from graph.errors import InvalidData
 from graph.model import ActorIn, LinkIn, WijkIn
 from graph.store.base import GraphStore
 from graph.store.common import gc_paused
-from importers.plan import ImportPlan, Progress, build_plan
+from importers.plan import ImportPlan, MayEmploy, Progress, build_plan
 from importers.readers import read_file
 from importers.tables import Problem, ReadResult
 
@@ -65,11 +65,12 @@ def plan_files(
     *,
     default_wijk: str | None = None,
     progress: Progress | None = None,
+    may_employ: MayEmploy | None = None,
 ) -> ImportPlan:
     """Read ``files`` (name, bytes) and plan their import (the dry run)."""
     read = read_files(files)
     return build_plan(store, read.tables, default_wijk=default_wijk, problems=read.problems,
-                      notes=read.notes, progress=progress)
+                      notes=read.notes, progress=progress, may_employ=may_employ)
 
 
 def apply_plan(

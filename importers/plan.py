@@ -11,7 +11,9 @@
   not wipe them). Wijken are added, never removed: an import does not move an actor out
   of a wijk.
 - **references**: links (van/naar) and a professional's organisation name an actor by id,
-  by Kumu reference or by name, found in the file or in the store.
+  by Kumu reference or by name, found in the file or in the store. With ``may_employ``
+  (the importing user's rule) a new employer that is a stored organisation the user may
+  not name is refused on its row.
 
 Every refused cell becomes a ``Problem`` with row, column, value and a Dutch message; the
 row is then ``error``. Nothing is written here: ``importers.apply`` does that.
@@ -28,6 +30,7 @@ from pydantic import BaseModel, PrivateAttr, ValidationError
 
 from graph.errors import field_errors_from_pydantic
 from graph.model import (
+    Actor,
     ActorIn,
     ActorKind,
     Domain,
@@ -50,6 +53,8 @@ from importers.tables import Problem, Row, Table, shown
 Action = Literal["create", "update", "skip", "error"]
 Entity = Literal["wijk", "actor", "link"]
 Progress = Callable[[int, int], None]
+MayEmploy = Callable[[Actor], bool]
+"""Whether the importing user may name this stored organisation as a professional's employer."""
 
 ACTOR_FIELDS = tuple(ActorIn.model_fields)
 LINK_FIELDS = tuple(LinkIn.model_fields)
@@ -157,16 +162,18 @@ def build_plan(
     problems: Iterable[Problem] = (),
     notes: Iterable[str] = (),
     progress: Progress | None = None,
+    may_employ: MayEmploy | None = None,
 ) -> ImportPlan:
     """Plan the import of ``tables`` into ``store`` (nothing is written)."""
     with gc_paused():
-        return _build(store, tables, default_wijk, problems, notes, progress)
+        return _build(store, tables, default_wijk, problems, notes, progress, may_employ)
 
 
 def _build(store: GraphStore, tables: Sequence[Table], default_wijk: str | None,
            problems: Iterable[Problem], notes: Iterable[str],
-           progress: Progress | None) -> ImportPlan:
+           progress: Progress | None, may_employ: MayEmploy | None = None) -> ImportPlan:
     planner = _Planner(State.load(store), progress, sum(len(t.rows) for t in tables))
+    planner.may_employ = may_employ
     planner.plan.problems += list(problems)
     planner.plan.notes += list(notes)
     planner.set_default_wijk(default_wijk)
@@ -197,6 +204,7 @@ class _Planner:
         self.touched: set[str] = set()
         self.unknown_tags: Counter[str] = Counter()
         self.unknown_types: Counter[str] = Counter()
+        self.may_employ: MayEmploy | None = None
 
     # -- bookkeeping ---------------------------------------------------------------------
 
@@ -508,6 +516,14 @@ class _Planner:
             draft.problem("organisation", raw, f"'{known.name}' is geen organisatie maar een "
                           f"{known.kind.value}. Vul de organisatie in waar de professional "
                           "werkt.", "not_an_organisation")
+            return None
+        stored_org, current = self.state.actors.get(org_id), self.state.actors.get(draft.id or "")
+        if (self.may_employ is not None and stored_org is not None
+                and (current is None or current.organisation != org_id)
+                and not self.may_employ(stored_org)):
+            draft.problem("organisation", raw, f"'{known.name}' is niet actief in uw wijken. U "
+                          "kunt een professional alleen koppelen aan een organisatie die actief "
+                          "is in een van uw wijken; vraag zo nodig beheer.", "forbidden")
             return None
         return org_id
 

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.accounts import User
 from api.deps import StoreDep
+from api.employers import form_refusal, refused_employer
 from api.web.formdata import (
     ROLES_BY_KIND,
     FormState,
@@ -22,13 +23,14 @@ from api.web.formdata import (
     empty_actor_values,
     similar_actors,
     store_refusal,
+    store_unavailable,
     text,
     validate,
     values_of,
 )
 from api.web.render import render
 from api.web.session import Form, PageWriter, WebError
-from graph.errors import Conflict, InvalidData
+from graph.errors import Conflict, InvalidData, StoreUnavailable
 from graph.model import Actor, ActorIn, ActorKind, Domain, Kernaanpak, Theme, label
 from graph.store import GraphStore
 
@@ -110,6 +112,13 @@ def _check_wijken(user: User, wijken: list[str], state: FormState) -> None:
         )
 
 
+def _check_employer(store: GraphStore, user: User, state: FormState,
+                    current: str | None = None) -> None:
+    employer = refused_employer(store, user, state.values["organisation"], current)
+    if employer:
+        state.errors.setdefault("organisation", form_refusal(employer, user))
+
+
 def _similar(store: GraphStore, name: str, wijken: list[str], exclude: str | None) -> list[Actor]:
     others: dict[str, Actor] = {}
     for slug in wijken:
@@ -141,6 +150,7 @@ def create_actor(
     state = FormState(actor_values(form))
     data = validate(ActorIn, actor_input(state.values, kind, None), state)
     _check_wijken(user, state.values["wijken"], state)
+    _check_employer(store, user, state)
     if state.ok and text(form, "toch_opslaan") != "1":
         state.similar = _similar(store, data.name, data.wijken, None)
     if state.ok and not state.similar:
@@ -148,10 +158,11 @@ def create_actor(
             actor = store.create_actor(data, by=user.username)
         except InvalidData as exc:
             store_refusal(exc, state)
+        except StoreUnavailable:
+            store_unavailable(state)
         else:
             return RedirectResponse(f"/actor/{actor.id}?melding=toegevoegd", status_code=303)
-    status = 200 if state.ok else 422
-    return _page(request, store, user, kind=kind, state=state, wijk=slug, status=status)
+    return _page(request, store, user, kind=kind, state=state, wijk=slug, status=state.status)
 
 
 @router.get("/actor/{actor_id}/bewerken", response_class=HTMLResponse)
@@ -184,6 +195,7 @@ def update_actor(
         raise WebError(400, "Dat ging niet goed", "Het formulier mist het versienummer.") from None
     data = validate(ActorIn, actor_input(state.values, current.kind, current.id), state)
     _check_wijken(user, state.values["wijken"], state)
+    _check_employer(store, user, state, current.organisation)
     if state.ok and data.name != current.name and text(form, "toch_opslaan") != "1":
         state.similar = _similar(store, data.name, data.wijken, current.id)
     if state.ok and not state.similar:
@@ -203,9 +215,10 @@ def update_actor(
                          wijk=current.wijken[0], actor=latest, version=latest.version, status=409)
         except InvalidData as exc:
             store_refusal(exc, state)
+        except StoreUnavailable:
+            store_unavailable(state)
         else:
             return RedirectResponse(f"/actor/{actor_id}?melding=opgeslagen", status_code=303)
-    status = 200 if state.ok else 422
     return _page(request, store, user, kind=current.kind, state=state, wijk=current.wijken[0],
-                 actor=current, version=version, status=status)
+                 actor=current, version=version, status=state.status)
 

@@ -28,6 +28,7 @@ from starlette.datastructures import UploadFile
 
 from api.accounts import User
 from api.deps import StoreDep
+from api.employers import employer_rule
 from api.routes.io import forbidden_wijken
 from api.web.render import render
 from api.web.session import Form, PageWriter, WebError
@@ -242,7 +243,8 @@ def preview(request: Request, slug: str, token: str, store: StoreDep, user: Page
     pending = _pending(uploads, request, user, slug, token)
     if pending.result is not None:
         return RedirectResponse(f"/wijk/{slug}/importeren/{token}/klaar", status_code=303)
-    plan = plan_files(store, pending.files(), default_wijk=slug)
+    plan = plan_files(store, pending.files(), default_wijk=slug,
+                      may_employ=employer_rule(user))
     return _preview_page(request, store, user, wijk, token, pending.names, plan)
 
 
@@ -254,7 +256,8 @@ def confirm(request: Request, slug: str, token: str, form: Form, store: StoreDep
     pending = _pending(uploads, request, user, slug, token)
     if pending.result is not None:
         return RedirectResponse(f"/wijk/{slug}/importeren/{token}/klaar", status_code=303)
-    plan = plan_files(store, pending.files(), default_wijk=slug)
+    plan = plan_files(store, pending.files(), default_wijk=slug,
+                      may_employ=employer_rule(user))
 
     def again(message: str, status: int) -> Response:
         return _preview_page(request, store, user, wijk, token, pending.names, plan,
