@@ -144,12 +144,20 @@ def user_add(
         str | None, typer.Option(help="Password (asked for when omitted)", hide_input=True)
     ] = None,
 ) -> None:
-    """Create an account."""
+    """Create an account (every --wijk must exist in the store)."""
     if password is None:
         password = typer.prompt("Wachtwoord", hide_input=True, confirmation_prompt=True)
-    accounts = accounts_from_settings()
+    config = settings()
+    known = None
+    if wijk:
+        try:
+            with store_from_settings(config) as store:
+                known = [w.slug for w in store.list_wijken()]
+        except WijknetError as exc:
+            raise fail(f"Store {config.database}: {exc.message}") from None
+    accounts = accounts_from_settings(config)
     try:
-        user = accounts.add_user(username, password, role, wijk or [])
+        user = accounts.add_user(username, password, role, wijk or [], known_wijken=known)
     except WijknetError as exc:
         raise fail(exc.message) from None
     finally:

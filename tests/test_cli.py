@@ -6,6 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from api.cli import app
+from graph.model import WijkIn
 from graph.store import open_store
 
 
@@ -60,6 +61,11 @@ def test_load_demo_is_idempotent_and_prints_accounts(env):
 
 
 def test_user_add_and_token(env):
+    store = open_store(f"sqlite:///{env}")
+    try:
+        store.create_wijk(WijkIn(slug="daalhof", name="Daalhof", gemeente="Maastricht"), by="test")
+    finally:
+        store.close()
     result = run("user", "add", "anna", "--role", "wijkmakelaar", "--wijk", "daalhof", "--password", "een-lang-wachtwoord")
     assert result.exit_code == 0, result.output
     assert "anna" in run("user", "list").output
@@ -67,3 +73,20 @@ def test_user_add_and_token(env):
     assert token.exit_code == 0 and token.output.strip().startswith("wn_")
     again = run("user", "add", "anna", "--role", "lezer", "--password", "een-lang-wachtwoord")
     assert again.exit_code != 0
+
+
+@pytest.mark.parametrize("command", ["serve", "demo"])
+def test_serve_and_demo_listen_on_the_port_of_the_settings(env, monkeypatch, command):
+    import uvicorn
+
+    from api import cli
+
+    heard: dict = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, host, port, **kw: heard.update(host=host, port=port))
+    monkeypatch.setattr(cli, "load_demo", lambda: None)
+    monkeypatch.delenv("WIJKNET_HOST", raising=False)
+    monkeypatch.setenv("WIJKNET_PORT", "8123")  # as in `WIJKNET_PORT=8123 make demo`
+    result = run(command)
+    assert result.exit_code == 0, result.output
+    assert heard == {"host": "127.0.0.1", "port": 8123}
+    assert "http://127.0.0.1:8123" in result.output

@@ -6,7 +6,7 @@ from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.accounts import USERNAME_RE, AccountRole, User
-from api.deps import AccountsDep, AdminDep
+from api.deps import AccountsDep, AdminDep, ReaderDep, StoreDep
 from api.errors import ApiError
 from api.schemas import Page, page
 
@@ -41,23 +41,31 @@ def _not_yourself(user: User, username: str, what: str) -> None:
 
 
 @router.get("", response_model=Page[User])
-def read_accounts(accounts: AccountsDep, user: AdminDep) -> Page[User]:
+def read_accounts(accounts: AccountsDep, reader: ReaderDep, user: AdminDep) -> Page[User]:
     """All accounts with their roles and wijken."""
     return page(accounts.list_users())
 
 
 @router.post("", response_model=User, status_code=status.HTTP_201_CREATED)
-def create_account(data: AccountIn, accounts: AccountsDep, user: AdminDep) -> User:
-    """Create an account; 409 when the name is taken."""
-    return accounts.add_user(data.username, data.password, data.role, data.wijken)
+def create_account(
+    data: AccountIn, accounts: AccountsDep, store: StoreDep, user: AdminDep
+) -> User:
+    """Create an account; 409 when the name is taken, 422 for a wijk that does not exist."""
+    known = [w.slug for w in store.list_wijken()] if data.wijken else None
+    return accounts.add_user(data.username, data.password, data.role, data.wijken,
+                             known_wijken=known)
 
 
 @router.patch("/{username}", response_model=User)
-def update_account(username: str, data: RoleIn, accounts: AccountsDep, user: AdminDep) -> User:
-    """Change an account's role and wijken (takes effect on its next request)."""
+def update_account(
+    username: str, data: RoleIn, accounts: AccountsDep, store: StoreDep, user: AdminDep
+) -> User:
+    """Change an account's role and wijken (takes effect on its next request); 404 for an
+    unknown account, 422 for a wijk that does not exist."""
     if data.role is not AccountRole.BEHEER:
         _not_yourself(user, username, "take the beheer role from")
-    return accounts.set_role(username, data.role, data.wijken)
+    known = [w.slug for w in store.list_wijken()] if data.wijken else None
+    return accounts.set_role(username, data.role, data.wijken, known_wijken=known)
 
 
 @router.put("/{username}/password", status_code=status.HTTP_204_NO_CONTENT)

@@ -15,7 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.errors import status_of
+from api.errors import error_response, http_headers, status_of
 from api.web import (
     actors,
     admin,
@@ -31,7 +31,7 @@ from api.web import (
 from api.web.render import STATIC, render
 from api.web.session import LoginRequired, SessionMiddleware, WebError
 from api.web.uploads import PendingUploads
-from graph.errors import WijknetError
+from graph.errors import StoreUnavailable, WijknetError
 
 __all__ = ["install"]
 
@@ -66,9 +66,16 @@ def error_page(request: Request, status: int, message: str | None = None) -> Res
     return render(request, "error.html", {"title": title, "message": text}, status=status)
 
 
+def _accounts_unavailable(request: Request, exc: StoreUnavailable) -> Response:
+    """The answer when the session cannot be read: 503 as JSON or as a Dutch page."""
+    if not _is_page(request):
+        return error_response(503, exc.code, exc.message)
+    return error_page(request, 503)
+
+
 def install(app: FastAPI) -> None:
     """Add pages, static files, the session middleware and HTML error pages to ``app``."""
-    app.add_middleware(SessionMiddleware)
+    app.add_middleware(SessionMiddleware, unavailable=_accounts_unavailable)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.state.uploads = PendingUploads(app.state.settings.upload_dir)
     for module in (auth, pages, actors, forms, linkforms, upkeep, compare, admin, importing,
@@ -102,7 +109,9 @@ def install(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         if not _is_page(request):
             return await json_http(request, exc)
-        return error_page(request, exc.status_code)
+        response = error_page(request, exc.status_code)
+        response.headers.update(http_headers(request, exc))
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:

@@ -69,7 +69,8 @@ def create_account(request: Request, form: Form, store: StoreDep, accounts: Acco
     password = text(form, "password")
     try:
         accounts.add_user(state.values["username"], password, state.values["role"],
-                          state.values["wijken"])
+                          state.values["wijken"],
+                          known_wijken=[w.slug for w in store.list_wijken()])
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
             field = str(err["loc"][0]) if err.get("loc") else "username"
@@ -85,7 +86,8 @@ def create_account(request: Request, form: Form, store: StoreDep, accounts: Acco
 
 
 @router.post("/accounts/{username}", response_class=HTMLResponse)
-def change_account(username: str, form: Form, accounts: AccountsDep, user: PageAdmin) -> Response:
+def change_account(username: str, form: Form, store: StoreDep, accounts: AccountsDep,
+                   user: PageAdmin) -> Response:
     """Change an account's role and wijken, reset its password, or delete it."""
     action = text(form, "action")
     try:
@@ -100,10 +102,14 @@ def change_account(username: str, form: Form, accounts: AccountsDep, user: PageA
         role = text(form, "role")
         if username == user.username and role != AccountRole.BEHEER.value:
             raise WebError(400, "Dat kan niet", "U kunt uw eigen beheerrol niet afnemen.")
-        accounts.set_role(username, role, many(form, "wijken"))
+        accounts.set_role(username, role, many(form, "wijken"),
+                          known_wijken=[w.slug for w in store.list_wijken()])
     except NotFound:
         raise WebError(404, "Niet gevonden", "Dit account bestaat niet (meer).") from None
-    except (InvalidData, ValidationError):
+    except InvalidData as exc:
+        raise WebError(422, "Niet opgeslagen",
+                       " ".join(err.message for err in exc.errors)) from None
+    except ValidationError:
         raise WebError(422, "Niet opgeslagen",
                        "Kies een geldige rol, en een wachtwoord van minstens 10 tekens.") from None
     return RedirectResponse("/beheer?melding=account-gewijzigd", status_code=303)

@@ -10,14 +10,17 @@ request is anonymous. Page forms carry the token in the field ``csrf_token``, ch
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Request, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.accounts import AccountRole, Session, User
 from api.settings import Settings
+from graph.errors import StoreUnavailable
 
 COOKIE = "wijknet_sessie"
 CSRF_FIELD = "csrf_token"
@@ -78,29 +81,26 @@ def _header(scope: Scope, wanted: bytes) -> str | None:
 
 
 class SessionMiddleware:
-    """Pure ASGI middleware: session and user on ``request.state``, security headers."""
+    """Pure ASGI middleware: session and user on ``request.state``, security headers.
 
-    def __init__(self, app: ASGIApp) -> None:
+    When the accounts database cannot be read, the request is answered here by
+    ``unavailable`` (a 503: JSON for the API, a Dutch page for pages), never as anonymous.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        unavailable: Callable[[Request, StoreUnavailable], Response] | None = None,
+    ) -> None:
         self.app = app
+        self.unavailable = unavailable
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith("/static/"):
             await self.app(scope, receive, send)
             return
         state = scope.setdefault("state", {})
-        token = _cookie(scope)
-        session = scope["app"].state.accounts.get_session(token) if token else None
-        user = session.user if session else None
-        if (
-            user is not None
-            and scope["path"].startswith("/api/")
-            and scope["method"] in UNSAFE
-            and not session.check_csrf(_header(scope, CSRF_HEADER.encode()))
-        ):
-            user = None  # a cookie alone never authorises an API write
-        state["session"] = session
-        state["session_token"] = token if session else None
-        state["user"] = user
+        state.update(session=None, session_token=None, user=None)
         add_csp = not scope["path"].startswith(("/api/", *_NO_CSP_PREFIXES))
 
         async def send_with_headers(message: Message) -> None:
@@ -112,6 +112,27 @@ class SessionMiddleware:
                 message["headers"] = headers
             await send(message)
 
+        token = _cookie(scope)
+        try:  # in a thread: a locked accounts file must not hold up the event loop
+            accounts = scope["app"].state.accounts
+            session = await run_in_threadpool(accounts.get_session, token) if token else None
+        except StoreUnavailable as exc:
+            if self.unavailable is None:
+                raise
+            response = self.unavailable(Request(scope, receive), exc)
+            await response(scope, receive, send_with_headers)
+            return
+        user = session.user if session else None
+        if (
+            user is not None
+            and scope["path"].startswith("/api/")
+            and scope["method"] in UNSAFE
+            and not session.check_csrf(_header(scope, CSRF_HEADER.encode()))
+        ):
+            user = None  # a cookie alone never authorises an API write
+        state["session"] = session
+        state["session_token"] = token if session else None
+        state["user"] = user
         await self.app(scope, receive, send_with_headers)
 
 
