@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 NEO4J_LIB := .cache/neo4j/lib
+SETUP_LOG := $(VENV)/setup.log
 CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -11,19 +12,23 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 help:
 	@echo "make demo   - set up, load the synthetic demo data, serve on http://127.0.0.1:8000"
+	@echo "              (another port: WIJKNET_PORT=8123 make demo)"
 	@echo "make test   - set up (Python packages, Neo4j from Maven Central, Chromium) and run every test"
 	@echo "make bench  - run the benchmarks in bench/"
 
+# pip's output (setuptools' warnings of the editable install among it) goes to $(SETUP_LOG);
+# it is shown only when the installation fails.
 $(BIN)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
-	touch $@
+	@echo "Installing the Python packages into $(VENV) (log: $(SETUP_LOG))"
+	@$(PYTHON) -m venv $(VENV)
+	@{ $(BIN)/pip install -q --upgrade pip && $(BIN)/pip install -q -e '.[test]'; } >$(SETUP_LOG) 2>&1 \
+	  || { cat $(SETUP_LOG) >&2; echo "pip install failed: see above or $(SETUP_LOG)" >&2; exit 1; }
+	@touch $@
 
 setup: $(BIN)/.installed
 
 demo: setup
-	$(BIN)/wijknet demo
+	@$(BIN)/wijknet demo
 
 serve: setup
 	$(BIN)/wijknet serve

@@ -1,4 +1,4 @@
-"""Helpers of the browser tests: logging in, waiting for the map, screenshots."""
+"""Helpers of the browser tests: logging in, waiting for the map and the scripts, screenshots."""
 
 from __future__ import annotations
 
@@ -10,6 +10,9 @@ from web_support import PASSWORD
 from graph.store import GraphStore
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+# How long a test waits for what the page's scripts fill (a table, the map, a list): they
+# run late on a busy machine, so every read of such state waits for it, never a fixed pause.
+WAIT_MS = 15_000
 
 
 @dataclass
@@ -33,6 +36,11 @@ def login(page, site: Site, username: str) -> None:  # type: ignore[no-untyped-d
 
 def wait_for_map(page) -> None:  # type: ignore[no-untyped-def]
     page.wait_for_selector("#kaart[data-ready=true]", state="attached", timeout=20000)
+
+
+def wait_until(page, condition: str, arg: object = None) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the JavaScript ``condition`` (a function of ``arg``) is true in the page."""
+    page.wait_for_function(condition, arg=arg, timeout=WAIT_MS)
 
 
 def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from browser_support import Site
+from browser_support import WAIT_MS, Site
+from playwright.sync_api import expect
 from web_support import ACCOUNTS, FAST_HASHER, HOSTILE, PASSWORD, copy_store, demo_template  # noqa: F401
 
 from api.accounts import AccountStore
@@ -28,6 +29,10 @@ from api.app import create_app
 from api.settings import Settings
 from graph.model import ActorIn, LinkIn, WijkIn, utcnow
 from graph.store import GraphStore
+
+# expect(...) waits this long for the page's scripts (Playwright's own default is 5 s,
+# too short when the machine is busy with other tests).
+expect.set_options(timeout=WAIT_MS)
 
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import ARTIFACTS, login, shot, wait_for_map
+from browser_support import ARTIFACTS, login, shot, wait_for_map, wait_until
 from playwright.sync_api import expect
 from web_support import HOSTILE
 
@@ -118,19 +118,23 @@ def test_the_suggestion_layer_switches_and_the_map_saves_as_png(page, site):
     login(page, site, "lees")
     page.goto(site.url + "/wijk/daalhof")
     wait_for_map(page)
-    count = "() => window.wijknetMap.edgeView.get().filter(e => e.suggestion).length"
-    shown = page.evaluate(count)
+    suggested = "window.wijknetMap.edgeView.get().filter(e => e.suggestion).length"
+    shown = page.evaluate(f"() => {suggested}")
     assert shown > 0
     expect(page.locator("#legenda-domein li")).to_have_count(9)
+    # each control changes the map in its change handler: wait for the map, not a moment
     page.get_by_label("Voorgestelde kennismakingen").uncheck()
-    assert page.evaluate(count) == 0
+    wait_until(page, f"n => {suggested} === n", 0)
     expect(page.locator(".map-status")).not_to_contain_text("voorgestelde")
     page.get_by_label("Voorgestelde kennismakingen").check()
-    assert page.evaluate(count) == shown
+    wait_until(page, f"n => {suggested} === n", shown)
     page.get_by_label("Domein").select_option("zorg")
-    domains = page.evaluate("() => [...new Set(window.wijknetMap.nodeView.get().map(n => n.domain))]")
-    assert domains == ["zorg"]
+    wait_until(page, """() => {
+        const domains = new Set(window.wijknetMap.nodeView.get().map(n => n.domain));
+        return domains.size === 1 && domains.has("zorg");
+    }""")
     page.get_by_role("button", name="Alles tonen").click()
+    wait_until(page, "() => window.wijknetMap.nodeView.length === window.wijknetMap.nodes.length")
     with page.expect_download() as download:
         page.get_by_role("button", name="Opslaan als PNG").click()
     path = download.value.path()
@@ -150,9 +154,11 @@ def test_a_hostile_name_is_text_on_every_page_and_in_the_map(page, site, context
         page.goto(site.url + path)
         if path.startswith("/wijk/") and path.count("/") == 2:
             wait_for_map(page)
-            page.get_by_text("Alle actoren als lijst").click()  # a table the script fills
+            page.get_by_text("Alle actoren als lijst").click()
+            # the script fills the table when it opens (a "toggle" event): wait for its rows
+            expect(page.locator("#actorlijst tbody")).to_contain_text(HOSTILE)
         assert page.evaluate(injected) == 0, path
-        assert HOSTILE in page.locator("main").inner_text(), path
+        expect(page.locator("main"), path).to_contain_text(HOSTILE, use_inner_text=True)
 
     page.goto(site.url + "/wijk/daalhof")
     wait_for_map(page)
@@ -161,7 +167,7 @@ def test_a_hostile_name_is_text_on_every_page_and_in_the_map(page, site, context
     page.get_by_label("Zoek een actor").press("Enter")
     details = page.locator("#details-inhoud")
     expect(details).to_contain_text(HOSTILE)
-    assert details.locator("img").count() == 0
+    expect(details.locator("img")).to_have_count(0)
     # hover the node: the tooltip shows the name as text
     point = page.evaluate("""id => {
         const m = window.wijknetMap;
@@ -172,7 +178,7 @@ def test_a_hostile_name_is_text_on_every_page_and_in_the_map(page, site, context
     canvas.hover(position={"x": point["x"], "y": point["y"]})
     tooltip = page.locator("div.vis-tooltip")
     expect(tooltip).to_contain_text(HOSTILE)
-    assert tooltip.locator("img").count() == 0
+    expect(tooltip.locator("img")).to_have_count(0)
     shot(page, "wijk-met-vijandige-naam")
 
     page.goto(site.url + "/wijk/daalhof/samenwerking/nieuw")
