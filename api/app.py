@@ -71,7 +71,8 @@ def create_app(
         docs_url=None,
         redoc_url=None,
         responses={
-            401: {"model": errors.ErrorBody},
+            401: {"model": errors.ErrorBody,
+                  "description": "Not logged in: no web session and no valid API token"},
             403: {"model": errors.ErrorBody},
             404: {"model": errors.ErrorBody},
             409: {"model": errors.ErrorBody},

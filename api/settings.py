@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
+from enum import Enum
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class PublicRead(str, Enum):
+    """What the JSON API shows to readers without a login (``WIJKNET_PUBLIC_READ``)."""
+
+    NEE = "nee"
+    """Nothing: every read needs a web session or an API token (the default)."""
+    ORGANISATIES = "organisaties"
+    """Wijken, organisations, initiatives and the links between them; never professionals."""
 
 
 class Settings(BaseSettings):
@@ -33,6 +44,11 @@ class Settings(BaseSettings):
     )
     cookie_secure: bool = Field(
         False, description="Send the session cookie over HTTPS only (set behind TLS)"
+    )
+    public_read: PublicRead = Field(
+        PublicRead.NEE, description="What the JSON API shows without a login: 'nee' "
+        "(nothing) or 'organisaties' (wijken, organisations, initiatives and the links "
+        "between them; never professionals)",
     )
 
     kernaanpak_rules: str | None = Field(

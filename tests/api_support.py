@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from fastapi.testclient import TestClient
 from web_support import FAST_HASHER, PASSWORD
@@ -36,3 +37,8 @@ def token_client(store: GraphStore, makelaar_wijken: list[str]) -> Iterator[Test
             yield client
     finally:
         accounts.close()
+
+
+def lezer_get(client: TestClient, url: str, **kwargs: Any) -> Any:
+    """A GET with the lezer's API token: every read of the API needs a login."""
+    return client.get(url, headers=client.tokens["lezer"], **kwargs)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from api_support import token_client
+from api_support import lezer_get, token_client
 
 from graph.demo import DEMO_DATE, load_demo
 from graph.store import open_store
@@ -39,27 +39,27 @@ def test_openapi_documents_the_analysis_routes(client):
 
 
 def test_analysis_of_a_wijk_on_a_day(client):
-    r = client.get(f"/api/v1/wijken/daalhof/analysis?as_of={DAY}")
+    r = lezer_get(client, f"/api/v1/wijken/daalhof/analysis?as_of={DAY}")
     assert r.status_code == 200, r.text
     body = r.json()
     assert REQUIRED <= set(body)
     assert body["wijk"] == "daalhof" and body["as_of"] == DAY
     assert body["actors"] > 40 and 0 < body["density"] < 1
-    assert client.get(f"/api/v1/wijken/daalhof/analysis?as_of={DAY}").json() == body
+    assert lezer_get(client, f"/api/v1/wijken/daalhof/analysis?as_of={DAY}").json() == body
     assert client.app.state.analysis_cache.hits >= 1
 
 
 def test_unknown_wijk_and_bad_date_use_the_common_error_body(client):
     for what in ("analysis", "suggestions", "kernaanpakken", "trend", "diff"):
-        r = client.get(f"/api/v1/wijken/atlantis/{what}")
+        r = lezer_get(client, f"/api/v1/wijken/atlantis/{what}")
         assert r.status_code == 404 and r.json()["code"] == "not_found", what
-    r = client.get("/api/v1/wijken/daalhof/analysis?as_of=gisteren")
+    r = lezer_get(client, "/api/v1/wijken/daalhof/analysis?as_of=gisteren")
     assert r.status_code == 422 and r.json()["code"] == "invalid_request"
 
 
 def test_suggestions_and_decisions(client, store):
     url = f"/api/v1/wijken/daalhof/suggestions?as_of={DAY}"
-    page = client.get(url).json()
+    page = lezer_get(client, url).json()
     assert page["count"] == 10 and len(page["data"]) == 10
     first = page["data"][0]
     assert {"a", "b", "score", "reasons", "introducer"} <= set(first)
@@ -71,9 +71,9 @@ def test_suggestions_and_decisions(client, store):
                     headers=client.tokens["wijkmakelaar"])
     assert r.status_code == 201, r.text
     assert r.json()["by"] == "anna" and r.json()["status"] == "besproken"
-    listed = client.get(decisions).json()
+    listed = lezer_get(client, decisions).json()
     assert listed["count"] == 1 and listed["data"][0]["note"] == "Besproken op 3 oktober"
-    after = client.get(url).json()["data"]
+    after = lezer_get(client, url).json()["data"]
     assert (pair["a"], pair["b"]) not in {(s["a"]["id"], s["b"]["id"]) for s in after}
 
 
@@ -110,44 +110,45 @@ def test_taking_back_a_decision(client, store):
 
 
 def test_kernaanpak_coverage(client):
-    page = client.get(f"/api/v1/wijken/daalhof/kernaanpakken?as_of={DAY}").json()
+    page = lezer_get(client, f"/api/v1/wijken/daalhof/kernaanpakken?as_of={DAY}").json()
     assert [c["kernaanpak"] for c in page["data"]] == [
         "doorbraakmethode", "welzijn-op-recept", "kernteam-ouderen", "pluspraktijk"]
     assert all(0 <= c["coverage"] <= 1 and "gaps" in c for c in page["data"])
 
 
 def test_comparison_sorts_and_refuses_unknown_keys(client):
-    r = client.get(f"/api/v1/comparison?as_of={DAY}&sort=density&descending=true")
+    r = lezer_get(client, f"/api/v1/comparison?as_of={DAY}&sort=density&descending=true")
     assert r.status_code == 200, r.text
     body = r.json()
     assert len(body["rows"]) == 12 and body["region"]["actors"] > 0
     densities = [row["density"] for row in body["rows"]]
     assert densities == sorted(densities, reverse=True)
-    r = client.get("/api/v1/comparison?sort=zonneschijn")
+    r = lezer_get(client, "/api/v1/comparison?sort=zonneschijn")
     assert r.status_code == 422 and r.json()["details"][0]["field"] == "sort"
 
 
 def test_trend_and_diff(client):
-    trend = client.get(f"/api/v1/wijken/daalhof/trend?since=2026-01-01&until={DAY}&every=kwartaal")
+    trend = lezer_get(
+        client, f"/api/v1/wijken/daalhof/trend?since=2026-01-01&until={DAY}&every=kwartaal")
     assert trend.status_code == 200, trend.text
     assert [p["as_of"] for p in trend.json()["points"]] == [
         "2026-01-01", "2026-04-01", "2026-07-01", DAY]
-    diff = client.get(f"/api/v1/wijken/daalhof/diff?before=2026-01-01&after={DAY}").json()
+    diff = lezer_get(client, f"/api/v1/wijken/daalhof/diff?before=2026-01-01&after={DAY}").json()
     assert diff["before"]["as_of"] == "2026-01-01"
     assert {m["metric"] for m in diff["metrics"]} >= {"density", "fragmentation", "ei_index"}
-    other = client.get(f"/api/v1/wijken/daalhof/diff?after={DAY}&other=nuth").json()
+    other = lezer_get(client, f"/api/v1/wijken/daalhof/diff?after={DAY}&other=nuth").json()
     assert other["after"]["wijk"] == "nuth"
-    assert client.get("/api/v1/wijken/daalhof/diff?other=atlantis").status_code == 404
+    assert lezer_get(client, "/api/v1/wijken/daalhof/diff?other=atlantis").status_code == 404
 
 
 def test_a_write_through_the_api_shows_in_the_next_analysis(client, store):
     url = "/api/v1/wijken/de-baandert/analysis"
-    before = client.get(url).json()
+    before = lezer_get(client, url).json()
     isolated = before["isolates"][0]["id"]
     partner = max(before["profiles"], key=lambda p: p["degree"])["id"]
     r = client.post("/api/v1/links", json={"source": isolated, "target": partner},
                     headers=client.tokens["beheer"])
     assert r.status_code == 201, r.text
-    after = client.get(url).json()
+    after = lezer_get(client, url).json()
     assert after["links"] == before["links"] + 1
     assert isolated not in {a["id"] for a in after["isolates"]}

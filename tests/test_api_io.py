@@ -6,7 +6,7 @@ import io
 import zipfile
 
 import pytest
-from api_support import token_client
+from api_support import lezer_get, token_client
 from importing import ACTORS, LINKS, csv_bytes, new_store
 
 from api.routes import io as io_routes
@@ -125,7 +125,7 @@ def with_contact(store):
 @pytest.mark.parametrize("fmt, media", [("json", "application/json"), ("csv", "application/zip"),
                                         ("gexf", "application/gexf+xml")])
 def test_export_formats(client, with_contact, fmt, media):
-    r = client.get(f"/api/v1/export?format={fmt}&wijk=de-baandert")
+    r = lezer_get(client, f"/api/v1/export?format={fmt}&wijk=de-baandert")
     assert r.status_code == 200
     assert r.headers["content-type"].startswith(media)
     assert "wijknet-de-baandert" in r.headers["content-disposition"]
@@ -139,15 +139,15 @@ def test_export_formats(client, with_contact, fmt, media):
 
 def test_contact_details_only_for_roles_that_may_see_them(client, with_contact):
     url = "/api/v1/export?format=json&with_contact=true"
-    assert client.get(url).status_code == 403
+    assert client.get(url).status_code == 401
     assert client.get(url, headers=client.tokens["lezer"]).status_code == 403
     r = client.get(url, headers=client.tokens["wijkmakelaar"])
     assert r.status_code == 200 and b"petra@voorbeeld.invalid" in r.content
 
 
 def test_export_of_an_unknown_wijk_or_format(client):
-    assert client.get("/api/v1/export?wijk=nergens").status_code == 404
-    assert client.get("/api/v1/export?format=pdf").status_code == 422
+    assert lezer_get(client, "/api/v1/export?wijk=nergens").status_code == 404
+    assert lezer_get(client, "/api/v1/export?format=pdf").status_code == 422
 
 
 def _pair(store):
@@ -163,10 +163,10 @@ def _pair(store):
 
 def test_duplicates(client, store):
     _pair(store)
-    r = client.get("/api/v1/duplicates?wijk=de-baandert")
+    r = lezer_get(client, "/api/v1/duplicates?wijk=de-baandert")
     assert r.status_code == 200
     assert [(p["a"], p["b"]) for p in r.json()["data"]] == [("a", "b")]
-    assert client.get("/api/v1/duplicates?wijk=nergens").status_code == 404
+    assert lezer_get(client, "/api/v1/duplicates?wijk=nergens").status_code == 404
 
 
 def test_merge(client, store):
@@ -183,3 +183,26 @@ def test_merge(client, store):
     assert done.status_code == 200
     assert [a.id for a in store.list_actors("de-baandert")] == ["a"]
     assert store.audit_log(entity_id="b", limit=1)[0].by == "anna"
+
+
+@pytest.mark.parametrize("document", [
+    # wijknet's own JSON export, as text with the escape
+    (rb'{"actors": [{"kind": "initiatief", "name": "Buurt\ud800soep", "domain": "inwoners",'
+     rb' "wijken": ["daalhof"]}]}'),
+    # a Kumu export
+    (rb'{"elements": [{"_id": "e1", "label": "Buurt\ud800soep", "element type": "initiatief",'
+     rb' "attributes": {"domein": "inwoners", "wijk": "daalhof"}}], "connections": []}'),
+], ids=["wijknet", "kumu"])
+def test_a_lone_surrogate_in_a_json_import_is_a_problem_of_its_field(client, store, document):
+    files = upload(("actoren.json", document))
+    dry = client.post("/api/v1/import/dry-run", files=files, headers=client.tokens["beheer"])
+    assert dry.status_code == 200, dry.text
+    assert dry.json()["may_import"] is False
+    (problem,) = dry.json()["plan"]["problems"]
+    assert problem["row"] == 1 and problem["value"] == "Buurt\ufffdsoep"
+    assert problem["message"] == "Deze tekst bevat een ongeldig teken; typ hem opnieuw."
+
+    r = client.post("/api/v1/import", files=files, headers=client.tokens["beheer"])
+    assert r.status_code == 422 and r.json()["code"] == "import_refused"
+    assert [p["message"] for p in r.json()["details"]] == [problem["message"]]
+    assert store.list_actors() == []

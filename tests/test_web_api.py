@@ -22,25 +22,29 @@ def api(app, accounts):  # type: ignore[no-untyped-def]
 
 
 def test_the_map_is_served_by_the_api_as_on_the_page(api):
-    response = api.get("/api/v1/wijken/daalhof/map", headers={"Accept-Encoding": "gzip"})
+    lees = api.headers_for["lees"]
+    assert api.get("/api/v1/wijken/daalhof/map").json()["code"] == "unauthorized"
+    response = api.get("/api/v1/wijken/daalhof/map", headers={"Accept-Encoding": "gzip", **lees})
     assert response.status_code == 200
     data = response.json()
     assert data["mode"] == "actors" and data["nodes"] and data["legend"]["domains"]
     assert all("x" in n and "y" in n for n in data["nodes"])
     etag = response.headers["etag"]
-    again = api.get("/api/v1/wijken/daalhof/map", headers={"If-None-Match": etag})
+    again = api.get("/api/v1/wijken/daalhof/map", headers={"If-None-Match": etag, **lees})
     assert again.status_code == 304
     centre = data["nodes"][0]["id"]
-    focus = api.get(f"/api/v1/wijken/daalhof/map?focus={centre}&steps=1").json()
+    focus = api.get(f"/api/v1/wijken/daalhof/map?focus={centre}&steps=1", headers=lees).json()
     assert centre in {n["id"] for n in focus["nodes"]}
     assert len(focus["nodes"]) < len(data["nodes"])
-    assert api.get("/api/v1/wijken/bestaat-niet/map").json()["code"] == "not_found"
+    assert api.get("/api/v1/wijken/bestaat-niet/map", headers=lees).json()["code"] == "not_found"
 
 
 def test_the_stale_list_is_served_by_the_api(api, store, monkeypatch):
     import graph.store.sqlite as sqlite_store
 
-    assert api.get("/api/v1/wijken/daalhof/stale").json()["count"] == 0
+    assert api.get("/api/v1/wijken/daalhof/stale").status_code == 401
+    assert api.get("/api/v1/wijken/daalhof/stale", headers=api.headers_for["lees"]).json()[
+        "count"] == 0
     old = utcnow() - timedelta(days=400)
     monkeypatch.setattr(sqlite_store, "utcnow", lambda: old)
     stale = store.create_actor(ActorIn(kind="initiatief", name="Oude Buurtkrant",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 
-from api.deps import AdminDep, OptionalUserDep, StoreDep, WriterDep
+from api.deps import AdminDep, PublicReaderDep, StoreDep, WriterDep
+from api.employers import api_refusal, refused_employer
 from api.errors import forbidden
-from api.schemas import Changes, visible_actor
+from api.schemas import Changes
 from graph.model import Actor, ActorIn
 
 router = APIRouter(prefix="/actors", tags=["actors"])
@@ -17,13 +18,15 @@ def create_actor(data: ActorIn, store: StoreDep, user: WriterDep) -> Actor:
     """Create an organisation, professional or initiative in your wijken."""
     if not user.may_write_in(data.wijken):
         raise forbidden("You may only add actors in the wijken assigned to you")
+    if employer := refused_employer(store, user, data.organisation):
+        raise forbidden(api_refusal(employer))
     return store.create_actor(data, by=user.username)
 
 
 @router.get("/{actor_id}", response_model=Actor)
-def read_actor(actor_id: str, store: StoreDep, user: OptionalUserDep) -> Actor:
+def read_actor(actor_id: str, store: StoreDep, reader: PublicReaderDep) -> Actor:
     """One actor (contact details only for roles that may see them)."""
-    return visible_actor(store.get_actor(actor_id), user)
+    return reader.actor(store.get_actor(actor_id))
 
 
 @router.patch("/{actor_id}", response_model=Actor)
@@ -33,6 +36,10 @@ def update_actor(actor_id: str, body: Changes, store: StoreDep, user: WriterDep)
     wijken = set(current.wijken) | set(body.fields().get("wijken") or [])
     if not user.may_write_in(wijken):
         raise forbidden("You may only change actors in the wijken assigned to you")
+    employer = refused_employer(store, user, body.fields().get("organisation"),
+                                current.organisation)
+    if employer:
+        raise forbidden(api_refusal(employer))
     return store.update_actor(
         actor_id, body.fields(), expected_version=body.version, by=user.username
     )
@@ -56,7 +63,16 @@ def confirm_actor(actor_id: str, store: StoreDep, user: WriterDep) -> Actor:
     return store.confirm_actor(actor_id, by=user.username)
 
 
-@router.post("/{actor_id}/erase", response_model=Actor)
-def erase_actor_personal_data(actor_id: str, store: StoreDep, user: AdminDep) -> Actor:
-    """Erase a professional's name and contact details, also from the audit log (beheer)."""
-    return store.erase_personal_data(actor_id, by=user.username)
+@router.post(
+    "/{actor_id}/erase",
+    response_model=Actor,
+    responses={204: {"description": "Erased; the actor exists only in the audit log"}},
+)
+def erase_actor_personal_data(actor_id: str, store: StoreDep, user: AdminDep) -> Actor | Response:
+    """Erase a person's name and contact details everywhere, with every actor merged into
+    them, also from the audit log and for a deleted actor (beheer). Returns the erased
+    actor, or 204 when it exists only in the audit log; 404 for an id never used."""
+    erased = store.erase_personal_data(actor_id, by=user.username)
+    if erased is None:
+        return Response(status_code=status.HTTP_204_NO_CONTENT)
+    return erased

@@ -13,7 +13,8 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from api.accounts import AccountRole, User
-from api.deps import OptionalUserDep, StoreDep, WriterDep
+from api.deps import ReaderDep, StoreDep, WriterDep
+from api.employers import employer_rule
 from api.errors import ApiError, forbidden
 from api.schemas import Page, page
 from graph.model import EntityId
@@ -75,7 +76,7 @@ def forbidden_wijken(plan: ImportPlan, user: User) -> list[str]:
 def dry_run_import(files: Uploads, store: StoreDep, user: WriterDep,
                    wijk: DefaultWijk = None) -> DryRun:
     """What importing the files would create, update and skip, and every problem (no writes)."""
-    plan = plan_files(store, _read(files), default_wijk=wijk)
+    plan = plan_files(store, _read(files), default_wijk=wijk, may_employ=employer_rule(user))
     refused = forbidden_wijken(plan, user)
     shown = plan.model_copy(update={"rows": plan.rows[:MAX_ROWS_SHOWN]})
     return DryRun(plan=shown, rows_truncated=len(plan.rows) > MAX_ROWS_SHOWN,
@@ -87,7 +88,7 @@ def import_files(files: Uploads, store: StoreDep, user: WriterDep, wijk: Default
                  valid_only: Annotated[bool, Form(description="Write only the rows without "
                                                   "problems")] = False) -> ImportResult:
     """Import the files in one transaction: all or nothing, or only the valid rows."""
-    plan = plan_files(store, _read(files), default_wijk=wijk)
+    plan = plan_files(store, _read(files), default_wijk=wijk, may_employ=employer_rule(user))
     refused = forbidden_wijken(plan, user)
     if refused:
         raise ApiError(403, "forbidden", "You may not import this file: "
@@ -101,14 +102,14 @@ def import_files(files: Uploads, store: StoreDep, user: WriterDep, wijk: Default
                              "description": "The exported file"}})
 def export_graph(
     store: StoreDep,
-    user: OptionalUserDep,
+    reader: ReaderDep,
     format: Annotated[Format, Query(description=", ".join(FORMATS))] = "xlsx",
     wijk: Annotated[str | None, Query(description="One wijk (default: the region)")] = None,
     with_contact: Annotated[bool, Query(description="Include contact details (roles that "
                                         "may see them)")] = False,
 ) -> Response:
     """Export a wijk or the region as CSV (zip), XLSX, JSON, GraphML or GEXF."""
-    if with_contact and (user is None or not user.may_see_contact):
+    if with_contact and (reader.user is None or not reader.user.may_see_contact):
         raise forbidden("Your role may not see contact details")
     exported = export(store, format, wijk=wijk, include_contact=with_contact)
     headers = {"Content-Disposition": f'attachment; filename="{exported.filename}"'}
@@ -116,7 +117,8 @@ def export_graph(
 
 
 @router.get("/duplicates", response_model=Page[DuplicatePair])
-def read_duplicates(store: StoreDep, wijk: str | None = None) -> Page[DuplicatePair]:
+def read_duplicates(store: StoreDep, reader: ReaderDep,
+                    wijk: str | None = None) -> Page[DuplicatePair]:
     """Likely duplicate actors: same kind, same wijk, names that differ only slightly."""
     if wijk:
         store.get_wijk(wijk)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, status
 
 from api.accounts import User
-from api.deps import StoreDep, WriterDep
+from api.deps import PublicReaderDep, StoreDep, WriterDep
 from api.errors import forbidden
 from api.schemas import Changes
 from graph.errors import FieldError, InvalidData, NotFound
@@ -37,9 +37,9 @@ def create_link(data: LinkIn, store: StoreDep, user: WriterDep) -> Link:
 
 
 @router.get("/{link_id}", response_model=Link)
-def read_link(link_id: str, store: StoreDep) -> Link:
+def read_link(link_id: str, store: StoreDep, reader: PublicReaderDep) -> Link:
     """One link."""
-    return store.get_link(link_id)
+    return reader.link(store.get_link(link_id), store)
 
 
 @router.patch("/{link_id}", response_model=Link)

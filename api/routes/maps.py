@@ -6,7 +6,7 @@ from datetime import date
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.deps import OptionalUserDep, SettingsDep, StoreDep
+from api.deps import ReaderDep, SettingsDep, StoreDep
 from api.routes.analysis import CacheDep
 from api.schemas import Page, page
 from api.web.mapdata import MapCacheDep, map_response
@@ -22,6 +22,7 @@ def read_map(
     store: StoreDep,
     cache: CacheDep,
     maps: MapCacheDep,
+    reader: ReaderDep,
     as_of: date | None = Query(None, description="The day to look at (default today)"),
     focus: str | None = Query(None, max_length=80, description="Only this actor and its partners"),
     steps: int = Query(1, ge=1, le=2, description="How far from the focus actor"),
@@ -33,8 +34,8 @@ def read_map(
 
 @router.get("/{slug}/stale", response_model=Page[StaleRow])
 def read_stale(
-    slug: str, store: StoreDep, settings: SettingsDep, user: OptionalUserDep
+    slug: str, store: StoreDep, settings: SettingsDep, reader: ReaderDep
 ) -> Page[StaleRow]:
     """Actors and links not confirmed or changed for ``WIJKNET_STALE_AFTER_DAYS`` days."""
     store.get_wijk(slug)
-    return page(stale_rows(store, slug, days=settings.stale_after_days, user=user))
+    return page(stale_rows(store, slug, days=settings.stale_after_days, user=reader.user))

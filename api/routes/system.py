@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from api.deps import AdminDep, StoreDep
+from api.deps import AdminDep, ReaderDep, StoreDep
 from api.schemas import Page, page
 from graph.model import AuditEntry, Health
 
@@ -14,7 +14,8 @@ router = APIRouter(tags=["system"])
 
 @router.get("/health", response_model=Health)
 def read_health(store: StoreDep) -> JSONResponse:
-    """Whether the store answers: 200 when it does, 503 when it does not."""
+    """Whether the store answers: 200 when it does, 503 when it does not (open to all: it
+    shows no data)."""
     health = store.health()
     return JSONResponse(health.model_dump(), status_code=200 if health.ok else 503)
 
@@ -22,6 +23,7 @@ def read_health(store: StoreDep) -> JSONResponse:
 @router.get("/audit", response_model=Page[AuditEntry])
 def read_audit_log(
     store: StoreDep,
+    reader: ReaderDep,
     user: AdminDep,
     entity_id: str | None = None,
     wijk: str | None = None,

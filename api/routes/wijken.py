@@ -6,17 +6,17 @@ from datetime import date
 
 from fastapi import APIRouter, Query, status
 
-from api.deps import AdminDep, OptionalUserDep, StoreDep
-from api.schemas import Changes, Page, page, visible_actor, visible_snapshot
+from api.deps import AdminDep, PublicReaderDep, StoreDep
+from api.schemas import Changes, Page, page
 from graph.model import Actor, Link, Snapshot, Wijk, WijkIn
 
 router = APIRouter(prefix="/wijken", tags=["wijken"])
 
 
 @router.get("", response_model=Page[Wijk])
-def read_wijken(store: StoreDep) -> Page[Wijk]:
+def read_wijken(store: StoreDep, reader: PublicReaderDep) -> Page[Wijk]:
     """All wijken, ordered by slug."""
-    return page(store.list_wijken())
+    return page([reader.wijk(w) for w in store.list_wijken()])
 
 
 @router.post("", response_model=Wijk, status_code=status.HTTP_201_CREATED)
@@ -26,9 +26,9 @@ def create_wijk(data: WijkIn, store: StoreDep, user: AdminDep) -> Wijk:
 
 
 @router.get("/{slug}", response_model=Wijk)
-def read_wijk(slug: str, store: StoreDep) -> Wijk:
+def read_wijk(slug: str, store: StoreDep, reader: PublicReaderDep) -> Wijk:
     """One wijk."""
-    return store.get_wijk(slug)
+    return reader.wijk(store.get_wijk(slug))
 
 
 @router.patch("/{slug}", response_model=Wijk)
@@ -44,25 +44,30 @@ def delete_wijk(slug: str, store: StoreDep, user: AdminDep, version: int = Query
 
 
 @router.get("/{slug}/actors", response_model=Page[Actor])
-def read_wijk_actors(slug: str, store: StoreDep, user: OptionalUserDep) -> Page[Actor]:
-    """Every actor active in the wijk, whatever its dates."""
+def read_wijk_actors(slug: str, store: StoreDep, reader: PublicReaderDep) -> Page[Actor]:
+    """Every actor active in the wijk, whatever its dates (without a login: only
+    organisations and initiatives, when the setting allows it)."""
     store.get_wijk(slug)
-    return page([visible_actor(a, user) for a in store.list_actors(slug)])
+    return page(reader.actors(store.list_actors(slug)))
 
 
 @router.get("/{slug}/links", response_model=Page[Link])
-def read_wijk_links(slug: str, store: StoreDep) -> Page[Link]:
-    """Every link whose two ends are active in the wijk."""
+def read_wijk_links(slug: str, store: StoreDep, reader: PublicReaderDep) -> Page[Link]:
+    """Every link whose two ends are active in the wijk (without a login: only links
+    between organisations and initiatives, when the setting allows it)."""
     store.get_wijk(slug)
-    return page(store.list_links(slug))
+    links = store.list_links(slug)
+    if reader.user is not None:
+        return page(links)
+    return page(reader.links(links, store.list_actors(slug)))
 
 
 @router.get("/{slug}/snapshot", response_model=Snapshot)
 def read_snapshot(
     slug: str,
     store: StoreDep,
-    user: OptionalUserDep,
+    reader: PublicReaderDep,
     as_of: date | None = Query(None, description="The day to look at (default today)"),
 ) -> Snapshot:
     """The actors and links of the wijk as they were on ``as_of``."""
-    return visible_snapshot(store.snapshot(slug, as_of), user)
+    return reader.snapshot(store.snapshot(slug, as_of))
