@@ -8,7 +8,7 @@ Names are only compared when they share the start of a word or their first or la
 ``plan_merge(store, keep, drop)`` shows what merging ``drop`` into ``keep`` would do;
 ``merge_actors(store, keep, drop)`` does it with ``GraphStore.merge_actors``: one
 transaction that moves everything of ``drop`` to ``keep`` and deletes ``drop``, audited with
-the name of who merged. Both work out the merge with ``graph.store.common.plan_merge``, so
+the name of who merged. Both work out the merge with ``graph.store.merging.plan_merge``, so
 the preview is what the store writes; the merge is refused (``Conflict``) when either actor
 changed after the plan was read.
 """
@@ -21,11 +21,10 @@ from itertools import combinations
 
 from pydantic import BaseModel
 
-from graph.errors import InvalidData
 from graph.model import Actor, ActorIn, ActorKind, LinkIn, normalise
-from graph.store import common
+from graph.store import merging
 from graph.store.base import GraphStore
-from graph.store.common import merge_errors, same_actor_error
+from graph.store.rules import SAME_ACTOR, merge_errors, refuse
 
 THRESHOLD = 0.88
 """Two names at least this similar (0..1, difflib's ratio) are reported."""
@@ -146,16 +145,14 @@ class MergePlan(BaseModel):
 def plan_merge(store: GraphStore, keep_id: str, drop_id: str) -> MergePlan:
     """Work out the merge (nothing is written); ``InvalidData`` when it cannot be done."""
     if keep_id == drop_id:
-        raise InvalidData([same_actor_error()])
+        refuse([SAME_ACTOR.error("drop")])
     keep, drop = store.get_actor(keep_id), store.get_actor(drop_id)
-    errors = merge_errors(keep, drop)
-    if errors:
-        raise InvalidData(errors)
+    refuse(merge_errors(keep, drop))
     links = store.list_links()
     taken = {lk.id for lk in links}
     actors = store.list_actors()
     mine = [lk for lk in links if {keep_id, drop_id} & {lk.source, lk.target}]
-    merge = common.plan_merge(keep, drop, mine, actors, taken.__contains__)
+    merge = merging.plan_merge(keep, drop, mine, actors, taken)
     moved = merge.created + merge.updated
     wijken_of = {a.id: a.wijken for a in actors} | {keep_id: merge.actor.wijken}
     wijken = set(merge.actor.wijken) | {w for a in merge.professionals for w in a.wijken} | {

@@ -45,6 +45,7 @@ from graph.model import (
 )
 from graph.store.base import GraphStore
 from graph.store.common import gc_paused
+from graph.store.rules import IMMUTABLE, employer_errors, werkt_bij_errors
 from importers import values as cell
 from importers.columns import ROLE_DOMAIN, kind_of_role, match_enum
 from importers.state import Known, State, link_key, stable_actor_id, stable_link_id
@@ -408,9 +409,7 @@ class _Planner:
         if explicit:
             draft.id = explicit
             if stored is not None and kind is not None and kind is not stored.kind:
-                draft.problem("kind", kind.value, f"Actor {explicit} is een "
-                              f"{stored.kind.value}; de soort van een bestaande actor kan niet "
-                              "veranderen. Maak een nieuwe actor zonder id.", "immutable")
+                draft.problem("kind", kind.value, IMMUTABLE.text(), IMMUTABLE.code)
         elif not draft.wijken:
             draft.problem("wijken", "", "De wijk ontbreekt. Vul de kolom wijk in, of kies een "
                           "standaardwijk voor het hele bestand (--wijk).", "missing")
@@ -512,11 +511,12 @@ class _Planner:
             draft.problem("organisation", raw, message, "unknown_actor")
             return None
         known = self.state.known[org_id]
-        if known.kind is not None and known.kind is not ActorKind.ORGANISATIE:
-            draft.problem("organisation", raw, f"'{known.name}' is geen organisatie maar een "
-                          f"{known.kind.value}. Vul de organisatie in waar de professional "
-                          "werkt.", "not_an_organisation")
-            return None
+        if known.kind is not None:
+            refused = employer_errors(org_id, known.kind.value, name=known.name)
+            for error in refused:
+                draft.problem("organisation", raw, error.message, error.code)
+            if refused:
+                return None
         stored_org, current = self.state.actors.get(org_id), self.state.actors.get(draft.id or "")
         if (self.may_employ is not None and stored_org is not None
                 and (current is None or current.organisation != org_id)
@@ -606,12 +606,9 @@ class _Planner:
         if kind is not LinkKind.WERKT_BIJ:
             return
         known = self.state.known
-        if known[source].kind not in (None, ActorKind.PROFESSIONAL):
-            draft.problem("source", known[source].name, "Bij 'werkt bij' staat in 'van' de "
-                          "professional; dit is geen professional.", "not_a_professional")
-        if known[target].kind not in (None, ActorKind.ORGANISATIE):
-            draft.problem("target", known[target].name, "Bij 'werkt bij' staat in 'naar' de "
-                          "organisatie; dit is geen organisatie.", "not_an_organisation")
+        ends = {"source": known[source], "target": known[target]}
+        for error in werkt_bij_errors(ends["source"].kind, ends["target"].kind):
+            draft.problem(error.field, ends[error.field].name, error.message, error.code)
 
     def link_identity(self, draft: _Draft, kind: LinkKind, ends: dict[str, str]) -> Any:
         """Settle the link's id; a stored samenwerking keeps the direction it was stored in."""
@@ -623,9 +620,9 @@ class _Planner:
             stored = state.links.get(explicit)
             if stored is not None and (link_key(stored.kind, stored.source, stored.target)
                                        != link_key(kind, source, target)):
-                draft.problem("id", explicit, "Deze samenwerking bestaat al met andere actoren "
-                              "of een andere soort; die kunnen niet veranderen. Laat de id leeg "
-                              "voor een nieuwe samenwerking.", "immutable")
+                for name in _changed_identity(stored, kind, source, target):
+                    value = kind.value if name == "kind" else state.known[ends[name]].name
+                    draft.problem(name, value, IMMUTABLE.text(), IMMUTABLE.code)
                 return None
         else:
             draft.id = state.link_ids.get(link_key(kind, source, target)) or \
@@ -659,3 +656,15 @@ class _Planner:
                 value = _lookup(data, name) if name else ""
                 draft.problem(name, cell.text(value), error.message, error.code)
             return None
+
+
+def _changed_identity(stored: Any, kind: LinkKind, source: str, target: str) -> list[str]:
+    """What of a stored link's identity a row would change: its ends (either way round
+    when one of the two is a samenwerking) or its kind."""
+    changed = [] if kind is stored.kind else ["kind"]
+    unordered = LinkKind.SAMENWERKING in (kind, stored.kind)
+    if unordered and {source, target} == {stored.source, stored.target}:
+        return changed
+    ends = [n for n, was, now in (("source", stored.source, source),
+                                  ("target", stored.target, target)) if was != now]
+    return ends + changed

@@ -35,14 +35,19 @@ must make the same choice:
 - ``InvalidData.errors`` name the refused field: ``wijken`` (unknown wijk in an actor),
   ``organisation`` (a professional's organisation is missing or not an ``organisatie``),
   ``source`` / ``target`` (a link's unknown end; a ``werkt_bij`` link whose source is not a
-  professional, or whose target is not an organisation). ``bulk_upsert`` may prefix the
-  field with the row (``actors.3.wijken``); the tests only look at how the field ends.
+  professional, or whose target is not an organisation). ``bulk_upsert`` prefixes the
+  field with the row (``actors.3.wijken``). Each rule has the one code and message of
+  ``graph.store.rules`` on every backend (``werkt_bij``, ``missing``, ``duplicate``,
+  ``immutable``), and a refusal lists at most ``rules.MAX_ERRORS`` errors, the last one
+  saying how many more there are.
 - ``list_actors(wijk)`` and ``list_links(wijk)`` ignore dates: an actor listed in a wijk is
   in it whether or not it has ended; ``snapshot`` is the dated view.
 - ``delete_wijk`` refuses (``Conflict``) while any actor is listed in the wijk.
 - ``confirm_*`` and ``erase_personal_data`` are writes: they add an audit entry and raise
   the change counter. Confirming keeps the version; erasing bumps it, so a form opened
   before the erasure cannot save the name back.
+- Erasing an actor of any kind clears its contact details; only a professional's name is
+  personal data, so an organisation or initiative keeps its name.
 - Erasing an actor that exists only in the audit log (deleted, or merged into another)
   audits one ``erase`` entry under the actor's last wijken. In free texts an erased name
   becomes ``ERASED_NAME`` and an erased e-mail address or phone number ``[gewist]``.
@@ -79,22 +84,23 @@ from graph.model import (
     DecisionStatus,
     Domain,
     Intensity,
+    Kernaanpak,
     Link,
     LinkIn,
     LinkKind,
     Role,
     Theme,
-    Kernaanpak,
     Wijk,
     WijkIn,
     utcnow,
 )
+from graph.store import rules
 from graph.store.base import GraphStore
-from graph.store.common import ERASED_NAME
+from graph.store.erasure import ERASED_NAME, ERASED_TEXT
 
 BY = "Wijkmakelaar Test"
 
-__all__ = ["StoreContract", "BY", "wijk_in", "org", "pro", "ini", "link_in"]
+__all__ = ["BY", "StoreContract", "ini", "link_in", "org", "pro", "wijk_in"]
 
 
 # -- small record factories (reusable by backend-specific tests) --------------------------
@@ -518,15 +524,16 @@ class StoreContract:
         store.create_actor(pro("p2"), by=BY)
         store.create_actor(ini("i1"), by=BY)
         werkt_bij = LinkKind.WERKT_BIJ
-        with pytest.raises(InvalidData) as info:
-            store.create_link(link_in("l1", "i1", "o1", kind=werkt_bij), by=BY)
-        assert _fields(info.value) == {"source"}
-        with pytest.raises(InvalidData) as info:
-            store.create_link(link_in("l1", "p1", "p2", kind=werkt_bij), by=BY)
-        assert _fields(info.value) == {"target"}
-        with pytest.raises(InvalidData) as info:
-            store.create_link(link_in("l1", "o1", "p1", kind=werkt_bij), by=BY)
-        assert _fields(info.value) == {"source", "target"}
+        for source, target, fields in [
+            ("i1", "o1", ["source"]),
+            ("p1", "p2", ["target"]),
+            ("o1", "p1", ["source", "target"]),
+        ]:
+            with pytest.raises(InvalidData) as info:
+                store.create_link(link_in("l1", source, target, kind=werkt_bij), by=BY)
+            assert [(e.field, e.code, e.message) for e in info.value.errors] == [
+                (field, "werkt_bij", rules.WERKT_BIJ.text()) for field in fields
+            ]
         assert store.list_links() == []
         ok = store.create_link(link_in("l1", "p1", "o1", kind=werkt_bij), by=BY)
         assert store.get_link("l1") == ok
@@ -836,6 +843,104 @@ class StoreContract:
         assert [a.id for a in store.list_actors()] == ["i1", "i2"]
         assert store.list_links() == []
 
+    def test_bulk_upsert_refuses_ids_twice_in_one_batch(self, store):
+        store.create_wijk(wijk_in("daalhof"), by=BY)
+        with pytest.raises(InvalidData) as info:
+            store.bulk_upsert(
+                wijken=[wijk_in("nuth"), wijk_in("nuth")],
+                actors=[ini("i1"), ini("i2"), ini("i1")],
+                links=[link_in("l1", "i1", "i2"), link_in("l1", "i2", "i1")],
+                by=BY,
+            )
+        assert [(e.field, e.code) for e in info.value.errors] == [
+            ("wijken.1.slug", "duplicate"),
+            ("actors.2.id", "duplicate"),
+            ("links.1.id", "duplicate"),
+        ]
+        assert info.value.errors[1].message == rules.DUPLICATE.text(key="i1")
+        assert [w.slug for w in store.list_wijken()] == ["daalhof"]
+        assert store.list_actors() == [] and store.list_links() == []
+
+    def test_bulk_upsert_reports_missing_ids_with_one_code_and_message(self, store):
+        store.create_wijk(wijk_in("daalhof"), by=BY)
+        with pytest.raises(InvalidData) as info:
+            store.bulk_upsert(
+                actors=[ini("i1"), ini(None), ini("i2")],
+                links=[link_in("l1", "i1", "i2"), link_in(None, "i2", "i1")],
+                by=BY,
+            )
+        missing = rules.ID_REQUIRED.text()
+        assert [(e.field, e.code, e.message) for e in info.value.errors] == [
+            ("actors.1.id", "missing", missing),
+            ("links.1.id", "missing", missing),
+        ]
+        assert store.list_actors() == []
+
+    def test_bulk_upsert_cannot_change_what_identifies_a_record(self, store):
+        store.bulk_upsert(
+            wijken=[wijk_in("daalhof")],
+            actors=[org("o1"), pro("p1"), ini("i1")],
+            links=[link_in("l1", "p1", "o1", kind=LinkKind.WERKT_BIJ)],
+            by=BY,
+        )
+        audit = store.audit_log(limit=1000)
+        with pytest.raises(InvalidData) as info:
+            store.bulk_upsert(actors=[ini("o1")], by=BY)
+        assert [(e.field, e.code) for e in info.value.errors] == [("actors.0.kind", "immutable")]
+        with pytest.raises(InvalidData) as info:
+            store.bulk_upsert(links=[link_in("l1", "p1", "i1")], by=BY)
+        assert [(e.field, e.code) for e in info.value.errors] == [
+            ("links.0.target", "immutable"),
+            ("links.0.kind", "immutable"),
+        ]
+        assert {e.message for e in info.value.errors} == {rules.IMMUTABLE.text()}
+        assert store.get_actor("o1").kind == ActorKind.ORGANISATIE
+        assert store.get_link("l1").target == "o1"
+        assert store.audit_log(limit=1000) == audit
+
+    def test_bulk_upsert_checks_werkt_bij_with_one_code_and_message(self, store):
+        store.create_wijk(wijk_in("daalhof"), by=BY)
+        store.create_actor(ini("i1"), by=BY)
+        with pytest.raises(InvalidData) as info:
+            store.bulk_upsert(
+                actors=[org("o1"), pro("p1")],
+                links=[
+                    link_in("l1", "p1", "o1", kind=LinkKind.WERKT_BIJ),
+                    link_in("l2", "o1", "p1", kind=LinkKind.WERKT_BIJ),
+                    link_in("l3", "p1", "i1", kind=LinkKind.WERKT_BIJ),
+                ],
+                by=BY,
+            )
+        assert [(e.field, e.code, e.message) for e in info.value.errors] == [
+            ("links.1.source", "werkt_bij", rules.WERKT_BIJ.text()),
+            ("links.1.target", "werkt_bij", rules.WERKT_BIJ.text()),
+            ("links.2.target", "werkt_bij", rules.WERKT_BIJ.text()),
+        ]
+        assert [a.id for a in store.list_actors()] == ["i1"]
+
+    @pytest.mark.parametrize("stage", ["fields", "references"])
+    def test_bulk_upsert_lists_at_most_max_errors(self, store, stage):
+        store.create_wijk(wijk_in("daalhof"), by=BY)
+        n = rules.MAX_ERRORS + 50
+        if stage == "fields":  # refused before the database is read
+            actors = [ini(None) for _ in range(n)]
+        else:  # refused against what is stored
+            actors = [ini(f"i{i:03d}", "daalhof", "nergens") for i in range(n)]
+        with pytest.raises(InvalidData) as info:
+            store.bulk_upsert(actors=actors, by=BY)
+        errors = info.value.errors
+        assert len(errors) == rules.MAX_ERRORS
+        shown = rules.MAX_ERRORS - 1
+        assert {e.code for e in errors[:-1]} == {"missing" if stage == "fields" else "unknown_wijk"}
+        assert [e.field for e in errors[:-1]] == [
+            f"actors.{i}.{'id' if stage == 'fields' else 'wijken'}" for i in range(shown)
+        ]
+        last = errors[-1]
+        assert (last.field, last.code) == ("data", "too_many_errors")
+        assert last.message == rules.TOO_MANY.text(n=n - shown, problems="problemen")
+        assert f"en nog {n - shown} problemen" in last.message
+        assert store.list_actors() == []
+
     @pytest.mark.parametrize(
         "bad_row, field",
         [
@@ -1014,6 +1119,32 @@ class StoreContract:
         other = store.get_actor("p2")
         assert other.name == "Bram Jansen" and other.contact.email == "bram@example.org"
         assert store.audit_log(entity_id="p2")[0].after["name"] == "Bram Jansen"
+
+    def test_erasing_an_organisation_clears_its_contact_and_keeps_its_name(self, store):
+        store.create_wijk(wijk_in("daalhof"), by=BY)
+        contact = {"email": "info@buurthuis.example.org", "phone": "045-1234567"}
+        store.create_actor(org("o1", name="Buurthuis De Kroon", contact=contact), by=BY)
+        store.create_actor(ini("i1", contact={"email": "i1@example.org"}), by=BY)
+        store.create_actor(
+            ini("i2", description="Mail info@buurthuis.example.org of bel 045-1234567"), by=BY
+        )
+        before = store.get_actor("o1")
+
+        erased = store.erase_personal_data("o1", by="Functionaris AVG")
+        assert erased.name == "Buurthuis De Kroon" and erased.contact is None
+        assert erased.version == before.version + 1
+        assert store.get_actor("o1") == erased
+        text = self._stored_text(store)
+        for secret in ["info@buurthuis", "1234567"]:
+            assert secret not in text
+        assert store.get_actor("i2").description == f"Mail {ERASED_TEXT} of bel {ERASED_TEXT}"
+        [entry, created] = store.audit_log(entity_id="o1")
+        assert (entry.action, entry.after["contact"], created.after["contact"]) == (
+            "erase", None, None
+        )
+        assert entry.after["name"] == created.after["name"] == "Buurthuis De Kroon"
+        # others keep their data
+        assert store.get_actor("i1").contact.email == "i1@example.org"
 
     def test_erasure_makes_old_versions_stale(self, store):
         store.create_wijk(wijk_in("daalhof"), by=BY)

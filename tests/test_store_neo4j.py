@@ -118,7 +118,7 @@ def test_records_are_nodes_and_relationships(store, neo4j_admin):
 
 
 def test_bulk_upsert_spans_many_unwind_batches(store, monkeypatch):
-    monkeypatch.setattr("graph.store.neo4j_bulk.BATCH", 3)
+    monkeypatch.setattr("graph.store.neo4j.tx.BATCH", 3)
     actors = [ini(f"i{n:02d}") for n in range(10)]
     links = [link_in(f"l{n:02d}", f"i{n:02d}", f"i{(n + 1) % 10:02d}") for n in range(10)]
     result = store.bulk_upsert(wijken=[wijk_in("daalhof")], actors=actors, links=links, by=BY)

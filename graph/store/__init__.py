@@ -25,8 +25,8 @@ def open_store(url: str, *, auth: tuple[str, str] | None = None) -> GraphStore:
         from graph.store.sqlite import SqliteStore
 
         path = url[len("sqlite://") :]
-        if path.startswith("/"):
-            path = path[1:]  # sqlite:///rel.db -> rel.db; sqlite:////abs.db -> /abs.db
+        # sqlite:///rel.db -> rel.db; sqlite:////abs.db -> /abs.db
+        path = path.removeprefix("/")
         return SqliteStore(path or ":memory:")
     if scheme in {"neo4j", "bolt", "neo4j+s", "bolt+s", "neo4j+ssc", "bolt+ssc"}:
         from graph.store.neo4j import Neo4jStore

@@ -11,6 +11,8 @@ Shared rules:
 - Every update and delete carries ``expected_version``, the version the caller read; if
   the stored version differs the store raises ``Conflict`` and changes nothing.
 - A write that fails for any reason changes nothing (one transaction per call).
+- A refused write raises ``InvalidData`` with the codes and messages of
+  ``graph.store.rules``, at most ``rules.MAX_ERRORS`` errors (the last says how many more).
 - Every write that touches a wijk's actors or links raises that wijk's change counter, so
   caches can key on ``change_counter(slug)``.
 - ``since``/``until`` are inclusive: a record exists on day ``d`` when
@@ -152,9 +154,10 @@ class GraphStore(Protocol):
         links: Sequence[LinkIn] = (),
         by: str,
     ) -> BulkResult:
-        """Create or replace records matched by slug/id (ids required), all in one
-        transaction: one bad record and nothing is written. Unchanged records keep their
-        version and are counted as unchanged."""
+        """Create or replace records matched by slug/id (ids required, each once), all in
+        one transaction: one bad record and nothing is written; the errors name the row
+        (``actors.3.wijken``). Unchanged records keep their version and are counted as
+        unchanged."""
 
     # -- keeping the map current -------------------------------------------------------
     def confirm_actor(self, actor_id: str, *, by: str) -> Actor:
@@ -174,10 +177,11 @@ class GraphStore(Protocol):
           ``NotFound``.
         - The personal data are the names (of a professional) and the e-mail addresses and
           phone numbers that any of those actors has or ever had.
-        - Each of those actors that still exists loses its contact details and, a
-          professional, its name (``ERASED_NAME``); its version goes up. Every audit entry
-          about one of them loses the same in ``before`` and ``after``, the ``merge``
-          entries included.
+        - Each of those actors that still exists, of whatever kind, loses its contact
+          details (an organisation's or initiative's contact details reach a person too)
+          and, a professional, its name (``ERASED_NAME``); an organisation or initiative
+          keeps its name. Its version goes up. Every audit entry about one of them loses
+          the same in ``before`` and ``after``, the ``merge`` entries included.
         - Every free text (an actor's description, the note of a link or a decision), live
           and in every audit entry, gets those names, addresses and numbers replaced; a live
           record so changed gets a new version.

@@ -1,0 +1,261 @@
+"""Merging two actors (``GraphStore.merge_actors``), worked out once for both backends.
+
+``plan_merge`` takes the stored records the merge concerns and returns a ``Merge``: what
+becomes of ``keep``, which links of ``drop`` move, which are dropped (the link between the
+two; a duplicate of one ``keep`` has), which professionals and decisions move, and, in
+``Merge.steps``, every write in the order the audit log lists it, with what its entry
+holds. A backend only reads the records, executes the steps and appends their entries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from graph.model import Actor, ActorIn, Decision, Link, LinkIn, Role, new_id
+from graph.store.common import link_key, stable_link_id
+from graph.store.rules import merge_errors, refuse
+
+Action = Literal["delete", "create", "update", "decide", "merge"]
+Entity = Literal["actor", "link", "decision"]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One write of a merge and its audit entry.
+
+    The entry is ``action`` on ``entity`` ``key`` under ``wijken``. ``before`` is the stored
+    record the write replaces or removes (None: it makes a new one); ``after`` the new state
+    (input fields of an actor or link, a whole decision; None: the record goes). The entry's
+    ``before`` is the stored ``before``, its ``after`` the record as the backend stored it;
+    the ``merge`` step (``drop`` deleted) has ``merged_into(keep)`` as ``after``.
+    """
+
+    action: Action
+    entity: Entity
+    key: str
+    wijken: tuple[str, ...]
+    before: Actor | Link | Decision | None = None
+    after: ActorIn | LinkIn | Decision | None = None
+
+
+def merged_into(keep_id: str) -> dict[str, str]:
+    """The ``after`` of the audit entry of the merged-away actor."""
+    return {"merged_into": keep_id}
+
+
+@dataclass
+class Merge:
+    """What merging actor ``drop`` into ``keep`` writes (see ``GraphStore.merge_actors``)."""
+
+    actor: ActorIn
+    """``keep`` as it will be: wijken, themes and kernaanpakken of both, gaps filled."""
+    deleted: list[Link] = field(default_factory=list)
+    """Every link of ``drop``, ordered by id: all of them go."""
+    created: list[LinkIn] = field(default_factory=list)
+    """Links of ``drop`` re-created on ``keep`` (an end cannot change in place)."""
+    updated: list[LinkIn] = field(default_factory=list)
+    """Links ``keep`` already had, made stronger by their duplicate of ``drop``."""
+    professionals: list[ActorIn] = field(default_factory=list)
+    """Professionals who worked at ``drop``, now working at ``keep``."""
+    steps: list[Step] = field(default_factory=list)
+    """Every write, in audit order (see ``Step``)."""
+
+    @property
+    def wijken(self) -> set[str]:
+        """Every wijk the merge touches (whose change counter goes up)."""
+        return {slug for step in self.steps for slug in step.wijken}
+
+
+def merge_link_ids(keep_id: str, drop_id: str, links: Iterable[Link]) -> list[str]:
+    """The ids the links of ``drop_id`` get when they are re-created on ``keep_id``: a
+    backend passes those already in use to ``plan_merge`` as ``taken``."""
+    out = []
+    for link in links:
+        source = keep_id if link.source == drop_id else link.source
+        target = keep_id if link.target == drop_id else link.target
+        if drop_id in (link.source, link.target) and source != target:
+            out.append(stable_link_id(link.kind, source, target))
+    return out
+
+
+def plan_merge(
+    keep: Actor,
+    drop: Actor,
+    links: Iterable[Link],
+    workers: Iterable[Actor],
+    taken: Collection[str] = frozenset(),
+    decisions: Iterable[Decision] = (),
+    wijken_of: Mapping[str, Iterable[str]] | None = None,
+) -> Merge:
+    """Work out the merge of ``drop`` into ``keep`` from the stored records.
+
+    ``links`` holds (at least) every link of either actor, ``workers`` (at least) every
+    professional whose organisation is ``drop``, ``decisions`` (at least) every decision
+    about either actor, and ``wijken_of`` the wijken of the other ends of those links (an
+    end it lacks counts as in no wijk). ``taken`` holds the ids of ``merge_link_ids`` that
+    are in use, so a re-created link never takes the id of an unrelated one.
+    ``InvalidData`` when the two cannot be merged.
+    """
+    refuse(merge_errors(keep, drop))
+    links = sorted(links, key=lambda lk: lk.id)
+    workers = [w for w in workers if w.organisation == drop.id]
+    own = {
+        link_key(lk.kind, lk.source, lk.target): lk
+        for lk in links
+        if keep.id in (lk.source, lk.target) and drop.id not in (lk.source, lk.target)
+    }
+    moved: dict[tuple[str, str, str], LinkIn] = {}
+    merge = Merge(actor=merged_actor(keep, drop))
+    for link in links:
+        if drop.id not in (link.source, link.target):
+            continue
+        merge.deleted.append(link)
+        source = keep.id if link.source == drop.id else link.source
+        target = keep.id if link.target == drop.id else link.target
+        if source == target:  # the link between the two
+            continue
+        key = link_key(link.kind, source, target)
+        if key in moved:
+            moved[key] = stronger_link(moved[key], link)
+        elif key in own:
+            moved[key] = stronger_link(own[key], link)
+        else:
+            link_id = stable_link_id(link.kind, source, target)
+            if link_id in taken:
+                link_id = new_id("l")
+            data = _input(link, LinkIn) | {"id": link_id, "source": source, "target": target}
+            moved[key] = LinkIn(**data)
+    for key, moved_link in moved.items():
+        if key not in own:
+            merge.created.append(moved_link)
+        elif moved_link != _as_link_in(own[key]):
+            merge.updated.append(moved_link)
+    merge.professionals = [
+        ActorIn(**_input(worker, ActorIn) | {"organisation": keep.id})
+        for worker in sorted(workers, key=lambda a: a.id)
+    ]
+    merge.steps = _steps(
+        merge, keep, drop, {lk.id: lk for lk in links}, {w.id: w for w in workers},
+        list(decisions), wijken_of or {},
+    )
+    return merge
+
+
+def _steps(
+    merge: Merge,
+    keep: Actor,
+    drop: Actor,
+    links: Mapping[str, Link],
+    workers: Mapping[str, Actor],
+    decisions: list[Decision],
+    wijken_of: Mapping[str, Iterable[str]],
+) -> list[Step]:
+    """Every write of ``merge``, in the order of its audit entries."""
+    before = {key: set(value) for key, value in wijken_of.items()}
+    before |= {keep.id: set(keep.wijken), drop.id: set(drop.wijken)}
+    after = before | {keep.id: set(merge.actor.wijken)}
+
+    def of(wijken: Mapping[str, set[str]], *ids: str) -> tuple[str, ...]:
+        return tuple(sorted(set().union(*(wijken.get(i, set()) for i in ids))))
+
+    steps = [
+        Step("delete", "link", lk.id, of(before, lk.source, lk.target), before=lk)
+        for lk in merge.deleted
+    ]
+    steps.append(
+        Step(
+            "update", "actor", keep.id, tuple(sorted(set(keep.wijken) | set(merge.actor.wijken))),
+            before=keep, after=merge.actor,
+        )
+    )
+    steps += [
+        Step("create", "link", lk.id or "", of(after, lk.source, lk.target), after=lk)
+        for lk in merge.created
+    ]
+    steps += [
+        Step(
+            "update", "link", lk.id or "", of(after, lk.source, lk.target),
+            before=links[lk.id or ""], after=lk,
+        )
+        for lk in merge.updated
+    ]
+    steps += [
+        Step("update", "actor", p.id or "", tuple(p.wijken), before=workers[p.id or ""], after=p)
+        for p in merge.professionals
+    ]
+    pairs = {(d.wijk, d.a, d.b) for d in decisions if drop.id not in (d.a, d.b)}
+    for decision in sorted(decisions, key=lambda d: (d.wijk, d.a, d.b)):
+        if drop.id not in (decision.a, decision.b):
+            continue
+        wijk = (decision.wijk,)
+        steps.append(Step("decide", "decision", _pair(decision), wijk, before=decision))
+        moved = merged_decision(decision, keep.id, drop.id)
+        if moved is None or (moved.wijk, moved.a, moved.b) in pairs:
+            continue
+        pairs.add((moved.wijk, moved.a, moved.b))
+        steps.append(Step("decide", "decision", _pair(moved), wijk, after=moved))
+    steps.append(Step("merge", "actor", drop.id, tuple(drop.wijken), before=drop))
+    return steps
+
+
+def _pair(decision: Decision) -> str:
+    """The audit ``entity_id`` of a decision."""
+    return f"{decision.a}|{decision.b}"
+
+
+def merged_decision(decision: Decision, keep_id: str, drop_id: str) -> Decision | None:
+    """A decision about ``drop`` re-pointed to ``keep``; None when it is about the two."""
+    other = decision.b if decision.a == drop_id else decision.a
+    if other == keep_id:
+        return None
+    return Decision.model_validate(decision.model_dump() | {"a": keep_id, "b": other})
+
+
+def merged_actor(keep: Actor, drop: Actor) -> ActorIn:
+    """``keep`` with the wijken, themes and kernaanpakken of both, its gaps filled from
+    ``drop`` and its period covering both."""
+    data = _input(keep, ActorIn)
+    data["wijken"] = sorted(set(keep.wijken) | set(drop.wijken))
+    data["themes"] = sorted(set(keep.themes) | set(drop.themes), key=lambda t: t.value)
+    data["kernaanpakken"] = sorted(
+        set(keep.kernaanpakken) | set(drop.kernaanpakken), key=lambda k: k.value
+    )
+    data["description"] = keep.description or drop.description
+    data["contact"] = keep.contact or drop.contact
+    data["organisation"] = keep.organisation or drop.organisation
+    data["role"] = keep.role if keep.role is not Role.OVERIG else drop.role
+    data["since"], data["until"] = _span(keep.since, keep.until, drop.since, drop.until)
+    return ActorIn(**data)
+
+
+def stronger_link(existing: LinkIn, other: LinkIn) -> LinkIn:
+    """The existing link, at the higher intensity of the two, over both periods, with the
+    other's note added."""
+    data = _input(existing, LinkIn)
+    data["intensity"] = max(existing.intensity, other.intensity)
+    data["since"], data["until"] = _span(existing.since, existing.until, other.since, other.until)
+    if other.note and other.note not in existing.note:
+        data["note"] = "\n".join(n for n in (existing.note, other.note) if n)[:2000]
+    return LinkIn(**data)
+
+
+def _span(
+    since_a: date | None, until_a: date | None, since_b: date | None, until_b: date | None
+) -> tuple[date | None, date | None]:
+    """The period covering both (an open bound stays open)."""
+    since = None if since_a is None or since_b is None else min(since_a, since_b)
+    until = None if until_a is None or until_b is None else max(until_a, until_b)
+    return since, until
+
+
+def _input(record: BaseModel, model: type[BaseModel]) -> dict[str, Any]:
+    return record.model_dump(include=set(model.model_fields))
+
+
+def _as_link_in(link: LinkIn) -> LinkIn:
+    return link if type(link) is LinkIn else LinkIn(**_input(link, LinkIn))

@@ -1,0 +1,287 @@
+"""The Cypher the Neo4j store runs. Labels, relationship types and keys are constants;
+values always travel as ``$parameters``."""
+
+from __future__ import annotations
+
+SCHEMA = (
+    "CREATE CONSTRAINT wijk_slug IF NOT EXISTS FOR (w:Wijk) REQUIRE w.slug IS UNIQUE",
+    "CREATE CONSTRAINT actor_id IF NOT EXISTS FOR (a:Actor) REQUIRE a.id IS UNIQUE",
+    "CREATE CONSTRAINT link_id IF NOT EXISTS FOR ()-[r:LINK]-() REQUIRE r.id IS UNIQUE",
+    "CREATE CONSTRAINT decision_key IF NOT EXISTS FOR (d:Decision) REQUIRE d.key IS UNIQUE",
+    "CREATE CONSTRAINT audit_seq IF NOT EXISTS FOR (e:AuditEntry) REQUIRE e.seq IS UNIQUE",
+    "CREATE CONSTRAINT counter_name IF NOT EXISTS FOR (c:Counter) REQUIRE c.name IS UNIQUE",
+    "CREATE INDEX actor_organisation IF NOT EXISTS FOR (a:Actor) ON (a.organisation)",
+    "CREATE INDEX decision_wijk IF NOT EXISTS FOR (d:Decision) ON (d.wijk)",
+    "CREATE INDEX audit_entity IF NOT EXISTS FOR (e:AuditEntry) ON (e.entity_id)",
+)
+
+# -- one record ----------------------------------------------------------------------------
+
+LOCK = {  # lock, then read: the version read cannot go stale before the commit
+    "wijk": """
+        MATCH (n:Wijk {slug: $key})
+        SET n._lock = true REMOVE n._lock
+        RETURN n.doc AS doc, [] AS ends
+    """,
+    "actor": """
+        MATCH (n:Actor {id: $key})
+        SET n._lock = true REMOVE n._lock
+        RETURN n.doc AS doc, [] AS ends
+    """,
+    "link": """
+        MATCH (s:Actor)-[n:LINK {id: $key}]->(t:Actor)
+        SET n._lock = true REMOVE n._lock
+        RETURN n.doc AS doc,
+               [(s)-[:ACTIVE_IN]->(w) | w.slug] + [(t)-[:ACTIVE_IN]->(w) | w.slug] AS ends
+    """,
+}
+GET = {
+    "wijk": "MATCH (n:Wijk {slug: $key}) RETURN n.doc AS doc",
+    "actor": "MATCH (n:Actor {id: $key}) RETURN n.doc AS doc",
+    "link": "MATCH ()-[n:LINK {id: $key}]->() RETURN n.doc AS doc",
+}
+LIST = {
+    ("wijk", False): "MATCH (w:Wijk) RETURN w.doc AS doc ORDER BY w.slug",
+    ("actor", False): "MATCH (a:Actor) RETURN a.doc AS doc ORDER BY a.name, a.id",
+    ("actor", True): """
+        MATCH (:Wijk {slug: $wijk})<-[:ACTIVE_IN]-(a:Actor)
+        RETURN a.doc AS doc ORDER BY a.name, a.id
+    """,
+    ("link", False): "MATCH ()-[r:LINK]->() RETURN r.doc AS doc ORDER BY r.id",
+    ("link", True): """
+        MATCH (w:Wijk {slug: $wijk})<-[:ACTIVE_IN]-(:Actor)-[r:LINK]->(:Actor)-[:ACTIVE_IN]->(w)
+        RETURN r.doc AS doc ORDER BY r.id
+    """,
+    ("decision", True): "MATCH (d:Decision {wijk: $wijk}) RETURN d.doc AS doc ORDER BY d.a, d.b",
+}
+KIND_LOCKED = """
+    MATCH (n:Actor {id: $key})
+    SET n._lock = true REMOVE n._lock
+    RETURN n.kind AS kind
+"""
+LINK_ENDS = """
+    OPTIONAL MATCH (s:Actor {id: $source})
+    OPTIONAL MATCH (t:Actor {id: $target})
+    RETURN s.kind AS source, t.kind AS target,
+           [(s)-[:ACTIVE_IN]->(w) | w.slug] + [(t)-[:ACTIVE_IN]->(w) | w.slug] AS wijken
+"""
+ACTOR_LINKS = """
+    MATCH (:Actor {id: $key})-[r:LINK]-(b:Actor)
+    RETURN r.doc AS doc, [(b)-[:ACTIVE_IN]->(w) | w.slug] AS ends
+"""
+DELETE_WIJK = """
+    MATCH (w:Wijk {slug: $key})
+    CALL (w) { MATCH (d:Decision {wijk: w.slug}) DELETE d }
+    DELETE w
+"""
+WIJK_ACTORS = "MATCH (w:Wijk {slug: $key}) RETURN COUNT { (w)<-[:ACTIVE_IN]-() } AS n"
+WORKERS = "MATCH (p:Actor {organisation: $key}) RETURN p.id ORDER BY p.id"
+DELETE_ACTOR = "MATCH (a:Actor {id: $key}) DETACH DELETE a"
+DELETE_LINK = "MATCH ()-[r:LINK {id: $key}]->() DELETE r"
+CHANGE_COUNTER = "MATCH (w:Wijk {slug: $key}) RETURN w.changes"
+RECORD_DECISION = """
+    MERGE (d:Decision {key: $key})
+    WITH d, d.doc AS before
+    SET d.wijk = $wijk, d.a = $a, d.b = $b, d.doc = $doc
+    RETURN before
+"""
+DELETE_DECISION = """
+    MATCH (d:Decision {key: $key})
+    WITH d, d.doc AS doc
+    DELETE d
+    RETURN doc
+"""
+
+# -- merging two actors --------------------------------------------------------------------
+
+MERGE_LINKS = """
+    MATCH (a:Actor)-[r:LINK]-(:Actor)
+    WHERE a.id IN $keys
+    WITH DISTINCT r
+    MATCH (s:Actor)-[r]->(t:Actor)
+    SET r._lock = true REMOVE r._lock
+    RETURN r.doc AS doc, s.id AS source, t.id AS target,
+           [(s)-[:ACTIVE_IN]->(w) | w.slug] AS source_wijken,
+           [(t)-[:ACTIVE_IN]->(w) | w.slug] AS target_wijken
+    ORDER BY r.id
+"""
+MERGE_WORKERS = """
+    MATCH (p:Actor {organisation: $key})
+    SET p._lock = true REMOVE p._lock
+    RETURN p.doc AS doc ORDER BY p.id
+"""
+MERGE_DECISIONS = """
+    MATCH (d:Decision) WHERE d.a IN $keys OR d.b IN $keys
+    SET d._lock = true REMOVE d._lock
+    RETURN d.doc AS doc ORDER BY d.wijk, d.a, d.b
+"""
+LINK_IDS_TAKEN = "UNWIND $keys AS key MATCH ()-[r:LINK {id: key}]->() RETURN r.id"
+CREATE_DECISION = "CREATE (:Decision {key: $key, wijk: $wijk, a: $a, b: $b, doc: $doc})"
+
+# -- counters, snapshots and the audit log -------------------------------------------------
+
+TOUCH = """
+    UNWIND $slugs AS slug
+    MATCH (w:Wijk {slug: slug})
+    SET w._lock = true REMOVE w._lock
+    WITH w
+    SET w.changes = w.changes + 1
+    RETURN collect(w.slug) AS found
+"""
+NEXT_SEQ = """
+    MERGE (c:Counter {name: 'audit'})
+    ON CREATE SET c.value = 0
+    SET c._lock = true REMOVE c._lock
+    WITH c
+    SET c.value = c.value + $n
+    RETURN c.value - $n AS last
+"""
+SNAPSHOT = """
+    MATCH (w:Wijk {slug: $slug})
+    CALL (w) {
+        MATCH (a:Actor)-[:ACTIVE_IN]->(w)
+        WHERE (a.since IS NULL OR a.since <= $day) AND (a.until IS NULL OR a.until >= $day)
+        WITH a ORDER BY a.name, a.id
+        RETURN collect(a) AS actors
+    }
+    CALL (w, actors) {
+        UNWIND actors AS a
+        MATCH (a)-[r:LINK]->(b:Actor)-[:ACTIVE_IN]->(w)
+        WHERE (r.since IS NULL OR r.since <= $day) AND (r.until IS NULL OR r.until >= $day)
+          AND (b.since IS NULL OR b.since <= $day) AND (b.until IS NULL OR b.until >= $day)
+        WITH r ORDER BY r.id
+        RETURN collect(r.doc) AS links
+    }
+    RETURN w.doc AS wijk, w.changes AS changes, [a IN actors | a.doc] AS actors, links
+"""
+SNAPSHOT_STAMP = "MATCH (w:Wijk {slug: $slug}) RETURN w.doc AS wijk, w.changes AS changes"
+AUDIT_LOG = {  # (entity_id given, wijk given) -> query
+    (False, False): "MATCH (e:AuditEntry) RETURN e.doc AS doc ORDER BY e.seq DESC LIMIT $limit",
+    (True, False): """
+        MATCH (e:AuditEntry {entity_id: $entity_id})
+        RETURN e.doc AS doc ORDER BY e.seq DESC LIMIT $limit
+    """,
+    (False, True): """
+        MATCH (e:AuditEntry) WHERE $wijk IN e.wijken
+        RETURN e.doc AS doc ORDER BY e.seq DESC LIMIT $limit
+    """,
+    (True, True): """
+        MATCH (e:AuditEntry {entity_id: $entity_id}) WHERE $wijk IN e.wijken
+        RETURN e.doc AS doc ORDER BY e.seq DESC LIMIT $limit
+    """,
+}
+# -- erasure -------------------------------------------------------------------------------
+
+ERASE_MERGES = "MATCH (e:AuditEntry) WHERE e.doc CONTAINS $marker RETURN e.doc AS doc"
+ERASE_ACTORS = """
+    UNWIND $keys AS key
+    MATCH (a:Actor {id: key})
+    SET a._lock = true REMOVE a._lock
+    RETURN a.doc AS doc
+"""
+ERASE_HISTORY = """
+    UNWIND $keys AS key
+    MATCH (e:AuditEntry {entity_id: key})
+    RETURN e.seq AS seq, e.doc AS doc
+"""
+ERASE_TEXTS = {  # the stored documents that may hold one of the $needles
+    "audit": """
+        MATCH (e:AuditEntry) WHERE any(n IN $needles WHERE e.doc CONTAINS n)
+        RETURN e.seq AS seq, e.doc AS doc
+    """,
+    "actor": """
+        MATCH (a:Actor) WHERE NOT a.id IN $keys AND any(n IN $needles WHERE a.doc CONTAINS n)
+        SET a._lock = true REMOVE a._lock
+        RETURN a.doc AS doc ORDER BY a.id
+    """,
+    "link": """
+        MATCH (s:Actor)-[r:LINK]->(t:Actor) WHERE any(n IN $needles WHERE r.doc CONTAINS n)
+        SET r._lock = true REMOVE r._lock
+        RETURN r.doc AS doc,
+               [(s)-[:ACTIVE_IN]->(w) | w.slug] + [(t)-[:ACTIVE_IN]->(w) | w.slug] AS ends
+        ORDER BY r.id
+    """,
+    "decision": """
+        MATCH (d:Decision) WHERE any(n IN $needles WHERE d.doc CONTAINS n)
+        SET d._lock = true REMOVE d._lock
+        RETURN d.key AS key, d.doc AS doc ORDER BY d.key
+    """,
+}
+REWRITE_AUDIT = "UNWIND $rows AS row MATCH (e:AuditEntry {seq: row.seq}) SET e.doc = row.doc"
+REWRITE_DECISION = "MATCH (d:Decision {key: $key}) SET d.doc = $doc"
+
+# -- bulk loads --------------------------------------------------------------------------
+
+WRITE = {  # (entity, created) -> statement over $rows (see row()); returns n, the effects
+    ("wijk", True): """
+        UNWIND $rows AS row
+        CREATE (w:Wijk {slug: row[0], doc: row[1], changes: 0})
+        RETURN count(w) AS n
+    """,
+    ("wijk", False): """
+        UNWIND $rows AS row
+        MATCH (w:Wijk {slug: row[0]})
+        SET w.doc = row[1]
+        RETURN count(w) AS n
+    """,
+    ("actor", True): """
+        UNWIND $rows AS row
+        CREATE (a:Actor {id: row[0], kind: row[1], name: row[2], organisation: row[3],
+                         since: row[4], until: row[5], doc: row[6]})
+        WITH a, row
+        UNWIND row[7] AS slug
+        MATCH (w:Wijk {slug: slug})
+        CREATE (a)-[:ACTIVE_IN]->(w)
+        RETURN count(*) AS n
+    """,
+    ("actor", False): """
+        UNWIND $rows AS row
+        MATCH (a:Actor {id: row[0]})
+        SET a.name = row[2], a.organisation = row[3], a.since = row[4], a.until = row[5],
+            a.doc = row[6]
+        WITH a, row
+        CALL (a) { MATCH (a)-[r:ACTIVE_IN]->() DELETE r }
+        WITH a, row
+        UNWIND row[7] AS slug
+        MATCH (w:Wijk {slug: slug})
+        CREATE (a)-[:ACTIVE_IN]->(w)
+        RETURN count(*) AS n
+    """,
+    ("link", True): """
+        UNWIND $rows AS row
+        MATCH (s:Actor {id: row[1]})
+        MATCH (t:Actor {id: row[2]})
+        CREATE (s)-[r:LINK {id: row[0], since: row[3], until: row[4], doc: row[5]}]->(t)
+        RETURN count(r) AS n
+    """,
+    ("link", False): """
+        UNWIND $rows AS row
+        MATCH ()-[r:LINK {id: row[0]}]->()
+        SET r.since = row[3], r.until = row[4], r.doc = row[5]
+        RETURN count(r) AS n
+    """,
+}
+ADD_AUDIT = """
+    UNWIND $rows AS row
+    CREATE (:AuditEntry {seq: row[0], entity_id: row[1], wijken: row[2], doc: row[3]})
+"""
+LOCK_WIJKEN = """
+    UNWIND $keys AS key
+    MATCH (n:Wijk {slug: key})
+    SET n._lock = true REMOVE n._lock
+    RETURN n.doc AS doc
+"""
+KNOWN_WIJKEN = "UNWIND $keys AS key MATCH (n:Wijk {slug: key}) RETURN n.slug AS slug"
+LOCK_ACTORS = """
+    UNWIND $keys AS key
+    MATCH (n:Actor {id: key})
+    SET n._lock = true REMOVE n._lock
+    RETURN n.doc AS doc
+"""
+READ_ACTORS = "UNWIND $keys AS key MATCH (n:Actor {id: key}) RETURN n.doc AS doc"
+LOCK_LINKS = """
+    UNWIND $keys AS key
+    MATCH ()-[n:LINK {id: key}]->()
+    SET n._lock = true REMOVE n._lock
+    RETURN n.doc AS doc
+"""

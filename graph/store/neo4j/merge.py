@@ -1,0 +1,111 @@
+"""``merge_actors`` on Neo4j: lock and read what the merge concerns, then execute the
+shared plan (``graph.store.merging``)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from neo4j import ManagedTransaction
+
+from graph.model import Actor, Decision, Link
+from graph.store.common import doc, dumps
+from graph.store.merging import Merge, merge_link_ids, merged_into, plan_merge
+from graph.store.neo4j import cypher, tx
+from graph.store.neo4j.core import Neo4jCore
+from graph.store.rules import SAME_ACTOR, refuse
+
+
+class MergeMixin(Neo4jCore):
+    def merge_actors(
+        self,
+        keep_id: str,
+        drop_id: str,
+        *,
+        expected_versions: tuple[int, int] | None = None,
+        by: str,
+    ) -> Actor:
+        if keep_id == drop_id:
+            refuse([SAME_ACTOR.error("drop")])
+        keep_version, drop_version = expected_versions or (None, None)
+
+        def work(t: ManagedTransaction) -> Actor:
+            keep_doc, _ = tx.lock(t, "actor", keep_id, keep_version)
+            drop_doc, _ = tx.lock(t, "actor", drop_id, drop_version)
+            links: dict[str, dict[str, Any]] = {}  # link id -> document
+            wijken_of: dict[str, list[str]] = {}  # actor id -> wijken, as they are now
+            for found in t.run(cypher.MERGE_LINKS, keys=[keep_id, drop_id]):
+                link = json.loads(found["doc"])
+                links[link["id"]] = link
+                wijken_of[found["source"]] = found["source_wijken"]
+                wijken_of[found["target"]] = found["target_wijken"]
+            workers = {
+                d["id"]: d for d in map(json.loads, tx.column(t, cypher.MERGE_WORKERS, key=drop_id))
+            }
+            link_list = [Link.model_validate(d) for d in links.values()]
+            candidates = merge_link_ids(keep_id, drop_id, link_list)
+            merge = plan_merge(
+                Actor.model_validate(keep_doc),
+                Actor.model_validate(drop_doc),
+                link_list,
+                [Actor.model_validate(d) for d in workers.values()],
+                set(tx.column(t, cypher.LINK_IDS_TAKEN, keys=candidates)),
+                tx.parse_many(
+                    "decision", tx.column(t, cypher.MERGE_DECISIONS, keys=[keep_id, drop_id])
+                ),
+                wijken_of,
+            )
+            stored = {("actor", keep_id): keep_doc, ("actor", drop_id): drop_doc}
+            stored |= {("link", key): d for key, d in links.items()}
+            stored |= {("actor", key): d for key, d in workers.items()}
+            return _execute(t, merge, stored, by)
+
+        return self._run(True, work)
+
+
+def _execute(
+    t: ManagedTransaction, merge: Merge, stored: dict[tuple[str, str], dict[str, Any]], by: str
+) -> Actor:
+    """Write the steps of ``merge`` and their audit entries; returns ``keep`` as stored.
+    ``stored`` holds the documents of every stored actor and link the steps replace, by
+    (entity, key)."""
+    entries: list[tx.AuditItem] = []
+    kept = None
+    for step in merge.steps:
+        before: Any = None
+        if step.entity != "decision" and step.before is not None:
+            before = stored[step.entity, step.key]
+        after: Any = None
+        if step.entity == "decision":
+            decision = step.after or step.before
+            assert isinstance(decision, Decision)
+            key = f"{decision.wijk}|{decision.a}|{decision.b}"
+            if step.after is None:
+                before = tx.first(t, cypher.DELETE_DECISION, key=key)
+            else:
+                after = dumps(doc(decision))
+                t.run(cypher.CREATE_DECISION, key=key, wijk=decision.wijk, a=decision.a,
+                      b=decision.b, doc=after).consume()  # fmt: skip
+        elif step.action == "merge":
+            t.run(cypher.DELETE_ACTOR, key=step.key).consume()
+            after = merged_into(merge.actor.id or "")
+        elif step.action == "delete":
+            t.run(cypher.DELETE_LINK, key=step.key).consume()
+        elif step.action == "create":
+            assert step.after is not None
+            link = tx.new(Link, step.after, {})
+            tx.save(t, "link", link, created=True)
+            after = doc(link)
+        else:
+            assert step.after is not None
+            model: type[Actor | Link] = Actor if step.entity == "actor" else Link
+            record = tx.next_version(model, before, step.after)
+            tx.save(t, step.entity, record)
+            after = doc(record)
+            if (step.entity, step.key) == ("actor", merge.actor.id):
+                kept = record
+        entries.append((step.action, step.entity, step.key, step.wijken, before, after))
+    tx.touch(t, merge.wijken)
+    tx.audit(t, by, entries)
+    assert isinstance(kept, Actor)
+    return kept

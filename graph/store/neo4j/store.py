@@ -1,0 +1,343 @@
+"""``Neo4jStore``: the records, reads and decisions; merging (``merge``), bulk loads
+(``bulk``) and erasure (``privacy``) have modules of their own."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any, TypeVar
+
+from neo4j import ManagedTransaction
+from pydantic import BaseModel
+
+from graph.errors import Conflict, NotFound
+from graph.model import (
+    Actor,
+    ActorIn,
+    AuditEntry,
+    BulkResult,
+    Decision,
+    Health,
+    Link,
+    LinkIn,
+    Snapshot,
+    Wijk,
+    WijkIn,
+    new_id,
+    utcnow,
+)
+from graph.store.common import as_input, doc, dumps, validated
+from graph.store.neo4j import bulk, cypher, tx
+from graph.store.neo4j.merge import MergeMixin
+from graph.store.neo4j.privacy import ErasureMixin
+from graph.store.rules import Batch, apply_changes, link_errors, refuse
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class Neo4jStore(MergeMixin, ErasureMixin):
+    """``GraphStore`` on a Neo4j 5 server (Community or Enterprise, single or cluster)."""
+
+    # -- lifecycle -----------------------------------------------------------------------
+
+    def health(self) -> Health:
+        try:
+            with self._translated():
+                info = self._driver.get_server_info()
+                self._driver.execute_query("RETURN 1", database_=self._database)
+            return Health(ok=True, backend=self.backend, detail=f"{info.agent} at {self.uri}")
+        except Exception as exc:  # noqa: BLE001 - health reports, it never raises
+            return Health(ok=False, backend=self.backend, detail=str(exc) or type(exc).__name__)
+
+    def close(self) -> None:
+        self._driver.close()
+
+    # -- wijken --------------------------------------------------------------------------
+
+    def create_wijk(self, data: WijkIn, *, by: str) -> Wijk:
+        wijk = tx.new(Wijk, as_input(WijkIn, data), {})
+
+        def work(t: ManagedTransaction) -> None:
+            if tx.first(t, cypher.GET["wijk"], key=wijk.slug) is not None:
+                raise Conflict(f"Er is al een wijk met de korte naam {wijk.slug!r}.")
+            tx.save(t, "wijk", wijk, created=True)
+            tx.audit(t, by, [("create", "wijk", wijk.slug, [wijk.slug], None, doc(wijk))])
+
+        self._run(True, work)
+        return wijk
+
+    def get_wijk(self, slug: str) -> Wijk:
+        return Wijk.model_validate_json(self._get("wijk", slug))
+
+    def list_wijken(self) -> list[Wijk]:
+        return tx.parse_many("wijk", self._docs(cypher.LIST["wijk", False]))
+
+    def update_wijk(
+        self, slug: str, changes: Mapping[str, Any], *, expected_version: int, by: str
+    ) -> Wijk:
+        def work(t: ManagedTransaction) -> Wijk:
+            before, _ = tx.lock(t, "wijk", slug, expected_version)
+            data = apply_changes(Wijk.model_validate(before), changes)
+            wijk = tx.next_version(Wijk, before, data)
+            tx.save(t, "wijk", wijk)
+            tx.touch(t, [slug])
+            tx.audit(t, by, [("update", "wijk", slug, [slug], before, doc(wijk))])
+            return wijk
+
+        return self._run(True, work)
+
+    def delete_wijk(self, slug: str, *, expected_version: int, by: str) -> None:
+        def work(t: ManagedTransaction) -> None:
+            before, _ = tx.lock(t, "wijk", slug, expected_version)
+            actors = tx.first(t, cypher.WIJK_ACTORS, key=slug)
+            if actors:
+                raise Conflict(
+                    f"De wijk {slug!r} heeft nog {actors} actor(en); haal die eerst uit de wijk.",
+                    details={"actors": actors},
+                )
+            t.run(cypher.DELETE_WIJK, key=slug)
+            tx.audit(t, by, [("delete", "wijk", slug, [slug], before, None)])
+
+        self._run(True, work)
+
+    # -- actors --------------------------------------------------------------------------
+
+    def create_actor(self, data: ActorIn, *, by: str) -> Actor:
+        data = as_input(ActorIn, data)
+        actor = tx.new(Actor, data, {"id": data.id or new_id("a")})
+
+        def work(t: ManagedTransaction) -> None:
+            if tx.first(t, cypher.GET["actor"], key=actor.id) is not None:
+                raise Conflict(f"Er is al een actor met id {actor.id!r}.")
+            tx.check_actor(t, actor, tx.touch(t, actor.wijken))
+            tx.save(t, "actor", actor, created=True)
+            tx.audit(t, by, [("create", "actor", actor.id, actor.wijken, None, doc(actor))])
+
+        self._run(True, work)
+        return actor
+
+    def get_actor(self, actor_id: str) -> Actor:
+        return Actor.model_validate_json(self._get("actor", actor_id))
+
+    def list_actors(self, wijk: str | None = None) -> list[Actor]:
+        return tx.parse_many("actor", self._docs(cypher.LIST["actor", wijk is not None], wijk=wijk))
+
+    def update_actor(
+        self, actor_id: str, changes: Mapping[str, Any], *, expected_version: int, by: str
+    ) -> Actor:
+        def work(t: ManagedTransaction) -> Actor:
+            before, _ = tx.lock(t, "actor", actor_id, expected_version)
+            data = apply_changes(Actor.model_validate(before), changes)
+            actor = tx.next_version(Actor, before, data)
+            wijken = sorted(set(before["wijken"]) | set(actor.wijken))
+            tx.check_actor(t, actor, tx.touch(t, wijken))
+            tx.save(t, "actor", actor)
+            tx.audit(t, by, [("update", "actor", actor_id, wijken, before, doc(actor))])
+            return actor
+
+        return self._run(True, work)
+
+    def delete_actor(self, actor_id: str, *, expected_version: int, by: str) -> None:
+        def work(t: ManagedTransaction) -> None:
+            before, _ = tx.lock(t, "actor", actor_id, expected_version)
+            workers = tx.column(t, cypher.WORKERS, key=actor_id)
+            if workers:
+                raise Conflict(
+                    f"Bij {actor_id!r} werken nog {len(workers)} professional(s) "
+                    f"({', '.join(workers[:5])}); wijzig of verwijder die eerst.",
+                    details={"professionals": workers},
+                )
+            entries: list[tx.AuditItem] = []
+            for found in t.run(cypher.ACTOR_LINKS, key=actor_id):
+                link = json.loads(found["doc"])
+                wijken = sorted(set(before["wijken"]) | set(found["ends"]))
+                entries.append(("delete", "link", link["id"], wijken, link, None))
+            t.run(cypher.DELETE_ACTOR, key=actor_id)
+            entries.append(("delete", "actor", actor_id, before["wijken"], before, None))
+            tx.touch(t, [w for entry in entries for w in entry[3]])
+            tx.audit(t, by, entries)
+
+        self._run(True, work)
+
+    # -- links ---------------------------------------------------------------------------
+
+    def create_link(self, data: LinkIn, *, by: str) -> Link:
+        data = as_input(LinkIn, data)
+        link = tx.new(Link, data, {"id": data.id or new_id("l")})
+
+        def work(t: ManagedTransaction) -> None:
+            if tx.first(t, cypher.GET["link"], key=link.id) is not None:
+                raise Conflict(f"Er is al een verbinding met id {link.id!r}.")
+            ends = t.run(cypher.LINK_ENDS, source=link.source, target=link.target).single(
+                strict=True
+            )
+            kinds = {link.source: ends["source"], link.target: ends["target"]}
+            refuse(link_errors(link, kinds.get))
+            tx.save(t, "link", link, created=True)
+            wijken = sorted(set(ends["wijken"]))
+            tx.touch(t, wijken)
+            tx.audit(t, by, [("create", "link", link.id, wijken, None, doc(link))])
+
+        self._run(True, work)
+        return link
+
+    def get_link(self, link_id: str) -> Link:
+        return Link.model_validate_json(self._get("link", link_id))
+
+    def list_links(self, wijk: str | None = None) -> list[Link]:
+        return tx.parse_many("link", self._docs(cypher.LIST["link", wijk is not None], wijk=wijk))
+
+    def update_link(
+        self, link_id: str, changes: Mapping[str, Any], *, expected_version: int, by: str
+    ) -> Link:
+        def work(t: ManagedTransaction) -> Link:
+            before, ends = tx.lock(t, "link", link_id, expected_version)
+            data = apply_changes(Link.model_validate(before), changes)
+            link = tx.next_version(Link, before, data)
+            tx.save(t, "link", link)
+            tx.touch(t, ends)
+            tx.audit(t, by, [("update", "link", link_id, ends, before, doc(link))])
+            return link
+
+        return self._run(True, work)
+
+    def delete_link(self, link_id: str, *, expected_version: int, by: str) -> None:
+        def work(t: ManagedTransaction) -> None:
+            before, ends = tx.lock(t, "link", link_id, expected_version)
+            t.run(cypher.DELETE_LINK, key=link_id)
+            tx.touch(t, ends)
+            tx.audit(t, by, [("delete", "link", link_id, ends, before, None)])
+
+        self._run(True, work)
+
+    # -- reads for analysis --------------------------------------------------------------
+
+    def snapshot(self, wijk: str, as_of: date | None = None) -> Snapshot:
+        """Served from the JSON remembered for the last few (wijk, day) pairs while the
+        wijk's change counter and document are what they were."""
+        day = (as_of or date.today()).isoformat()
+        key = (wijk, day)
+        with self._cache_lock:
+            cached = self._snapshots.get(key)
+        if cached is not None:
+            # unchanged counter and wijk: no write touched the wijk since (a recreated wijk
+            # has another creation time), so the documents read then are still the ones
+            found = self._run(False, tx.single, query=cypher.SNAPSHOT_STAMP, slug=wijk)
+            if found is None:
+                raise NotFound(f"De wijk {wijk!r} bestaat niet.")
+            if (found["changes"], found["wijk"]) == cached[0]:
+                return tx.parse_snapshot(cached[1])
+        found = self._run(False, tx.single, query=cypher.SNAPSHOT, slug=wijk, day=day)
+        if found is None:
+            raise NotFound(f"De wijk {wijk!r} bestaat niet.")
+        # the documents are JSON already: join them into one and let pydantic parse it once
+        text = (
+            f'{{"wijk":{found["wijk"]},"as_of":"{day}","actors":[{",".join(found["actors"])}],'
+            f'"links":[{",".join(found["links"])}],"change_counter":{int(found["changes"])}}}'
+        )
+        if self._cache_size:
+            with self._cache_lock:
+                self._snapshots[key] = ((found["changes"], found["wijk"]), text)
+                self._snapshots.move_to_end(key)
+                while len(self._snapshots) > self._cache_size:
+                    self._snapshots.popitem(last=False)
+        return tx.parse_snapshot(text)
+
+    def change_counter(self, wijk: str) -> int:
+        found = self._docs(cypher.CHANGE_COUNTER, key=wijk)
+        if not found:
+            raise NotFound(f"De wijk {wijk!r} bestaat niet.")
+        return int(found[0])
+
+    # -- bulk ----------------------------------------------------------------------------
+
+    def bulk_upsert(
+        self,
+        *,
+        wijken: Sequence[WijkIn] = (),
+        actors: Sequence[ActorIn] = (),
+        links: Sequence[LinkIn] = (),
+        by: str,
+    ) -> BulkResult:
+        batch = Batch.of(wijken, actors, links)
+
+        def work(t: ManagedTransaction) -> BulkResult:
+            plan = bulk.plan(t, batch, utcnow())
+            plan.write(t)
+            tx.touch(t, plan.touched)
+            tx.audit(t, by, plan.entries)
+            return plan.result
+
+        return self._run(True, work)
+
+    # -- keeping the map current ---------------------------------------------------------
+
+    def confirm_actor(self, actor_id: str, *, by: str) -> Actor:
+        return self._confirm("actor", Actor, actor_id, by)
+
+    def confirm_link(self, link_id: str, *, by: str) -> Link:
+        return self._confirm("link", Link, link_id, by)
+
+    def _confirm(self, entity: str, model: type[M], key: str, by: str) -> M:
+        confirmed = {"at": utcnow(), "by": by}
+
+        def work(t: ManagedTransaction) -> M:
+            before, ends = tx.lock(t, entity, key, None)
+            record = validated(model, before | {"confirmed": confirmed})
+            wijken = before["wijken"] if entity == "actor" else ends
+            tx.save(t, entity, record)
+            tx.touch(t, wijken)
+            tx.audit(t, by, [("confirm", entity, key, wijken, before, doc(record))])
+            return record
+
+        return self._run(True, work)
+
+    # -- decisions on suggestions --------------------------------------------------------
+
+    def record_decision(self, decision: Decision) -> Decision:
+        decision = validated(Decision, decision)
+
+        def work(t: ManagedTransaction) -> None:
+            if not tx.touch(t, [decision.wijk]):
+                raise NotFound(f"De wijk {decision.wijk!r} bestaat niet.")
+            before = tx.first(
+                t,
+                cypher.RECORD_DECISION,
+                key=f"{decision.wijk}|{decision.a}|{decision.b}",
+                wijk=decision.wijk,
+                a=decision.a,
+                b=decision.b,
+                doc=dumps(doc(decision)),
+            )
+            old = json.loads(before) if before else None
+            pair = f"{decision.a}|{decision.b}"
+            entry = ("decide", "decision", pair, [decision.wijk], old, doc(decision))
+            tx.audit(t, decision.by, [entry])
+
+        self._run(True, work)
+        return decision
+
+    def list_decisions(self, wijk: str) -> list[Decision]:
+        return tx.parse_many("decision", self._docs(cypher.LIST["decision", True], wijk=wijk))
+
+    def delete_decision(self, wijk: str, a: str, b: str, *, by: str) -> None:
+        a, b = sorted((a, b))
+
+        def work(t: ManagedTransaction) -> None:
+            before = tx.first(t, cypher.DELETE_DECISION, key=f"{wijk}|{a}|{b}")
+            if before is None:
+                raise NotFound(f"Er is geen besluit over {a!r} en {b!r} in de wijk {wijk!r}.")
+            tx.touch(t, [wijk])
+            tx.audit(t, by, [("decide", "decision", f"{a}|{b}", [wijk], before, None)])
+
+        self._run(True, work)
+
+    # -- audit ---------------------------------------------------------------------------
+
+    def audit_log(
+        self, *, entity_id: str | None = None, wijk: str | None = None, limit: int = 100
+    ) -> list[AuditEntry]:
+        query = cypher.AUDIT_LOG[entity_id is not None, wijk is not None]
+        docs = self._docs(query, entity_id=entity_id, wijk=wijk, limit=max(0, int(limit)))
+        return [AuditEntry.model_validate_json(d) for d in docs]
