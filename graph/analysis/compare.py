@@ -1,7 +1,7 @@
 """Comparing networks: wijken side by side, one wijk over time, two moments as a difference.
 
 Pure functions over snapshots and ``Metrics`` (from ``graph.analysis``); fetching and
-caching are the callers' business (``graph.reports``).
+caching are the callers' business (``graph.analysis.reports``).
 """
 
 from __future__ import annotations
@@ -12,10 +12,8 @@ from typing import Literal
 
 import networkx as nx
 
-from graph.analysis import graph_from_records, node_ref
-from graph.errors import FieldError, InvalidData
-from graph.model import Actor, Link, Snapshot
-from graph.results import (
+from graph.analysis.build import graph_from_records, node_ref
+from graph.analysis.results import (
     METRIC_LABELS,
     SORT_KEYS,
     Comparison,
@@ -26,6 +24,8 @@ from graph.results import (
     Moment,
     Trend,
 )
+from graph.errors import FieldError, InvalidData
+from graph.model import Actor, Link, Snapshot
 
 __all__ = [
     "SORT_KEYS",

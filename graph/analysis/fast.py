@@ -24,7 +24,9 @@ function              NetworkX counterpart                                   eng
 ``adamic_adar``       ``adamic_adar_index(G, pairs)``                        scipy
 ``biconnected``       ``biconnected_components`` / ``articulation_points``  igraph
 ``communities``       ``community.louvain_communities(G, seed=)``            igraph
-``brokerage``         ``graph.metrics.brokerage_roles`` (Gould-Fernandez)    numpy
+``brokerage``         ``measures.brokerage_roles`` (Gould-Fernandez)         numpy
+``tie_arcs``          ``measures.directed_ties``                             numpy
+``mixing_counts``     ``measures.mixing``                                    numpy
 ====================  =====================================================  ==========
 """
 
@@ -32,6 +34,7 @@ from __future__ import annotations
 
 import random
 import threading
+from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -55,7 +58,9 @@ __all__ = [
     "constraint",
     "effective_size",
     "index_graph",
+    "mixing_counts",
     "sample_nodes",
+    "tie_arcs",
 ]
 
 _IGRAPH_RNG_LOCK = threading.Lock()
@@ -264,7 +269,7 @@ def brokerage(
 ) -> np.ndarray:
     """Gould-Fernandez brokerage counts per node (columns in ``BROKERAGE_ROLES`` order:
     coordinator, gatekeeper, representative, consultant, liaison), equal to
-    ``graph.metrics.brokerage_roles``.
+    ``graph.analysis.measures.brokerage_roles``.
 
     ``arcs`` are the directed ties as index arrays ``(tails, heads)``, each an edge of
     ``ix`` in one or both directions; ``group`` gives each node's group as ``0..g-1``.
@@ -347,3 +352,31 @@ def _canonical(labels: np.ndarray) -> np.ndarray:
     relabel = np.empty(len(sizes), dtype=np.int64)
     relabel[order] = np.arange(len(order))
     return relabel[labels]
+
+
+def tie_arcs(ix: Indexed) -> tuple[np.ndarray, np.ndarray]:
+    """The directed ties of ``ix`` as index arrays (tails, heads): the rule of
+    ``measures.directed_ties``, each edge both ways unless it is only a referral."""
+    keep = np.ones(ix.m, dtype=bool)
+    extra_tails: list[int] = []
+    extra_heads: list[int] = []
+    for e, d in enumerate(ix.edge_data):
+        if d.get("kinds") == ("verwijzing",) and d.get("referrals"):
+            keep[e] = False
+            for s, t in d["referrals"]:
+                extra_tails.append(ix.index[s])
+                extra_heads.append(ix.index[t])
+    src, dst = ix.src[keep], ix.dst[keep]
+    tails = np.concatenate([src, dst, np.asarray(extra_tails, dtype=np.int64)])
+    heads = np.concatenate([dst, src, np.asarray(extra_heads, dtype=np.int64)])
+    return tails, heads
+
+
+def mixing_counts(ix: Indexed, codes: np.ndarray, group: np.ndarray) -> Counter[tuple[str, str]]:
+    """``measures.mixing`` from index arrays: edges per sorted pair of groups."""
+    a, b = group[ix.src], group[ix.dst]
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    k = len(codes)
+    found, counts = np.unique(lo * k + hi, return_counts=True)
+    return Counter({(str(codes[f // k]), str(codes[f % k])): int(c)
+                    for f, c in zip(found.tolist(), counts.tolist())})

@@ -1,9 +1,9 @@
 """Kernaanpak coverage: which of the four kernaanpakken a wijk's network can carry.
 
-The rules live in one readable file, ``graph/kernaanpak_rules.toml``, that the programme
-team adjusts (its header explains the format). :func:`load_rules` reads and validates it;
-:func:`evaluate` checks each rule against a wijk's graph; :func:`coverage` turns that into
-the ``KernaanpakCoverage`` results with gaps in plain Dutch.
+The rules live in one readable file, ``graph/analysis/kernaanpak_rules.toml``, that the
+programme team adjusts (its header explains the format). :func:`load_rules` reads and
+validates it; :func:`evaluate` checks each rule against a wijk's graph; :func:`coverage`
+turns that into the ``KernaanpakCoverage`` results with gaps in plain Dutch.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from graph.analysis.fast import Indexed
+from graph.analysis.results import ActorRef, KernaanpakCoverage, RequirementResult
 from graph.errors import FieldError, InvalidData, field_errors_from_pydantic
-from graph.fast import Indexed
 from graph.model import ActorKind, Domain, Kernaanpak, Role, label
-from graph.results import ActorRef, KernaanpakCoverage, RequirementResult
 
 __all__ = [
     "DEFAULT_RULES",

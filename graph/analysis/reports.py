@@ -11,9 +11,9 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any, TypeVar
 
-from graph.analysis import analyse, build_graph
-from graph.cache import AnalysisCache
-from graph.compare import (
+from graph.analysis.build import build_graph
+from graph.analysis.cache import AnalysisCache
+from graph.analysis.compare import (
     TREND_FIRST,
     Every,
     check_trend_days,
@@ -23,12 +23,20 @@ from graph.compare import (
     trend,
     trend_dates,
 )
+from graph.analysis.results import (
+    Analysis,
+    Comparison,
+    Diff,
+    KernaanpakCoverage,
+    Suggestion,
+    Trend,
+)
+from graph.analysis.suggestions import SuggestionWeights, suggest
+from graph.analysis.wijk import analyse
 from graph.errors import FieldError, InvalidData, NotFound
 from graph.model import Decision, DecisionStatus, Snapshot, utcnow
-from graph.results import Analysis, Comparison, Diff, KernaanpakCoverage, Suggestion, Trend
 from graph.store.base import GraphStore
 from graph.store.common import validated
-from graph.suggestions import SuggestionWeights, suggest
 
 __all__ = [
     "analysis_for",

@@ -36,12 +36,12 @@ import numpy as np
 import scipy.sparse as sp
 from pydantic import BaseModel, ConfigDict, Field
 
-from graph import fast
-from graph.analysis import DEFAULT_SEED, Prepared, prepare
-from graph.kernaanpak import RequirementState, RuleSet
+from graph.analysis import fast
+from graph.analysis.kernaanpak import RequirementState, RuleSet
+from graph.analysis.prepare import DEFAULT_SEED, Prepared, prepare
+from graph.analysis.results import Reason, Suggestion
+from graph.analysis.wording import domain_label, names
 from graph.model import Theme, label
-from graph.results import Reason, Suggestion
-from graph.wording import domain_label, names
 
 __all__ = ["SuggestionWeights", "suggest"]
 

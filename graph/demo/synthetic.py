@@ -1,0 +1,244 @@
+"""The seeded generators: the demo of the 12 pilot wijken and large synthetic data for
+benchmarks and tests.
+
+Each generator seeds its own ``random.Random`` with a string, so the same arguments give the
+same data in every run and every process; ``graph.demo.builder`` builds each wijk, and
+:func:`_finish` numbers the links and validates every record.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph.demo.builder import WijkBuilder, overlap
+from graph.demo.profiles import (
+    MIN_ACTORS,
+    PILOT_BY_SLUG,
+    PILOT_WIJKEN,
+    WijkProfile,
+    regional_insurer,
+)
+from graph.model import ActorIn, ActorKind, BulkResult, LinkIn, LinkKind, WijkIn
+
+__all__ = ["DemoData", "generate", "generate_region", "generate_wijk", "load_demo"]
+
+
+@dataclass
+class DemoData:
+    """Generated wijken, actors and links, ready for ``GraphStore.bulk_upsert``."""
+
+    wijken: list[WijkIn] = field(default_factory=list)
+    actors: list[ActorIn] = field(default_factory=list)
+    links: list[LinkIn] = field(default_factory=list)
+
+    def actors_in(self, slug: str) -> list[ActorIn]:
+        """The actors that belong to wijk ``slug``."""
+        return [a for a in self.actors if slug in a.wijken]
+
+    def links_in(self, slug: str) -> list[LinkIn]:
+        """The links whose two ends both belong to wijk ``slug``."""
+        ids = {a.id for a in self.actors_in(slug)}
+        return [lk for lk in self.links if lk.source in ids and lk.target in ids]
+
+    def counts(self) -> dict[str, tuple[int, int]]:
+        """Per wijk slug: (number of actors, number of links)."""
+        return {w.slug: (len(self.actors_in(w.slug)), len(self.links_in(w.slug)))
+                for w in self.wijken}
+
+
+def _finish(wijken: list[WijkIn], builders: list[WijkBuilder],
+            shared: Sequence[dict[str, Any]], extra_links: Sequence[dict[str, Any]] = (),
+            link_prefix: str | None = None) -> DemoData:
+    """Number the links, validate every record and wrap it up."""
+    actors = [ActorIn.model_validate(a) for a in shared]
+    links: list[LinkIn] = []
+    for b in builders:
+        actors.extend(ActorIn.model_validate(a) for a in b.actors)
+        width = max(4, len(str(len(b.links))))
+        for i, lk in enumerate(b.links, start=1):
+            lk["id"] = f"{b.slug}-link-{i:0{width}d}"
+            links.append(LinkIn.model_validate(lk))
+    width = max(4, len(str(len(extra_links))))
+    for i, lk in enumerate(extra_links, start=1):
+        lk["id"] = f"{link_prefix or 'regio'}-link-{i:0{width}d}"
+        links.append(LinkIn.model_validate(lk))
+    return DemoData(wijken=wijken, actors=actors, links=links)
+
+
+def generate(seed: int = 2025) -> DemoData:
+    """The synthetic demo data of the 12 pilot wijken (identical for identical seeds).
+
+    Each wijk gets 40-150 actors and its own network shape (see ``PILOT_WIJKEN``); one
+    fictional regional insurer is active in all of them.
+    """
+    insurer = regional_insurer()
+    insurer["wijken"] = sorted(p.slug for p in PILOT_WIJKEN)
+    phones = [0]
+    wijken, builders = [], []
+    for p in PILOT_WIJKEN:
+        rng = random.Random(f"wijknet-demo:{seed}:{p.slug}")
+        n = max(40, min(150, p.size + rng.randint(-6, 6)))
+        b = WijkBuilder(
+            rng, slug=p.slug, name=p.name, gemeente=p.gemeente, n_actors=n,
+            n_links=round(n * p.density * rng.uniform(0.95, 1.05)), cross=p.cross,
+            brokers=p.brokers, isolates=p.isolates, coverage=p.coverage, shared=[insurer],
+            phone_counter=phones,
+        )
+        b.build_actors()
+        b.link_shared(rng.randint(1, 3))
+        b.build_links()
+        wijken.append(WijkIn(slug=p.slug, name=p.name, gemeente=p.gemeente, cohort=p.cohort))
+        builders.append(b)
+    return _finish(wijken, builders, [insurer])
+
+
+def generate_wijk(
+    slug: str,
+    n_actors: int,
+    seed: int = 2025,
+    *,
+    links_per_actor: float = 4.0,
+    cross: float | None = None,
+    name: str | None = None,
+    gemeente: str | None = None,
+) -> DemoData:
+    """One large synthetic wijk for benchmarks: ``n_actors`` actors and
+    ``round(links_per_actor * n_actors)`` links (werkt_bij included; mean degree twice
+    ``links_per_actor``), with the structure of the demo (domain clusters, brokers,
+    isolates, ended and recent links). The count is exact unless it is below the ties
+    every wijk gets anyway (about 1.5 per actor: werkt_bij, brokers, a first tie for each
+    actor) or above what a very small wijk can hold.
+
+    A pilot slug takes that wijk's name, gemeente and network shape; any other slug gets
+    a generic one. ``cross`` overrides the tendency to link across domains.
+    """
+    if n_actors < MIN_ACTORS:
+        raise ValueError(f"n_actors must be at least {MIN_ACTORS}")
+    if links_per_actor < 0:
+        raise ValueError("links_per_actor cannot be negative")
+    profile = PILOT_BY_SLUG.get(slug)
+    rng = random.Random(f"wijknet-wijk:{seed}:{slug}:{n_actors}")
+    wijk_name = name or (profile.name if profile else slug.replace("-", " ").title())
+    wijk_gemeente = gemeente or (profile.gemeente if profile else "Voorbeeldgemeente")
+    scale = max(1, n_actors // 100)
+    b = WijkBuilder(
+        rng, slug=slug, name=wijk_name, gemeente=wijk_gemeente, n_actors=n_actors,
+        n_links=round(links_per_actor * n_actors),
+        cross=cross if cross is not None else (profile.cross if profile else 0.1),
+        brokers=(profile.brokers if profile else 2) * scale,
+        isolates=(profile.isolates if profile else 2) * scale,
+        coverage=profile.coverage if profile else (0.4, 0.5, 0.4, 0.4),
+    )
+    b.build_actors()
+    b.build_links()
+    wijk = WijkIn(slug=slug, name=wijk_name, gemeente=wijk_gemeente,
+                  cohort=profile.cohort if profile else None)
+    return _finish([wijk], [b], [])
+
+
+def generate_region(
+    n_actors: int = 20_000,
+    n_links: int = 150_000,
+    seed: int = 2025,
+    *,
+    n_wijken: int = 12,
+    cross_wijk_share: float = 0.02,
+) -> DemoData:
+    """A synthetic region for benchmarks: exactly ``n_actors`` actors and ``n_links`` links
+    over ``n_wijken`` wijken (20,000 actors and 150,000 links take a few seconds, most of
+    it pydantic validation). The link count is exact when it is at least about 1.5 per
+    actor (see ``generate_wijk``).
+
+    The first wijken are the pilot wijken (sized in proportion to the demo), further ones
+    are called ``synthetische-wijk-13`` and so on. One regional insurer is active in all
+    wijken; ``cross_wijk_share`` of the links join actors of different wijken.
+    """
+    if n_wijken < 1 or n_actors < 1 + (MIN_ACTORS - 1) * n_wijken:
+        raise ValueError(f"n_actors must be at least {MIN_ACTORS - 1} per wijk, plus one")
+    profiles = [
+        PILOT_WIJKEN[i] if i < len(PILOT_WIJKEN) else WijkProfile(
+            f"synthetische-wijk-{i + 1}", f"Synthetische wijk {i + 1}", "Voorbeeldgemeente",
+            None, 80, 0.08, 1, 2, 2.0, (0.3, 0.4, 0.3, 0.3))
+        for i in range(n_wijken)
+    ]
+    rng = random.Random(f"wijknet-region:{seed}:{n_actors}:{n_links}:{n_wijken}")
+    insurer = regional_insurer()
+    insurer["wijken"] = sorted(p.slug for p in profiles)
+    floor = MIN_ACTORS - 1  # each wijk also holds the insurer
+    sizes = [floor + k for k in _apportion(n_actors - 1 - floor * n_wijken,
+                                           [p.size for p in profiles])]
+    n_cross = round(n_links * cross_wijk_share) if n_wijken > 1 else 0
+    link_counts = _apportion(n_links - n_cross, sizes)
+    phones = [0]
+    wijken, builders = [], []
+    for p, size, m in zip(profiles, sizes, link_counts):
+        b = WijkBuilder(
+            random.Random(f"wijknet-region:{seed}:{p.slug}:{size}:{m}"),
+            slug=p.slug, name=p.name, gemeente=p.gemeente, n_actors=size + 1, n_links=m,
+            cross=p.cross, brokers=p.brokers * max(1, size // 100),
+            isolates=p.isolates * max(1, size // 100), coverage=p.coverage, shared=[insurer],
+            phone_counter=phones,
+        )
+        b.build_actors()
+        b.link_shared(3)
+        b.build_links()
+        wijken.append(WijkIn(slug=p.slug, name=p.name, gemeente=p.gemeente, cohort=p.cohort))
+        builders.append(b)
+
+    extra = _links_between(builders, n_cross, rng)
+    return _finish(wijken, builders, [insurer], extra, link_prefix="regio")
+
+
+def _links_between(builders: list[WijkBuilder], n_cross: int,
+                   rng: random.Random) -> list[dict[str, Any]]:
+    """``n_cross`` links between wijken: organisations and professionals working across the
+    wijkgrens."""
+    by_id = {a["id"]: a for b in builders for a in b.actors}
+    initiative = ActorKind.INITIATIEF.value
+    pools = [[a["id"] for a in b.actors if a["kind"] != initiative] for b in builders]
+    pairs = {pair for b in builders for pair in b.pairs}
+    extra: list[dict[str, Any]] = []
+    attempts = 0
+    while len(extra) < n_cross and len(builders) > 1 and attempts < 30 * n_cross + 100:
+        attempts += 1
+        i, j = rng.sample(range(len(builders)), 2)
+        s, t = rng.choice(pools[i]), rng.choice(pools[j])
+        pair = (s, t) if s < t else (t, s)
+        if pair in pairs:
+            continue
+        lo, hi = overlap(by_id[s], by_id[t])
+        if lo is not None and hi is not None and (hi - lo).days < 30:
+            continue
+        pairs.add(pair)
+        link: dict[str, Any] = {"source": s, "target": t, "kind": LinkKind.SAMENWERKING.value,
+                                "intensity": rng.choice((1, 2, 2, 3))}
+        if lo is not None:
+            link["since"] = lo
+        if hi is not None:
+            link["until"] = hi
+        extra.append(link)
+    return extra
+
+
+def _apportion(total: int, weights: Sequence[float]) -> list[int]:
+    """Split ``total`` into integers in proportion to ``weights`` (largest remainder)."""
+    s = float(sum(weights))
+    raw = [total * w / s for w in weights]
+    out = [int(x) for x in raw]
+    order = sorted(range(len(raw)), key=lambda i: (-(raw[i] - out[i]), i))
+    for i in order[: total - sum(out)]:
+        out[i] += 1
+    return out
+
+
+def load_demo(store: Any, *, by: str = "demo", seed: int = 2025,
+              data: DemoData | None = None) -> BulkResult:
+    """Write the demo data (or ``data``) into ``store`` with one ``bulk_upsert``.
+
+    Idempotent: loading the same data again leaves every record unchanged.
+    """
+    data = data if data is not None else generate(seed)
+    return store.bulk_upsert(wijken=data.wijken, actors=data.actors, links=data.links, by=by)
