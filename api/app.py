@@ -15,10 +15,10 @@ from fastapi import APIRouter, FastAPI
 from api import docs, errors, web
 from api.accounts import AccountStore
 from api.routes import accounts, actors, analysis, io, links, maps, system, wijken
+from api.mapdata import MapCache
 from api.settings import Settings
-from api.web.mapdata import MapCache
-from graph.cache import AnalysisCache
-from graph.kernaanpak import use_rules
+from graph.analysis.cache import AnalysisCache
+from graph.analysis.kernaanpak import use_rules
 from graph.store import GraphStore, open_store
 
 API_PREFIX = "/api/v1"

@@ -1,5 +1,16 @@
-"""FastAPI dependencies: the store, the account store, the current user and the read
-policy of the JSON API (``ReadAccess``)."""
+"""Every FastAPI dependency of the app: a provider function and its ``Annotated`` alias,
+for the JSON API (``api/routes``) and the pages (``api/web``) alike.
+
+- What the app holds: the store, the account store, the settings, the analysis cache, the
+  cache of built maps and the uploads waiting for their confirmation.
+- Who asks through the JSON API: the user of an API token or of the web session, the read
+  policy (``ReadAccess``) and the roles that write (``WriterDep``, ``AdminDep``).
+- Who asks on a page: ``PageUser`` (anonymous visitors go to the login page),
+  ``PageWriter`` and ``PageAdmin``; and ``Form``, the posted form after its CSRF check.
+
+The roles are checked with the rules of ``api.permissions``; the checks per record follow
+in the handlers.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +20,25 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.datastructures import FormData
 
-from api.accounts import AccountRole, AccountStore, User
-from api.errors import forbidden, unauthorized
+from api.accounts import AccountStore, User
+from api.errors import LoginRequired, unauthorized
+from api.mapdata import MapCache
+from api.permissions import (
+    ApiRefusal,
+    PageRefusal,
+    api_refused,
+    csrf_refused,
+    may_change_map,
+    may_manage,
+    page_refused,
+)
 from api.schemas import visible_actor, visible_snapshot
+from api.session import CSRF_FIELD, current_session
 from api.settings import PublicRead, Settings
+from api.uploads import PendingUploads
+from graph.analysis.cache import AnalysisCache
 from graph.model import Actor, ActorKind, Link, Snapshot, Wijk
 from graph.store import GraphStore
 
@@ -35,9 +60,27 @@ def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
+def get_analysis_cache(request: Request) -> AnalysisCache:
+    """The app's analysis cache (one per app, made by ``create_app``)."""
+    return request.app.state.analysis_cache
+
+
+def get_map_cache(request: Request) -> MapCache:
+    """The app's cache of built maps (one per app, made by ``create_app``)."""
+    return request.app.state.map_cache
+
+
+def get_uploads(request: Request) -> PendingUploads:
+    """The uploads waiting between an import's preview and its confirmation (``api.web``)."""
+    return request.app.state.uploads
+
+
 StoreDep = Annotated[GraphStore, Depends(get_store)]
 AccountsDep = Annotated[AccountStore, Depends(get_accounts)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+CacheDep = Annotated[AnalysisCache, Depends(get_analysis_cache)]
+MapCacheDep = Annotated[MapCache, Depends(get_map_cache)]
+UploadsDep = Annotated[PendingUploads, Depends(get_uploads)]
 
 
 def get_optional_user(
@@ -157,8 +200,8 @@ PublicReaderDep = Annotated[Reader, Depends(ReadAccess(public=True))]
 
 def get_writer(user: UserDep) -> User:
     """A user whose role writes (wijkmakelaar or beheer); wijk checks follow per record."""
-    if user.role is AccountRole.LEZER:
-        raise forbidden("A lezer cannot change the map")
+    if not may_change_map(user):
+        raise api_refused(ApiRefusal.LEZER)
     return user
 
 
@@ -166,9 +209,52 @@ WriterDep = Annotated[User, Depends(get_writer)]
 
 
 def get_admin(user: UserDep) -> User:
-    if user.role is not AccountRole.BEHEER:
-        raise forbidden("Only beheer may do this")
+    if not may_manage(user):
+        raise api_refused(ApiRefusal.BEHEER)
     return user
 
 
 AdminDep = Annotated[User, Depends(get_admin)]
+
+
+def page_user(request: Request) -> User:
+    """The logged-in user of a page; anonymous visitors go to the login page."""
+    user = getattr(request.state, "user", None)
+    if user is None:
+        raise LoginRequired()
+    return user
+
+
+PageUser = Annotated[User, Depends(page_user)]
+
+
+def page_writer(user: PageUser) -> User:
+    """A user whose role may change the map (wijk checks follow per record)."""
+    if not may_change_map(user):
+        raise page_refused(PageRefusal.LEZER)
+    return user
+
+
+PageWriter = Annotated[User, Depends(page_writer)]
+
+
+def page_admin(user: PageUser) -> User:
+    if not may_manage(user):
+        raise page_refused(PageRefusal.BEHEER)
+    return user
+
+
+PageAdmin = Annotated[User, Depends(page_admin)]
+
+
+async def checked_form(request: Request) -> FormData:
+    """The posted form, after its CSRF token has been checked against the session."""
+    form = await request.form()
+    session = current_session(request)
+    token = form.get(CSRF_FIELD)
+    if session is None or not isinstance(token, str) or not session.check_csrf(token):
+        raise csrf_refused()
+    return form
+
+
+Form = Annotated[FormData, Depends(checked_form)]

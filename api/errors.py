@@ -1,7 +1,9 @@
 """One mapping from domain errors to HTTP, and one error body for every failure.
 
 Every error response of the JSON API has the body ``{"code", "message", "details"}``:
-``code`` is stable (scripts may rely on it), ``message`` is for people.
+``code`` is stable (scripts may rely on it), ``message`` is for people. The pages answer a
+``WebError`` with a Dutch error page and ``LoginRequired`` with the login page (the handlers
+are in ``api.web``). Refusals for lack of rights (403) are made in ``api.permissions``.
 
 A refused request lists at most ``MAX_ERRORS_SHOWN`` field errors (the message says how
 many more there were), and a JSON body over ``MAX_JSON_BODY`` bytes is refused with 413
@@ -65,8 +67,18 @@ def unauthorized(message: str = "Log in or send a valid API token") -> ApiError:
     return ApiError(401, "unauthorized", message)
 
 
-def forbidden(message: str = "Your role does not allow this") -> ApiError:
-    return ApiError(403, "forbidden", message)
+class WebError(Exception):
+    """A page-level refusal shown as a Dutch error page (``status`` and ``message``)."""
+
+    def __init__(self, status: int, title: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.title = title
+        self.message = message
+
+
+class LoginRequired(Exception):
+    """The page needs a logged-in user: send the browser to the login page."""
 
 
 def error_response(

@@ -1,7 +1,8 @@
 """The map data of a wijk: built once per version of the wijk, served gzipped with an ETag.
 
 Both the wijk page (``/wijk/{slug}/kaart.json``) and the JSON API
-(``/api/v1/wijken/{slug}/map``) serve it through :func:`map_response`.
+(``/api/v1/wijken/{slug}/map``) serve it through :func:`map_response`; the app keeps one
+``MapCache`` (``api.deps.MapCacheDep``).
 """
 
 from __future__ import annotations
@@ -12,12 +13,12 @@ import json
 import threading
 from collections import OrderedDict
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Depends, Request, Response
+from fastapi import Request, Response
 
-from graph import reports
-from graph.cache import AnalysisCache
+from graph.analysis import reports
+from graph.analysis.cache import AnalysisCache
 from graph.store import GraphStore
 from visual.map import MapSuggestion, build_map
 
@@ -56,14 +57,6 @@ class MapCache:
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
         return item
-
-
-def map_cache(request: Request) -> MapCache:
-    """The app's cache of built maps (one per app, made by ``create_app``)."""
-    return request.app.state.map_cache
-
-
-MapCacheDep = Annotated[MapCache, Depends(map_cache)]
 
 
 def map_response(

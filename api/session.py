@@ -5,20 +5,18 @@ its user on ``request.state`` (``api.deps.get_optional_user`` reads ``state.user
 JSON API knows the browser's user too). A write to the JSON API with the session cookie
 counts only when it carries the session's CSRF token in ``X-CSRF-Token``; without it the
 request is anonymous. Page forms carry the token in the field ``csrf_token``, checked by
-``checked_form`` before any handler sees the form.
+``api.deps.checked_form`` before any handler sees the form.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated
 
-from fastapi import Depends, Request, Response
+from fastapi import Request, Response
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.accounts import AccountRole, Session, User
+from api.accounts import Session
 from api.settings import Settings
 from graph.errors import StoreUnavailable
 
@@ -38,29 +36,6 @@ _HEADERS = [
     (b"x-frame-options", b"DENY"),
 ]
 _NO_CSP_PREFIXES = ("/docs", "/redoc", "/openapi.json")
-
-
-class WebError(Exception):
-    """A page-level refusal shown as a Dutch error page (``status`` and ``message``)."""
-
-    def __init__(self, status: int, title: str, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.title = title
-        self.message = message
-
-
-class LoginRequired(Exception):
-    """The page needs a logged-in user: send the browser to the login page."""
-
-
-def csrf_refused() -> WebError:
-    return WebError(
-        403,
-        "Formulier niet geaccepteerd",
-        "Dit formulier kon niet worden gecontroleerd (de beveiligingscode ontbreekt of is "
-        "verlopen). Ga terug, laad de pagina opnieuw en probeer het nog eens.",
-    )
 
 
 def _cookie(scope: Scope) -> str | None:
@@ -156,42 +131,3 @@ def clear_session_cookie(response: Response, settings: Settings) -> None:
 
 def current_session(request: Request) -> Session | None:
     return getattr(request.state, "session", None)
-
-
-def page_user(request: Request) -> User:
-    """The logged-in user of a page; anonymous visitors go to the login page."""
-    user = getattr(request.state, "user", None)
-    if user is None:
-        raise LoginRequired()
-    return user
-
-
-def page_writer(user: Annotated[User, Depends(page_user)]) -> User:
-    """A user whose role may change the map (wijk checks follow per record)."""
-    if user.role is AccountRole.LEZER:
-        raise WebError(
-            403, "Geen toegang", "Met de rol lezer kunt u de kaart bekijken maar niet wijzigen."
-        )
-    return user
-
-
-def page_admin(user: Annotated[User, Depends(page_user)]) -> User:
-    if user.role is not AccountRole.BEHEER:
-        raise WebError(403, "Geen toegang", "Alleen beheerders kunnen deze pagina gebruiken.")
-    return user
-
-
-async def checked_form(request: Request) -> FormData:
-    """The posted form, after its CSRF token has been checked against the session."""
-    form = await request.form()
-    session = current_session(request)
-    token = form.get(CSRF_FIELD)
-    if session is None or not isinstance(token, str) or not session.check_csrf(token):
-        raise csrf_refused()
-    return form
-
-
-PageUser = Annotated[User, Depends(page_user)]
-PageWriter = Annotated[User, Depends(page_writer)]
-PageAdmin = Annotated[User, Depends(page_admin)]
-Form = Annotated[FormData, Depends(checked_form)]

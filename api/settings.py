@@ -53,7 +53,7 @@ class Settings(BaseSettings):
 
     kernaanpak_rules: str | None = Field(
         None, description="A TOML file with the kernaanpak rules (default: the packaged "
-        "graph/kernaanpak_rules.toml)"
+        "graph/analysis/kernaanpak_rules.toml)"
     )
 
     def store_auth(self) -> tuple[str, str] | None:

@@ -7,7 +7,7 @@ For each graph it times, on the same NetworkX graph in the same process:
 
 - **wijknet**: the full analysis (``prepare`` + ``analyse``, plus ``suggest`` for a wijk):
   every measure, the Dutch texts, brokerage roles, kernaanpak coverage, profiles;
-- **wijknet core**: wijknet's engines (``graph.fast``) on the *common measure set* only;
+- **wijknet core**: wijknet's engines (``graph.analysis.fast``) on the *common measure set* only;
 - **NetworkX**: plain NetworkX on the common measure set;
 - **igraph**: igraph alone on the common measure set (converting from the same NetworkX
   graph included, as wijknet's time includes its own indexing).
@@ -43,11 +43,17 @@ import igraph as ig  # noqa: E402
 import networkx as nx  # noqa: E402
 import numpy as np  # noqa: E402
 
-from graph import fast  # noqa: E402
-from graph.analysis import DEFAULT_SAMPLES, DEFAULT_SEED, analyse, graph_from_records, prepare  # noqa: E402
+from graph.analysis import (  # noqa: E402
+    DEFAULT_SAMPLES,
+    DEFAULT_SEED,
+    analyse,
+    fast,
+    graph_from_records,
+    prepare,
+)
+from graph.analysis.measures import degree_centralization_from, fragmentation_from_sizes  # noqa: E402
+from graph.analysis.suggestions import suggest  # noqa: E402
 from graph.demo import generate_region, generate_wijk  # noqa: E402
-from graph.metrics import degree_centralization_from, fragmentation_from_sizes  # noqa: E402
-from graph.suggestions import suggest  # noqa: E402
 
 SEED = DEFAULT_SEED
 

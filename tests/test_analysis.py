@@ -8,7 +8,7 @@ import networkx as nx
 import pytest
 
 from graph.analysis import analyse, build_graph, graph_from_records, tie_arcs
-from graph.metrics import directed_ties
+from graph.analysis.measures import directed_ties
 from graph.model import LinkKind
 from wijk_factory import actor, chain_wijk, link, snapshot
 
@@ -61,7 +61,7 @@ def test_links_to_actors_outside_the_snapshot_are_left_out():
 
 
 def test_tie_arcs_follow_directed_ties():
-    from graph import fast
+    from graph.analysis import fast
 
     G = build_graph(chain_wijk())
     ix = fast.index_graph(G)

@@ -1,4 +1,4 @@
-"""The fast engines (graph.fast) compute the same numbers as NetworkX."""
+"""The fast engines (graph.analysis.fast) compute the same numbers as NetworkX."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from graph import fast
-from graph.metrics import BROKERAGE_ROLES, brokerage_roles, directed_ties
+from graph.analysis import fast
+from graph.analysis.measures import BROKERAGE_ROLES, brokerage_roles, directed_ties
 from reference_graphs import GRAPHS, plain
 
 TOL = 1e-9

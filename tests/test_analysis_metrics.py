@@ -1,4 +1,4 @@
-"""Hand-computed cases for the measures of graph.metrics (and their doctests)."""
+"""Hand-computed cases for the measures of graph.analysis.measures (and their doctests)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import doctest
 import networkx as nx
 import pytest
 
-import graph.metrics
-import graph.wording
-from graph import fast
-from graph.metrics import (
+import graph.analysis.measures
+import graph.analysis.wording
+from graph.analysis import fast
+from graph.analysis.measures import (
     BlockCutTree,
     degree_centralization,
     ei_index,
@@ -20,7 +20,7 @@ from graph.metrics import (
 )
 
 
-@pytest.mark.parametrize("module", [graph.metrics, graph.wording])
+@pytest.mark.parametrize("module", [graph.analysis.measures, graph.analysis.wording])
 def test_doctests(module):
     result = doctest.testmod(module)
     assert result.attempted > 0 and result.failed == 0
@@ -118,10 +118,10 @@ def test_block_cut_tree_of_a_path_by_hand():
 
 def test_every_open_triad_is_brokered_from_both_sides():
     G = domains(nx.Graph([("a", "v"), ("v", "c")]), {"a": "x", "v": "x", "c": "y"})
-    roles = graph.metrics.brokerage_roles(G)["v"]
+    roles = graph.analysis.measures.brokerage_roles(G)["v"]
     assert roles == {"coordinator": 0, "gatekeeper": 1, "representative": 1, "consultant": 0,
                      "liaison": 0}
     closed = domains(nx.complete_graph(["a", "v", "c"]), {"a": "x", "v": "y", "c": "z"})
-    assert all(sum(r.values()) == 0 for r in graph.metrics.brokerage_roles(closed).values())
-    assert list(graph.metrics.BROKERAGE_ROLES) == [
+    assert all(sum(r.values()) == 0 for r in graph.analysis.measures.brokerage_roles(closed).values())
+    assert list(graph.analysis.measures.BROKERAGE_ROLES) == [
         "coordinator", "gatekeeper", "representative", "consultant", "liaison"]

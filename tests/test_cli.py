@@ -79,11 +79,11 @@ def test_user_add_and_token(env):
 def test_serve_and_demo_listen_on_the_port_of_the_settings(env, monkeypatch, command):
     import uvicorn
 
-    from api import cli
+    from api.cli import serve
 
     heard: dict = {}
     monkeypatch.setattr(uvicorn, "run", lambda app, host, port, **kw: heard.update(host=host, port=port))
-    monkeypatch.setattr(cli, "load_demo", lambda: None)
+    monkeypatch.setattr(serve, "load_demo", lambda: None)
     monkeypatch.delenv("WIJKNET_HOST", raising=False)
     monkeypatch.setenv("WIJKNET_PORT", "8123")  # as in `WIJKNET_PORT=8123 make demo`
     result = run(command)

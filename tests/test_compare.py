@@ -8,11 +8,10 @@ from datetime import date
 
 import pytest
 
-import graph.compare
-from graph import reports
-from graph.analysis import analyse, build_graph
-from graph.cache import AnalysisCache
-from graph.compare import compare, diff, region_graph, sort_rows, trend_dates
+import graph.analysis.compare
+from graph.analysis import analyse, build_graph, reports
+from graph.analysis.cache import AnalysisCache
+from graph.analysis.compare import compare, diff, region_graph, sort_rows, trend_dates
 from graph.demo import DEMO_DATE, load_demo
 from graph.errors import InvalidData, NotFound
 from graph.model import LinkIn
@@ -21,7 +20,7 @@ from wijk_factory import actor, chain_wijk, link, snapshot
 
 
 def test_doctests():
-    assert doctest.testmod(graph.compare).failed == 0
+    assert doctest.testmod(graph.analysis.compare).failed == 0
 
 
 # -- pure functions ---------------------------------------------------------------------

@@ -10,9 +10,9 @@ from typer.testing import CliRunner
 from api.app import create_app
 from api.cli import app as cli
 from api.settings import Settings
+from graph.analysis.kernaanpak import DEFAULT_RULES, load_rules, use_rules
 from graph.demo import DEMO_DATE, load_demo
 from graph.errors import InvalidData
-from graph.kernaanpak import DEFAULT_RULES, load_rules, use_rules
 from graph.store import open_store
 
 CHANGED_GAP = "Er is nog geen gemeente in beeld (eigen regel van het programmateam)."

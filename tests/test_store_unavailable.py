@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from importing import new_store
 from web_support import FAST_HASHER, PASSWORD, Browser, actor_form
 
-import graph.store.sqlite as backend
+import graph.store.sqlite.pool as backend
 from api.accounts import AccountStore
 from api.app import create_app
 from api.settings import Settings

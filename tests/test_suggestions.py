@@ -14,7 +14,7 @@ import networkx as nx
 import pytest
 
 from graph.analysis import build_graph, prepare
-from graph.suggestions import SuggestionWeights, _exact, _spread, suggest
+from graph.analysis.suggestions import SuggestionWeights, _exact, _spread, suggest
 from wijk_factory import actor, chain_wijk, link, snapshot
 
 ONLY = dict(  # every weight off; tests switch on what they check
@@ -239,7 +239,7 @@ def test_weights_refuse_unknown_or_negative_values():
 STABILITY = """
 import json, sys
 from graph.analysis import analyse, graph_from_records
-from graph.suggestions import suggest
+from graph.analysis.suggestions import suggest
 from graph.demo import generate
 data = generate(2025)
 slug = "daalhof"

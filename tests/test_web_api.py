@@ -40,7 +40,7 @@ def test_the_map_is_served_by_the_api_as_on_the_page(api):
 
 
 def test_the_stale_list_is_served_by_the_api(api, store, monkeypatch):
-    import graph.store.sqlite as sqlite_store
+    import graph.store.sqlite.core as sqlite_store
 
     assert api.get("/api/v1/wijken/daalhof/stale").status_code == 401
     assert api.get("/api/v1/wijken/daalhof/stale", headers=api.headers_for["lees"]).json()[

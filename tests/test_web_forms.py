@@ -162,7 +162,7 @@ def test_a_collaboration_edit_conflict_shows_both_versions(browse, store):
 
 
 def test_stale_records_are_listed_and_one_click_confirms(browse, store, monkeypatch):
-    import graph.store.sqlite as sqlite_store
+    import graph.store.sqlite.core as sqlite_store
 
     old = utcnow() - timedelta(days=400)
     monkeypatch.setattr(sqlite_store, "utcnow", lambda: old)

@@ -15,7 +15,7 @@ from web_support import (  # noqa: F401  (fixtures)
     store,
 )
 
-from api.web.uploads import PendingUploads
+from api.uploads import PendingUploads
 from graph.model import ActorIn, ActorKind, LinkIn
 
 HEADER = ["naam", "soort", "domein", "rol", "wijk", "thema's"]

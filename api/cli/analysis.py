@@ -13,9 +13,8 @@ from typing import Annotated, Any
 
 import typer
 
-from api import cli as base
-from graph.errors import WijknetError
-from graph.results import (
+from api.cli import common as base
+from graph.analysis.results import (
     METRIC_LABELS,
     SORT_KEYS,
     Analysis,
@@ -25,8 +24,7 @@ from graph.results import (
     Suggestion,
     Trend,
 )
-
-__all__ = ["register"]
+from graph.errors import WijknetError
 
 AsOf = Annotated[str | None, typer.Option("--as-of", help="Day to look at, JJJJ-MM-DD (default today)")]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables")]
@@ -84,7 +82,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 def _run(action: Any) -> Any:
     """``action(store, reports)`` on the configured store; domain errors end the command."""
-    from graph import reports
+    from graph.analysis import reports
 
     try:
         with base.store_from_settings() as store:
@@ -97,6 +95,7 @@ def _progress(label: str) -> None:
     typer.echo(f"  … {label}", err=True)
 
 
+@base.app.command("analyse")
 def analyse_cmd(wijk: str, as_of: AsOf = None, json: Json = False) -> None:
     """Analyse the network of a wijk (WIJK is its slug)."""
     result: Analysis = _run(lambda s, reports: reports.analysis_for(s, wijk, _day(as_of)))
@@ -126,6 +125,7 @@ def analyse_cmd(wijk: str, as_of: AsOf = None, json: Json = False) -> None:
             typer.echo(f"  - {c.label}: {gap}")
 
 
+@base.app.command("suggest")
 def suggest_cmd(
     wijk: str,
     limit: Annotated[int, typer.Option(min=1, max=200, help="Number of suggestions")] = 10,
@@ -151,6 +151,7 @@ def suggest_cmd(
             typer.echo(f"   +{_points(r.points)}  {r.text}")
 
 
+@base.app.command("compare")
 def compare_cmd(
     as_of: AsOf = None,
     sort: Annotated[str, typer.Option(help=f"Sort on: {', '.join(SORT_KEYS)}")] = "wijk",
@@ -174,6 +175,7 @@ def _metric_rows(points: Sequence[Metrics]) -> list[list[Any]]:
     return [[str(p.as_of)] + [getattr(p, k) for k in TABLE_METRICS] for p in points]
 
 
+@base.app.command("trend")
 def trend_cmd(
     wijk: str,
     since: Annotated[str | None, typer.Option(help="First day (default a year ago)")] = None,
@@ -194,6 +196,7 @@ def trend_cmd(
     typer.echo(table(["datum"] + [SHORT[k] for k in TABLE_METRICS], _metric_rows(result.points)))
 
 
+@base.app.command("diff")
 def diff_cmd(
     wijk: str,
     before: Annotated[str | None, typer.Option(help="Earlier day (default: --after)")] = None,
@@ -221,12 +224,3 @@ def diff_cmd(
         typer.echo(f"\n{title} ({len(links)}):")
         for lk in links:
             typer.echo(f"  - {lk.a.name} – {lk.b.name} ({lk.kind})")
-
-
-def register(app: typer.Typer) -> None:
-    """Add the analysis commands to the ``wijknet`` CLI."""
-    app.command("analyse")(analyse_cmd)
-    app.command("suggest")(suggest_cmd)
-    app.command("compare")(compare_cmd)
-    app.command("trend")(trend_cmd)
-    app.command("diff")(diff_cmd)

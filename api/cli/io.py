@@ -1,7 +1,4 @@
-"""The ``wijknet`` commands for files: import, export, duplicates and merge.
-
-``register(app)`` adds them to the CLI (called at the bottom of ``api/cli.py``).
-"""
+"""The ``wijknet`` commands for files: import, export, duplicates and merge."""
 
 from __future__ import annotations
 
@@ -17,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from api.cli import fail, print_json, store_from_settings
+from api.cli.common import app, fail, print_json, store_from_settings
 from graph.errors import WijknetError
 from importers.apply import ImportRefused, apply_plan, read_files
 from importers.duplicates import find_duplicates, merge_actors, plan_merge
@@ -47,14 +44,6 @@ def default_by() -> str:
 ByOption = Annotated[str, typer.Option("--door", help="Name recorded in the audit log")]
 
 
-def register(app: typer.Typer) -> None:
-    """Add ``import``, ``export``, ``duplicates`` and ``merge`` to ``app``."""
-    app.command("import")(import_files)
-    app.command("export")(export_graph)
-    app.command("duplicates")(duplicates)
-    app.command("merge")(merge)
-
-
 @contextmanager
 def _progress(label: str, total: int) -> Iterator[Progress | None]:
     if total < PROGRESS_FROM_ROWS:
@@ -65,6 +54,7 @@ def _progress(label: str, total: int) -> Iterator[Progress | None]:
         yield bar
 
 
+@app.command("import")
 def import_files(
     files: Annotated[list[Path], typer.Argument(help="CSV, XLSX, Kumu or JSON files",
                                                 exists=True, dir_okay=False)],
@@ -145,6 +135,7 @@ def _print_plan(plan: ImportPlan, names: list[str], *, dry_run: bool) -> None:
         out.print(f"Let op: {note}", markup=False)
 
 
+@app.command("export")
 def export_graph(
     fmt: Annotated[str, typer.Option("--format", "-f",
                                         help="csv, xlsx, json, graphml or gexf")] = "xlsx",
@@ -181,6 +172,7 @@ def export_graph(
     typer.echo(f"Geschreven: {target}{note}", err=True)
 
 
+@app.command("duplicates")
 def duplicates(
     wijk: Annotated[str | None, typer.Option(help="Only this wijk")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
@@ -204,6 +196,7 @@ def duplicates(
                f"{pairs[0].a} {pairs[0].b} --dry-run)")
 
 
+@app.command("merge")
 def merge(
     keep: Annotated[str, typer.Argument(help="Id of the actor that stays")],
     drop: Annotated[str, typer.Argument(help="Id of the actor merged into it and removed")],

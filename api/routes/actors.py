@@ -5,8 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Response, status
 
 from api.deps import AdminDep, PublicReaderDep, StoreDep, WriterDep
-from api.employers import api_refusal, refused_employer
-from api.errors import forbidden
+from api.permissions import (
+    ApiRefusal,
+    api_refused,
+    may_confirm_actor,
+    may_write_actor,
+    refused_employer,
+)
 from api.schemas import Changes
 from graph.model import Actor, ActorIn
 
@@ -16,10 +21,10 @@ router = APIRouter(prefix="/actors", tags=["actors"])
 @router.post("", response_model=Actor, status_code=status.HTTP_201_CREATED)
 def create_actor(data: ActorIn, store: StoreDep, user: WriterDep) -> Actor:
     """Create an organisation, professional or initiative in your wijken."""
-    if not user.may_write_in(data.wijken):
-        raise forbidden("You may only add actors in the wijken assigned to you")
+    if not may_write_actor(user, data):
+        raise api_refused(ApiRefusal.ADD_ACTOR)
     if employer := refused_employer(store, user, data.organisation):
-        raise forbidden(api_refusal(employer))
+        raise api_refused(ApiRefusal.employer(employer))
     return store.create_actor(data, by=user.username)
 
 
@@ -33,13 +38,12 @@ def read_actor(actor_id: str, store: StoreDep, reader: PublicReaderDep) -> Actor
 def update_actor(actor_id: str, body: Changes, store: StoreDep, user: WriterDep) -> Actor:
     """Change an actor; send the version you read."""
     current = store.get_actor(actor_id)
-    wijken = set(current.wijken) | set(body.fields().get("wijken") or [])
-    if not user.may_write_in(wijken):
-        raise forbidden("You may only change actors in the wijken assigned to you")
+    if not may_write_actor(user, current, wijken=body.fields().get("wijken") or []):
+        raise api_refused(ApiRefusal.CHANGE_ACTOR)
     employer = refused_employer(store, user, body.fields().get("organisation"),
                                 current.organisation)
     if employer:
-        raise forbidden(api_refusal(employer))
+        raise api_refused(ApiRefusal.employer(employer))
     return store.update_actor(
         actor_id, body.fields(), expected_version=body.version, by=user.username
     )
@@ -50,16 +54,16 @@ def delete_actor(
     actor_id: str, store: StoreDep, user: WriterDep, version: int = Query(ge=1)
 ) -> None:
     """Delete an actor and its links; send the version you read."""
-    if not user.may_write_in(store.get_actor(actor_id).wijken):
-        raise forbidden("You may only delete actors in the wijken assigned to you")
+    if not may_write_actor(user, store.get_actor(actor_id)):
+        raise api_refused(ApiRefusal.DELETE_ACTOR)
     store.delete_actor(actor_id, expected_version=version, by=user.username)
 
 
 @router.post("/{actor_id}/confirm", response_model=Actor)
 def confirm_actor(actor_id: str, store: StoreDep, user: WriterDep) -> Actor:
     """Record that the actor is still as shown."""
-    if not user.may_write_any(store.get_actor(actor_id).wijken):
-        raise forbidden("You may only confirm actors in the wijken assigned to you")
+    if not may_confirm_actor(user, store.get_actor(actor_id)):
+        raise api_refused(ApiRefusal.CONFIRM_ACTOR)
     return store.confirm_actor(actor_id, by=user.username)
 
 

@@ -5,16 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, ConfigDict
 
-from api.deps import ReaderDep, StoreDep, WriterDep
-from api.errors import forbidden
+from api.deps import CacheDep, ReaderDep, StoreDep, WriterDep
+from api.permissions import ApiRefusal, api_refused, may_write_wijk
 from api.schemas import Page, page
-from graph import reports
-from graph.cache import AnalysisCache
-from graph.model import Decision, DecisionStatus, EntityId, Note
-from graph.results import (
+from graph.analysis import reports
+from graph.analysis.results import (
     SORT_KEYS,
     Analysis,
     Comparison,
@@ -23,16 +21,10 @@ from graph.results import (
     Suggestion,
     Trend,
 )
+from graph.model import Decision, DecisionStatus, EntityId, Note
 
 router = APIRouter(tags=["analyse"])
 
-
-def get_cache(request: Request) -> AnalysisCache:
-    """The app's analysis cache (one per app, made by ``create_app``)."""
-    return request.app.state.analysis_cache
-
-
-CacheDep = Annotated[AnalysisCache, Depends(get_cache)]
 AsOf = Annotated[date | None, Query(description="The day to look at (default today)")]
 
 
@@ -84,8 +76,8 @@ def read_decisions(slug: str, store: StoreDep, reader: ReaderDep) -> Page[Decisi
              status_code=status.HTTP_201_CREATED)
 def create_decision(slug: str, body: DecisionIn, store: StoreDep, user: WriterDep) -> Decision:
     """Mark a pair as ``besproken`` or ``niet-relevant``: it is no longer suggested."""
-    if not user.may_write_any([slug]):
-        raise forbidden("You may only decide on suggestions in the wijken assigned to you")
+    if not may_write_wijk(user, slug):
+        raise api_refused(ApiRefusal.DECIDE)
     return reports.decide(store, slug, body.a, body.b, body.status, by=user.username,
                           note=body.note)
 
@@ -94,8 +86,8 @@ def create_decision(slug: str, body: DecisionIn, store: StoreDep, user: WriterDe
                status_code=status.HTTP_204_NO_CONTENT)
 def delete_decision(slug: str, a: str, b: str, store: StoreDep, user: WriterDep) -> None:
     """Take back the verdict on a pair (either order): it may be suggested again."""
-    if not user.may_write_any([slug]):
-        raise forbidden("You may only decide on suggestions in the wijken assigned to you")
+    if not may_write_wijk(user, slug):
+        raise api_refused(ApiRefusal.DECIDE)
     store.delete_decision(slug, a, b, by=user.username)
 
 

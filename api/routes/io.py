@@ -12,10 +12,15 @@ from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from api.accounts import AccountRole, User
 from api.deps import ReaderDep, StoreDep, WriterDep
-from api.employers import employer_rule
-from api.errors import ApiError, forbidden
+from api.errors import ApiError
+from api.permissions import (
+    ApiRefusal,
+    api_refused,
+    employer_rule,
+    forbidden_wijken,
+    may_merge,
+)
 from api.schemas import Page, page
 from graph.model import EntityId
 from importers.apply import ImportResult, apply_plan, plan_files
@@ -60,18 +65,6 @@ def _read(files: list[UploadFile]) -> list[tuple[str, bytes]]:
     return loaded
 
 
-def forbidden_wijken(plan: ImportPlan, user: User) -> list[str]:
-    """The wijken the plan writes in that ``user`` may not write in (every one of them when
-    the file creates or changes wijk records, which only beheer may do)."""
-    if user.role is AccountRole.BEHEER or not (plan.wijken or plan.changes_wijken):
-        return []
-    if plan.changes_wijken:
-        return plan.wijken
-    if user.may_write_in(plan.wijken):
-        return []
-    return sorted(set(plan.wijken) - set(user.wijken))
-
-
 @router.post("/import/dry-run", response_model=DryRun)
 def dry_run_import(files: Uploads, store: StoreDep, user: WriterDep,
                    wijk: DefaultWijk = None) -> DryRun:
@@ -91,9 +84,7 @@ def import_files(files: Uploads, store: StoreDep, user: WriterDep, wijk: Default
     plan = plan_files(store, _read(files), default_wijk=wijk, may_employ=employer_rule(user))
     refused = forbidden_wijken(plan, user)
     if refused:
-        raise ApiError(403, "forbidden", "You may not import this file: "
-                       + ("only beheer may create or change wijken" if plan.changes_wijken
-                          else "it writes in wijken not assigned to you"), refused)
+        raise api_refused(ApiRefusal.import_file(plan), refused)
     return apply_plan(store, plan, by=user.username, valid_only=valid_only)
 
 
@@ -110,7 +101,7 @@ def export_graph(
 ) -> Response:
     """Export a wijk or the region as CSV (zip), XLSX, JSON, GraphML or GEXF."""
     if with_contact and (reader.user is None or not reader.user.may_see_contact):
-        raise forbidden("Your role may not see contact details")
+        raise api_refused(ApiRefusal.CONTACT)
     exported = export(store, format, wijk=wijk, include_contact=with_contact)
     headers = {"Content-Disposition": f'attachment; filename="{exported.filename}"'}
     return Response(exported.content, media_type=exported.media_type, headers=headers)
@@ -128,9 +119,8 @@ def read_duplicates(store: StoreDep, reader: ReaderDep,
 @router.post("/merge", response_model=MergePlan)
 def merge_two_actors(body: MergeRequest, store: StoreDep, user: WriterDep) -> MergePlan:
     """Merge ``drop`` into ``keep`` (links, wijken, themes move; ``drop`` is removed)."""
-    wijken = set(store.get_actor(body.keep).wijken) | set(store.get_actor(body.drop).wijken)
-    if not user.may_write_in(wijken):
-        raise forbidden("You may only merge actors in the wijken assigned to you")
+    if not may_merge(user, store.get_actor(body.keep), store.get_actor(body.drop)):
+        raise api_refused(ApiRefusal.MERGE)
     if body.dry_run:
         return plan_merge(store, body.keep, body.drop)
     return merge_actors(store, body.keep, body.drop, by=user.username)

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, status
 
 from api.accounts import User
 from api.deps import PublicReaderDep, StoreDep, WriterDep
-from api.errors import forbidden
+from api.permissions import ApiRefusal, api_refused, may_link
 from api.schemas import Changes
 from graph.errors import FieldError, InvalidData, NotFound
 from graph.model import Link, LinkIn
@@ -25,8 +25,8 @@ def _check_ends(store: GraphStore, user: User, source: str, target: str) -> None
             raise InvalidData(
                 [FieldError(field, "Deze actor bestaat niet.", "unknown_actor")]
             ) from None
-    if not all(user.may_write_any(a.wijken) for a in ends):
-        raise forbidden("You may only link actors in the wijken assigned to you")
+    if not may_link(user, *ends):
+        raise api_refused(ApiRefusal.LINK)
 
 
 @router.post("", response_model=Link, status_code=status.HTTP_201_CREATED)

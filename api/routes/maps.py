@@ -6,11 +6,10 @@ from datetime import date
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.deps import ReaderDep, SettingsDep, StoreDep
-from api.routes.analysis import CacheDep
+from api.deps import CacheDep, MapCacheDep, ReaderDep, SettingsDep, StoreDep
+from api.mapdata import map_response
 from api.schemas import Page, page
-from api.web.mapdata import MapCacheDep, map_response
-from api.web.upkeep import StaleRow, stale_rows
+from api.stale import StaleRow, stale_rows
 
 router = APIRouter(prefix="/wijken", tags=["kaart"])
 

@@ -15,7 +15,10 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.errors import error_response, http_headers, status_of
+from api.errors import LoginRequired, WebError, error_response, http_headers, status_of
+from api.permissions import NO_ACCESS, PageRefusal
+from api.session import SessionMiddleware
+from api.uploads import PendingUploads
 from api.web import (
     actors,
     admin,
@@ -29,8 +32,6 @@ from api.web import (
     upkeep,
 )
 from api.web.render import STATIC, render
-from api.web.session import LoginRequired, SessionMiddleware, WebError
-from api.web.uploads import PendingUploads
 from graph.errors import StoreUnavailable, WijknetError
 
 __all__ = ["install"]
@@ -38,7 +39,7 @@ __all__ = ["install"]
 _TITLES = {
     400: "Dat ging niet goed",
     401: "Log eerst in",
-    403: "Geen toegang",
+    403: NO_ACCESS,
     404: "Niet gevonden",
     405: "Dat kan hier niet",
     409: "Iemand anders was u voor",
@@ -47,7 +48,7 @@ _TITLES = {
 }
 _MESSAGES = {
     401: "Log in om verder te gaan.",
-    403: "Uw rol staat dit niet toe.",
+    403: PageRefusal.ROLE,
     404: "Deze pagina of dit record bestaat niet (meer).",
     405: "Deze handeling is op deze pagina niet mogelijk.",
     409: "Het record is intussen door iemand anders gewijzigd. Laad de pagina opnieuw.",

@@ -8,11 +8,11 @@ from datetime import date
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.deps import StoreDep
+from api.deps import PageUser, StoreDep
+from api.permissions import may_confirm_actor, may_link, may_write_actor
 from api.schemas import visible_actor
 from api.web import history
 from api.web.render import render
-from api.web.session import PageUser
 from graph.model import Actor, Link
 
 router = APIRouter(include_in_schema=False)
@@ -59,14 +59,16 @@ def actor_page(request: Request, actor_id: str, store: StoreDep, user: PageUser)
         links.update((lk.id, lk) for lk in store.list_links(slug))
     wijken = {w.slug: w for w in store.list_wijken()}
     organisation = names.get(actor.organisation) if actor.organisation else None
+    rows = link_rows(actor, list(links.values()), names, date.today())
     context = {
         "actor": actor,
         "organisation": organisation,
         "wijken": [wijken[s] for s in actor.wijken if s in wijken],
-        "links": link_rows(actor, list(links.values()), names, date.today()),
+        "links": rows,
+        "editable_links": {r.link.id for r in rows if may_link(user, actor, r.partner)},
         "history": history.rows(store.audit_log(entity_id=actor_id, limit=50), user),
-        "may_edit": user.may_write_in(actor.wijken),
-        "may_confirm": user.may_write_any(actor.wijken),
+        "may_edit": may_write_actor(user, actor),
+        "may_confirm": may_confirm_actor(user, actor),
         "home": actor.wijken[0],
     }
     return render(request, "actor.html", context)

@@ -7,11 +7,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from api.accounts import AccountRole, AccountStore
-from api.deps import AccountsDep, StoreDep
+from api.deps import AccountsDep, Form, PageAdmin, StoreDep
+from api.errors import WebError
 from api.web import history
 from api.web.formdata import FormState, many, text
 from api.web.render import render
-from api.web.session import Form, PageAdmin, WebError
 from graph.errors import Conflict, InvalidData, NotFound
 from graph.store import GraphStore
 

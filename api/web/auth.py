@@ -5,15 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.deps import AccountsDep, SettingsDep
-from api.web.render import render
-from api.web.session import (
+from api.deps import AccountsDep, Form, SettingsDep
+from api.session import (
     COOKIE,
-    Form,
     clear_session_cookie,
     current_session,
     set_session_cookie,
 )
+from api.web.render import render
 
 router = APIRouter(include_in_schema=False)
 

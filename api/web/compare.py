@@ -10,14 +10,13 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.deps import StoreDep
+from api.deps import CacheDep, PageUser, StoreDep
+from api.errors import WebError
 from api.web.render import number, percent, render
-from api.routes.analysis import CacheDep
-from api.web.session import PageUser, WebError
-from graph import reports
-from graph.compare import SORT_KEYS
+from graph.analysis import reports
+from graph.analysis.compare import SORT_KEYS
 from graph.errors import InvalidData
-from graph.results import METRIC_LABELS, Metrics
+from graph.analysis.results import METRIC_LABELS, Metrics
 from importers.tables import neutralise
 from visual.charts import bar_chart, line_chart
 

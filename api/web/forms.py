@@ -12,8 +12,16 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.accounts import User
-from api.deps import StoreDep
-from api.employers import form_refusal, refused_employer
+from api.deps import Form, PageWriter, StoreDep
+from api.errors import WebError
+from api.permissions import (
+    PageRefusal,
+    may_write_actor,
+    may_write_wijk,
+    may_write_wijken,
+    page_refused,
+    refused_employer,
+)
 from api.web.formdata import (
     ROLES_BY_KIND,
     FormState,
@@ -29,7 +37,6 @@ from api.web.formdata import (
     values_of,
 )
 from api.web.render import render
-from api.web.session import Form, PageWriter, WebError
 from graph.errors import Conflict, InvalidData, StoreUnavailable
 from graph.model import Actor, ActorIn, ActorKind, Domain, Kernaanpak, Theme, label
 from graph.store import GraphStore
@@ -58,7 +65,7 @@ def _wijk_choices(store: GraphStore, user: User, current: list[str]) -> list[tup
     return [
         (w.slug, w.name)
         for w in store.list_wijken()
-        if user.may_write_in([w.slug]) or w.slug in current
+        if may_write_wijk(user, w.slug) or w.slug in current
     ]
 
 
@@ -105,18 +112,15 @@ def _page(
 
 
 def _check_wijken(user: User, wijken: list[str], state: FormState) -> None:
-    if wijken and not user.may_write_in(wijken):
-        own = ", ".join(user.wijken) or "geen"
-        state.errors.setdefault(
-            "wijken", f"U mag alleen vastleggen in de wijken die aan u zijn toegewezen ({own})."
-        )
+    if wijken and not may_write_wijken(user, wijken):
+        state.errors.setdefault("wijken", PageRefusal.wijken(user))
 
 
 def _check_employer(store: GraphStore, user: User, state: FormState,
                     current: str | None = None) -> None:
     employer = refused_employer(store, user, state.values["organisation"], current)
     if employer:
-        state.errors.setdefault("organisation", form_refusal(employer, user))
+        state.errors.setdefault("organisation", PageRefusal.employer(employer, user))
 
 
 def _similar(store: GraphStore, name: str, wijken: list[str], exclude: str | None) -> list[Actor]:
@@ -134,8 +138,8 @@ def new_actor_form(
     """An empty form for a new organisation, professional or initiative."""
     kind = _kind(soort)
     store.get_wijk(slug)
-    if not user.may_write_in([slug]):
-        raise WebError(403, "Geen toegang", "Deze wijk is niet aan u toegewezen.")
+    if not may_write_wijk(user, slug):
+        raise page_refused(PageRefusal.WIJK)
     values = empty_actor_values() | {"wijken": [slug], "domain": DEFAULT_DOMAIN.get(kind, "")}
     return _page(request, store, user, kind=kind, state=FormState(values), wijk=slug)
 
@@ -176,9 +180,8 @@ def edit_actor_form(request: Request, actor_id: str, store: StoreDep, user: Page
 
 
 def _may_edit(user: User, actor: Actor, wijken: list[str]) -> None:
-    if not user.may_write_in(set(actor.wijken) | set(wijken)):
-        raise WebError(403, "Geen toegang",
-                       "Deze actor hoort (ook) bij een wijk die niet aan u is toegewezen.")
+    if not may_write_actor(user, actor, wijken=wijken):
+        raise page_refused(PageRefusal.CHANGE_ACTOR)
 
 
 @router.post("/actor/{actor_id}/bewerken", response_class=HTMLResponse)

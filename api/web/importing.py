@@ -1,7 +1,7 @@
 """Importeren: upload files, see the dry run, confirm, and import exactly what was previewed.
 
 1. ``GET /wijk/{slug}/importeren``: the upload form (and the export links).
-2. ``POST`` the files: they are kept on the server (``api.web.uploads``) under a random
+2. ``POST`` the files: they are kept on the server (``api.uploads``) under a random
    token bound to the session, and the browser goes to the preview.
 3. ``GET /wijk/{slug}/importeren/{token}``: the dry run: counts, every problem (bron, rij,
    kolom, waarde, how to fix it), likely duplicates, and the confirm form carrying the
@@ -11,8 +11,8 @@
    is shown. Otherwise ``importers.apply.apply_plan`` writes it, all or nothing or only the
    good rows, and the browser goes to ``…/{token}/klaar`` with the counts.
 
-The role checks are the JSON API's (``api.routes.io.forbidden_wijken``) and happen at every
-step on the server. Size limits are the importers' (``MAX_FILE_BYTES``).
+The role checks are the JSON API's (``api.permissions.forbidden_wijken``) and happen at
+every step on the server. Size limits are the importers' (``MAX_FILE_BYTES``).
 """
 
 from __future__ import annotations
@@ -20,19 +20,24 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from api.accounts import User
-from api.deps import StoreDep
-from api.employers import employer_rule
-from api.routes.io import forbidden_wijken
+from api.deps import Form, PageWriter, StoreDep, UploadsDep
+from api.errors import WebError
+from api.permissions import (
+    PageRefusal,
+    employer_rule,
+    forbidden_wijken,
+    may_write_wijk,
+    page_refused,
+)
+from api.uploads import Pending, PendingUploads, owner_key
 from api.web.render import render
-from api.web.session import Form, PageWriter, WebError
-from api.web.uploads import Pending, PendingUploads, owner_key
 from graph.model import ActorIn, Wijk
 from graph.store import GraphStore
 from importers.apply import ImportRefused, apply_plan, plan_files
@@ -68,22 +73,14 @@ FORMAT_LABELS = {"csv": "CSV (ZIP, voor Excel)", "xlsx": "Excel (XLSX)",
 ACCEPT = ".csv,.txt,.tsv,.xlsx,.json,.graphml,.zip"
 
 
-def get_uploads(request: Request) -> PendingUploads:
-    return request.app.state.uploads
-
-
-UploadsDep = Annotated[PendingUploads, Depends(get_uploads)]
-
-
 def _owner(request: Request, user: User) -> str:
     return owner_key(getattr(request.state, "session_token", None) or "", user.username)
 
 
 def _wijk_for_writer(store: GraphStore, slug: str, user: User) -> Wijk:
     wijk = store.get_wijk(slug)
-    if not user.may_write_in([slug]):
-        raise WebError(403, "Geen toegang",
-                       "U kunt alleen importeren in de wijken die aan u zijn toegewezen.")
+    if not may_write_wijk(user, slug):
+        raise page_refused(PageRefusal.IMPORT_WIJK)
     return wijk
 
 
@@ -217,7 +214,7 @@ def _preview_page(request: Request, store: GraphStore, user: User, wijk: Wijk, t
         "rows": plan.rows[:ROWS_SHOWN], "row_count": len(plan.rows),
         "actions": ACTIONS, "entity": ENTITY, "fields": FIELDS,
         "duplicates": likely_duplicates(store, plan),
-        "refusal": _refusal(plan, refused, user) if refused else "",
+        "refusal": PageRefusal.import_file(plan, refused, user) if refused else "",
         "file_problem": file_problem, "error_rows": error_rows,
         "writes": writes, "may_import": not refused and not file_problem and writes > 0,
         "message": message, "nav": "start",
@@ -269,7 +266,7 @@ def confirm(request: Request, slug: str, token: str, form: Form, store: StoreDep
                      "het nieuwe voorbeeld. Controleer het en bevestig opnieuw.", 409)
     refused = forbidden_wijken(plan, user)
     if refused:
-        raise WebError(403, "Geen toegang", _refusal(plan, refused, user))
+        raise page_refused(PageRefusal.import_file(plan, refused, user))
     valid_only = form.get("alleen_goede_rijen") == "1"
     try:
         result = apply_plan(store, plan, by=user.username, valid_only=valid_only)
@@ -304,14 +301,6 @@ def written(plan: ImportPlan) -> str:
             parts.append(f"{verb}: {joined}")
     text = "; ".join(parts) + "."
     return text[0].upper() + text[1:] if parts else ""
-
-
-def _refusal(plan: ImportPlan, refused: list[str], user: User) -> str:
-    if plan.changes_wijken:
-        return "Dit bestand maakt of wijzigt wijken; dat mag alleen beheer."
-    own = ", ".join(user.wijken) or "geen"
-    return (f"Dit bestand schrijft in wijken die niet aan u zijn toegewezen: "
-            f"{', '.join(refused)}. U mag importeren in: {own}.")
 
 
 @router.get("/wijk/{slug}/importeren/{token}/klaar", response_class=HTMLResponse)

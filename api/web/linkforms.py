@@ -12,7 +12,9 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from starlette.datastructures import FormData
 
 from api.accounts import User
-from api.deps import StoreDep
+from api.deps import Form, PageUser, PageWriter, StoreDep
+from api.errors import WebError
+from api.permissions import PageRefusal, may_link, may_write_wijk, page_refused
 from api.web.formdata import (
     FormState,
     differences,
@@ -22,7 +24,6 @@ from api.web.formdata import (
     validate,
 )
 from api.web.render import render
-from api.web.session import Form, PageUser, PageWriter, WebError
 from graph.errors import Conflict, InvalidData, StoreUnavailable
 from graph.model import Actor, Intensity, Link, LinkIn, LinkKind, label, normalise
 from graph.store import GraphStore
@@ -98,8 +99,8 @@ def _page(request: Request, store: GraphStore, slug: str, state: FormState, *,
 
 
 def _check_ends(user: User, ends: list[Actor], state: FormState) -> None:
-    if not all(user.may_write_any(a.wijken) for a in ends):
-        state.general.append("U mag alleen actoren uit uw eigen wijken met elkaar verbinden.")
+    if not may_link(user, *ends):
+        state.general.append(PageRefusal.LINK_ENDS)
 
 
 @router.get("/wijk/{slug}/actoren.json")
@@ -121,8 +122,8 @@ def new_link_form(request: Request, slug: str, store: StoreDep, user: PageWriter
                   van: str = "") -> Response:
     """An empty collaboration form, optionally with the first actor filled in."""
     store.get_wijk(slug)
-    if not user.may_write_any([slug]):
-        raise WebError(403, "Geen toegang", "Deze wijk is niet aan u toegewezen.")
+    if not may_write_wijk(user, slug):
+        raise page_refused(PageRefusal.WIJK)
     values = {k: "" for k in ("source", "source_name", "target", "target_name", "since",
                               "until", "note")}
     values |= {"kind": LinkKind.SAMENWERKING.value, "intensity": "2"}
@@ -176,8 +177,8 @@ def edit_link_form(request: Request, link_id: str, store: StoreDep, user: PageWr
     """The link as stored, with the version it was read at."""
     link = store.get_link(link_id)
     ends = [store.get_actor(link.source), store.get_actor(link.target)]
-    if not all(user.may_write_any(a.wijken) for a in ends):
-        raise WebError(403, "Geen toegang", "Deze verbinding hoort niet bij uw wijken.")
+    if not may_link(user, *ends):
+        raise page_refused(PageRefusal.LINK)
     names = {a.id: a for a in ends}
     state = FormState(_stored_values(link, names))
     return _page(request, store, ends[0].wijken[0], state, link=link, version=link.version)
@@ -193,9 +194,8 @@ def update_link(
     names = {a.id: a for a in ends}
     state = FormState(_stored_values(link, names) | {k: v for k, v in _link_values(form).items()
                                                      if k in LINK_LABELS})
-    _check_ends(user, ends, state)
-    if not state.ok:
-        raise WebError(403, "Geen toegang", state.general[0])
+    if not may_link(user, *ends):
+        raise page_refused(PageRefusal.LINK_ENDS)
     try:
         version = int(text(form, "version"))
     except ValueError:

@@ -17,10 +17,11 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.accounts import User
-from api.deps import StoreDep
+from api.deps import Form, PageWriter, StoreDep
+from api.errors import WebError
+from api.permissions import PageRefusal, may_merge, may_write_wijk, page_refused
 from api.web.formdata import text
 from api.web.render import dutch_date, render
-from api.web.session import Form, PageWriter, WebError
 from graph.errors import Conflict, InvalidData, NotFound
 from graph.model import Actor, Link, label
 from graph.store import GraphStore
@@ -31,9 +32,8 @@ router = APIRouter(include_in_schema=False)
 
 def _wijk_for_writer(store: GraphStore, slug: str, user: User) -> Any:
     wijk = store.get_wijk(slug)
-    if not user.may_write_in([slug]):
-        raise WebError(403, "Geen toegang",
-                       "Alleen wijkmakelaars van deze wijk en beheer voegen actoren samen.")
+    if not may_write_wijk(user, slug):
+        raise page_refused(PageRefusal.MERGE_WIJK)
     return wijk
 
 
@@ -127,9 +127,8 @@ def _both_actors(store: GraphStore, user: User, a_id: str, b_id: str) -> tuple[A
     except NotFound:
         raise WebError(404, "Niet gevonden", "Een van beide actoren bestaat niet (meer); "
                        "misschien heeft iemand anders ze al samengevoegd.") from None
-    if not user.may_write_in(set(a.wijken) | set(b.wijken)):
-        raise WebError(403, "Geen toegang", "U kunt alleen actoren samenvoegen die helemaal "
-                       "in uw eigen wijken actief zijn.")
+    if not may_merge(user, a, b):
+        raise page_refused(PageRefusal.MERGE_ACTORS)
     return a, b
 
 

@@ -9,13 +9,13 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.accounts import User
-from api.deps import StoreDep
-from api.routes.analysis import CacheDep
+from api.deps import CacheDep, Form, MapCacheDep, PageUser, StoreDep
+from api.errors import WebError
+from api.mapdata import SIZE_MEASURES, SUGGESTIONS, map_response
+from api.permissions import PageRefusal, may_write_wijk, page_refused
 from api.web.importing import export_links
-from api.web.mapdata import SIZE_MEASURES, SUGGESTIONS, MapCacheDep, map_response
 from api.web.render import render
-from api.web.session import Form, PageUser, WebError
-from graph import reports
+from graph.analysis import reports
 from graph.errors import InvalidData
 from graph.model import Domain, Kernaanpak, Theme, label, normalise
 from visual.map import legend
@@ -59,7 +59,7 @@ def _options(user: User, slug: str) -> dict[str, Any]:
         "kinds": [(k["value"], k["label"]) for k in legend()["kinds"]],
         "kernaanpakken": [(k.value, label(k)) for k in Kernaanpak],
         "measures": list(SIZE_MEASURES.items()),
-        "may_write": user.may_write_in([slug]),
+        "may_write": may_write_wijk(user, slug),
         **export_links(slug, user),
     }
 
@@ -108,9 +108,8 @@ def map_data(
 def decide(slug: str, form: Form, store: StoreDep, user: PageUser) -> Response:
     """Mark a suggested introduction as "besproken" or "niet relevant"."""
     store.get_wijk(slug)
-    if not user.may_write_in([slug]):
-        raise WebError(403, "Geen toegang",
-                       "Alleen wijkmakelaars van deze wijk en beheer handelen voorstellen af.")
+    if not may_write_wijk(user, slug):
+        raise page_refused(PageRefusal.DECIDE)
     status = str(form.get("status"))
     try:
         reports.decide(store, slug, str(form.get("a")), str(form.get("b")), status,

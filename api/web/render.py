@@ -17,7 +17,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from api.web.session import CSRF_FIELD, current_session
+from api.permissions import may_manage
+from api.session import CSRF_FIELD, current_session
 from graph.model import label
 
 HERE = Path(__file__).resolve().parent.parent
@@ -108,8 +109,10 @@ def render(
     """Render template ``name`` with the user, the CSRF token and any confirmation."""
     session = current_session(request)
     melding = request.query_params.get("melding")
+    user = getattr(request.state, "user", None)
     ctx: dict[str, Any] = {
-        "user": getattr(request.state, "user", None),
+        "user": user,
+        "may_manage": user is not None and may_manage(user),
         "csrf_token": session.csrf_token() if session else "",
         "melding": MESSAGES.get(melding or ""),
     }

@@ -51,7 +51,7 @@ def _seed_hostile(store: GraphStore) -> tuple[str, str]:
     They are written with the store's clock set back 400 days, so they also show on the
     "actueel houden" page as not confirmed for more than a year.
     """
-    import graph.store.sqlite as sqlite_store
+    import graph.store.sqlite.core as sqlite_store
 
     with pytest.MonkeyPatch.context() as patch:
         old = utcnow() - timedelta(days=400)

@@ -1,0 +1,22 @@
+"""The ``wijknet`` command line. Every command works on the store ``WIJKNET_DATABASE`` names.
+
+``api.cli.common`` holds the Typer apps and what the commands share; each command module
+imports only that one and adds its commands when it is imported: ``serve`` (check,
+load-demo, serve, demo), ``accounts`` (user …), ``io`` (import, export, duplicates, merge)
+and ``analysis`` (analyse, suggest, compare, trend, diff). Any of them may be imported
+first.
+"""
+
+from __future__ import annotations
+
+# The order of these imports is the order of the commands in ``wijknet --help``.
+# isort: off
+from api.cli import serve, accounts, io, analysis  # noqa: F401
+# isort: on
+from api.cli.common import app
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,86 @@
+"""``wijknet check``, ``load-demo``, ``serve`` and ``demo``: the store's health, the demo
+data and accounts, and the web app."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from api.accounts import AccountRole
+from api.cli.common import accounts_from_settings, app, fail, settings, store_from_settings
+from graph.errors import WijknetError
+
+DEMO_PASSWORD_NOTE = "demo-wachtwoord, alleen voor de lokale demo"
+DEMO_ACCOUNTS = (
+    ("beheer", "beheer-demo-2025", AccountRole.BEHEER, []),
+    ("makelaar", "makelaar-demo-2025", AccountRole.WIJKMAKELAAR, ["daalhof", "de-baandert"]),
+    ("lezer", "lezer-demo-2025", AccountRole.LEZER, []),
+)
+
+
+@app.command()
+def check() -> None:
+    """Check that the store answers (exit code 0 when healthy)."""
+    config = settings()
+    try:
+        with store_from_settings(config) as store:
+            health = store.health()
+    except WijknetError as exc:
+        raise fail(f"Store {config.database}: {exc.message}") from None
+    typer.echo(f"{health.backend}: {'ok' if health.ok else 'NIET BEREIKBAAR'} {health.detail}")
+    if not health.ok:
+        raise typer.Exit(1)
+
+
+@app.command("load-demo")
+def load_demo() -> None:
+    """Load the synthetic demo data of the 12 pilot wijken (idempotent) and demo accounts."""
+    from graph.demo import load_demo as load
+
+    config = settings()
+    with store_from_settings(config) as store:
+        result = load(store)
+    typer.echo(
+        f"Demodata (fictief) geladen in {config.database}: {result.created} nieuw, "
+        f"{result.updated} bijgewerkt, {result.unchanged} ongewijzigd."
+    )
+    accounts = accounts_from_settings(config)
+    try:
+        typer.echo(f"Demo-accounts ({DEMO_PASSWORD_NOTE}):")
+        for username, password, role, wijken in DEMO_ACCOUNTS:
+            try:
+                accounts.add_user(username, password, role, wijken)
+            except WijknetError:
+                accounts.set_role(username, role, wijken)
+            scope = f" (wijken: {', '.join(wijken)})" if wijken else ""
+            typer.echo(f"  {username:<9} wachtwoord {password:<20} rol {role.value}{scope}")
+    finally:
+        accounts.close()
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on")] = None,
+) -> None:
+    """Serve the web app and the JSON API (docs at /docs)."""
+    import uvicorn
+
+    from api.app import create_app
+
+    config = settings()
+    host = host or config.host
+    port = port or config.port
+    typer.echo(f"wijknet op http://{host}:{port}  (API-documentatie: /docs, store: {config.database})")
+    uvicorn.run(create_app(config), host=host, port=port, log_level="info")
+
+
+@app.command()
+def demo(
+    host: Annotated[str | None, typer.Option(help="Address to listen on")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on")] = None,
+) -> None:
+    """Load the demo data, then serve the app."""
+    load_demo()
+    serve(host=host, port=port)
