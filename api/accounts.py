@@ -269,7 +269,8 @@ class AccountStore:
         errors = _wijk_errors(user.wijken, known_wijken)
         if len(password) < 10:
             errors.insert(
-                0, FieldError("password", "Kies een wachtwoord van minstens 10 tekens.", "too_short")
+                0,
+                FieldError("password", "Kies een wachtwoord van minstens 10 tekens.", "too_short"),
             )
         if errors:
             raise InvalidData(errors)

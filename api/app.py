@@ -14,8 +14,8 @@ from fastapi import APIRouter, FastAPI
 
 from api import docs, errors, web
 from api.accounts import AccountStore
-from api.routes import accounts, actors, analysis, io, links, maps, system, wijken
 from api.mapdata import MapCache
+from api.routes import accounts, actors, analysis, io, links, maps, system, wijken
 from api.settings import Settings
 from graph.analysis.cache import AnalysisCache
 from graph.analysis.kernaanpak import use_rules
@@ -71,8 +71,10 @@ def create_app(
         docs_url=None,
         redoc_url=None,
         responses={
-            401: {"model": errors.ErrorBody,
-                  "description": "Not logged in: no web session and no valid API token"},
+            401: {
+                "model": errors.ErrorBody,
+                "description": "Not logged in: no web session and no valid API token",
+            },
             403: {"model": errors.ErrorBody},
             404: {"model": errors.ErrorBody},
             409: {"model": errors.ErrorBody},

@@ -158,17 +158,22 @@ class Reader:
         if self.user is not None:
             return list(links)
         shown = {a.id for a in actors if self.sees(a)}
-        return [link.model_copy(update={"note": "", "confirmed": None}) for link in links
-                if link.source in shown and link.target in shown]
+        return [
+            link.model_copy(update={"note": "", "confirmed": None})
+            for link in links
+            if link.source in shown and link.target in shown
+        ]
 
     def snapshot(self, snapshot: Snapshot) -> Snapshot:
         if self.user is not None:
             return visible_snapshot(snapshot, self.user)
-        return snapshot.model_copy(update={
-            "wijk": self.wijk(snapshot.wijk),
-            "actors": self.actors(snapshot.actors),
-            "links": self.links(snapshot.links, snapshot.actors),
-        })
+        return snapshot.model_copy(
+            update={
+                "wijk": self.wijk(snapshot.wijk),
+                "actors": self.actors(snapshot.actors),
+                "links": self.links(snapshot.links, snapshot.actors),
+            }
+        )
 
 
 class ReadAccess:
@@ -185,9 +190,7 @@ class ReadAccess:
         self.public = public
 
     def __call__(self, settings: SettingsDep, user: OptionalUserDep) -> Reader:
-        if user is None and not (
-            self.public and settings.public_read is PublicRead.ORGANISATIES
-        ):
+        if user is None and not (self.public and settings.public_read is PublicRead.ORGANISATIES):
             raise unauthorized()
         return Reader(user)
 

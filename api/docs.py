@@ -34,8 +34,11 @@ def install(app: FastAPI) -> None:
 
     @app.get(f"{PREFIX}/redoc.standalone.js", include_in_schema=False)
     def redoc_js() -> Response:  # before the mount below, which would serve the original
-        return Response(redoc_script(), media_type="text/javascript",
-                        headers={"Cache-Control": "public, max-age=86400"})
+        return Response(
+            redoc_script(),
+            media_type="text/javascript",
+            headers={"Cache-Control": "public, max-age=86400"},
+        )
 
     app.mount(PREFIX, StaticFiles(directory=ASSETS), name="docs-static")
 

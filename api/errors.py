@@ -149,8 +149,10 @@ class JsonBodyLimit:
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = error_response(
-            413, "payload_too_large",
-            f"The request body is larger than {self.limit // 1024} kB", {"limit": self.limit},
+            413,
+            "payload_too_large",
+            f"The request body is larger than {self.limit // 1024} kB",
+            {"limit": self.limit},
         )
         await response(scope, receive, send)
 
@@ -213,8 +215,10 @@ def install(app: FastAPI) -> None:
         errors, total = capped_errors(exc)
         message = "The request is not valid"
         if total > len(errors):
-            message += f" ({total} errors; the first {len(errors)} are listed, " \
-                       f"{total - len(errors)} more are not)"
+            message += (
+                f" ({total} errors; the first {len(errors)} are listed, "
+                f"{total - len(errors)} more are not)"
+            )
         return error_response(422, "invalid_request", message, errors)
 
     @app.exception_handler(StarletteHTTPException)

@@ -76,8 +76,11 @@ def map_response(
     if item is None:
         item = maps.put(key, _build(store, cache, slug, as_of, focus, steps))
     raw, packed, etag = item
-    headers = {"ETag": f'"{etag}"', "Cache-Control": "private, no-cache",
-               "Vary": "Accept-Encoding, Cookie, Authorization"}
+    headers = {
+        "ETag": f'"{etag}"',
+        "Cache-Control": "private, no-cache",
+        "Vary": "Accept-Encoding, Cookie, Authorization",
+    }
     if request.headers.get("if-none-match") == f'"{etag}"':
         return Response(status_code=304, headers=headers)
     if "gzip" in request.headers.get("accept-encoding", ""):
@@ -107,5 +110,12 @@ def _build(
         MapSuggestion(s.a.id, s.b.id, s.score, s.reasons[0].text if s.reasons else "")
         for s in reports.suggestions_for(store, slug, as_of, limit=SUGGESTIONS, cache=cache)
     ]
-    return build_map(snapshot, measures=measures, measure_labels=SIZE_MEASURES, groups=groups,
-                     suggestions=suggestions, focus=focus, steps=steps)
+    return build_map(
+        snapshot,
+        measures=measures,
+        measure_labels=SIZE_MEASURES,
+        groups=groups,
+        suggestions=suggestions,
+        focus=focus,
+        steps=steps,
+    )

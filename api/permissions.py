@@ -148,14 +148,18 @@ class ApiRefusal:
 
     @staticmethod
     def employer(organisation: Actor) -> str:
-        return (f"You may not name organisation {organisation.id} as employer: it is not "
-                "active in any of the wijken assigned to you")
+        return (
+            f"You may not name organisation {organisation.id} as employer: it is not "
+            "active in any of the wijken assigned to you"
+        )
 
     @staticmethod
     def import_file(plan: ImportPlan) -> str:
         return "You may not import this file: " + (
-            "only beheer may create or change wijken" if plan.changes_wijken
-            else "it writes in wijken not assigned to you")
+            "only beheer may create or change wijken"
+            if plan.changes_wijken
+            else "it writes in wijken not assigned to you"
+        )
 
 
 class PageRefusal:
@@ -170,13 +174,14 @@ class PageRefusal:
     LINK = "Deze verbinding hoort niet bij uw wijken."
     LINK_ENDS = "U mag alleen actoren uit uw eigen wijken met elkaar verbinden."
     MERGE_WIJK = "Alleen wijkmakelaars van deze wijk en beheer voegen actoren samen."
-    MERGE_ACTORS = ("U kunt alleen actoren samenvoegen die helemaal in uw eigen wijken "
-                    "actief zijn.")
+    MERGE_ACTORS = "U kunt alleen actoren samenvoegen die helemaal in uw eigen wijken actief zijn."
     DECIDE = "Alleen wijkmakelaars van deze wijk en beheer handelen voorstellen af."
     IMPORT_WIJK = "U kunt alleen importeren in de wijken die aan u zijn toegewezen."
     CSRF_TITLE = "Formulier niet geaccepteerd"
-    CSRF = ("Dit formulier kon niet worden gecontroleerd (de beveiligingscode ontbreekt of is "
-            "verlopen). Ga terug, laad de pagina opnieuw en probeer het nog eens.")
+    CSRF = (
+        "Dit formulier kon niet worden gecontroleerd (de beveiligingscode ontbreekt of is "
+        "verlopen). Ga terug, laad de pagina opnieuw en probeer het nog eens."
+    )
 
     @staticmethod
     def wijken(user: User) -> str:
@@ -188,9 +193,11 @@ class PageRefusal:
     def employer(organisation: Actor, user: User) -> str:
         """Beside a form's organisation that the user may not name as employer."""
         own = ", ".join(user.wijken) or "geen"
-        return (f"'{organisation.name}' is niet actief in uw wijken ({own}). U kunt een "
-                "professional alleen koppelen aan een organisatie die actief is in een van uw "
-                "wijken; vraag zo nodig beheer.")
+        return (
+            f"'{organisation.name}' is niet actief in uw wijken ({own}). U kunt een "
+            "professional alleen koppelen aan een organisatie die actief is in een van uw "
+            "wijken; vraag zo nodig beheer."
+        )
 
     @staticmethod
     def import_file(plan: ImportPlan, refused: list[str], user: User) -> str:
@@ -198,8 +205,10 @@ class PageRefusal:
         if plan.changes_wijken:
             return "Dit bestand maakt of wijzigt wijken; dat mag alleen beheer."
         own = ", ".join(user.wijken) or "geen"
-        return (f"Dit bestand schrijft in wijken die niet aan u zijn toegewezen: "
-                f"{', '.join(refused)}. U mag importeren in: {own}.")
+        return (
+            f"Dit bestand schrijft in wijken die niet aan u zijn toegewezen: "
+            f"{', '.join(refused)}. U mag importeren in: {own}."
+        )
 
 
 def api_refused(message: str, details: Any = None) -> ApiError:

@@ -45,6 +45,4 @@ def visible_actor(actor: Actor, user: User | None) -> Actor:
 
 
 def visible_snapshot(snapshot: Snapshot, user: User | None) -> Snapshot:
-    return snapshot.model_copy(
-        update={"actors": [visible_actor(a, user) for a in snapshot.actors]}
-    )
+    return snapshot.model_copy(update={"actors": [visible_actor(a, user) for a in snapshot.actors]})

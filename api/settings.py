@@ -38,7 +38,8 @@ class Settings(BaseSettings):
     lockout_minutes: int = Field(15, ge=1)
     session_hours: float = Field(12, gt=0, description="A web session ends after this long")
     upload_dir: str | None = Field(
-        None, description="Folder for uploaded files between the import preview and its "
+        None,
+        description="Folder for uploaded files between the import preview and its "
         "confirmation (default: a private temporary folder; set it when several server "
         "processes share the work)",
     )
@@ -46,14 +47,16 @@ class Settings(BaseSettings):
         False, description="Send the session cookie over HTTPS only (set behind TLS)"
     )
     public_read: PublicRead = Field(
-        PublicRead.NEE, description="What the JSON API shows without a login: 'nee' "
+        PublicRead.NEE,
+        description="What the JSON API shows without a login: 'nee' "
         "(nothing) or 'organisaties' (wijken, organisations, initiatives and the links "
         "between them; never professionals)",
     )
 
     kernaanpak_rules: str | None = Field(
-        None, description="A TOML file with the kernaanpak rules (default: the packaged "
-        "graph/analysis/kernaanpak_rules.toml)"
+        None,
+        description="A TOML file with the kernaanpak rules (default: the packaged "
+        "graph/analysis/kernaanpak_rules.toml)",
     )
 
     def store_auth(self) -> tuple[str, str] | None:

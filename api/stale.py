@@ -50,17 +50,34 @@ def stale_rows(store: GraphStore, slug: str, *, days: int, user: User | None) ->
     for actor in actors.values():
         at, by = vouched(actor)
         if at < limit:
-            rows.append(StaleRow(kind="actor", id=actor.id, title=actor.name,
-                                 detail=label(actor.kind), since=at, by=by,
-                                 days=(now - at).days,
-                                 may_confirm=user is not None and may_confirm_actor(user, actor)))
+            rows.append(
+                StaleRow(
+                    kind="actor",
+                    id=actor.id,
+                    title=actor.name,
+                    detail=label(actor.kind),
+                    since=at,
+                    by=by,
+                    days=(now - at).days,
+                    may_confirm=user is not None and may_confirm_actor(user, actor),
+                )
+            )
     for link in store.list_links(slug):
         at, by = vouched(link)
         if at < limit:
             a, b = actors.get(link.source), actors.get(link.target)
             title = f"{a.name if a else link.source} — {b.name if b else link.target}"
-            rows.append(StaleRow(kind="link", id=link.id, title=title, detail=label(link.kind),
-                                 since=at, by=by, days=(now - at).days,
-                                 may_confirm=user is not None and may_link(user, a, b)))
+            rows.append(
+                StaleRow(
+                    kind="link",
+                    id=link.id,
+                    title=title,
+                    detail=label(link.kind),
+                    since=at,
+                    by=by,
+                    days=(now - at).days,
+                    may_confirm=user is not None and may_link(user, a, b),
+                )
+            )
     rows.sort(key=lambda r: r.since)
     return rows

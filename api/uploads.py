@@ -60,8 +60,13 @@ class Pending:
 class PendingUploads:
     """Uploaded files keyed by a random token, bound to their owner, expiring."""
 
-    def __init__(self, folder: str | Path | None = None, *, minutes: int = MINUTES,
-                 per_owner: int = PER_OWNER) -> None:
+    def __init__(
+        self,
+        folder: str | Path | None = None,
+        *,
+        minutes: int = MINUTES,
+        per_owner: int = PER_OWNER,
+    ) -> None:
         self._folder = Path(folder) if folder else None
         self._own = folder is None
         self.seconds = minutes * 60
@@ -88,8 +93,10 @@ class PendingUploads:
         for i, (name, data) in enumerate(files):
             (place / str(i)).write_bytes(data)
             names.append((PurePath(name).name or "bestand")[:200])
-        self._write_meta(place, {"owner": owner, "wijk": wijk, "names": names,
-                                 "created": time.time(), "result": None})
+        self._write_meta(
+            place,
+            {"owner": owner, "wijk": wijk, "names": names, "created": time.time(), "result": None},
+        )
         return token
 
     def get(self, token: str, owner: str) -> Pending | None:
@@ -100,8 +107,14 @@ class PendingUploads:
         if time.time() - float(meta["created"]) > self.seconds:
             self.discard(token)
             return None
-        return Pending(token, str(meta["wijk"]), list(meta["names"]), float(meta["created"]),
-                       self.folder / token, meta.get("result"))
+        return Pending(
+            token,
+            str(meta["wijk"]),
+            list(meta["names"]),
+            float(meta["created"]),
+            self.folder / token,
+            meta.get("result"),
+        )
 
     def finish(self, pending: Pending, result: dict[str, Any]) -> None:
         """Keep the result of the import and drop the files (they were imported)."""

@@ -88,8 +88,14 @@ def core_wijknet(G: nx.Graph, k: int | None, pairs: bool) -> None:
         fast.adamic_adar_rows(ix, np.arange(n))
 
 
-def core_networkx(G: nx.Graph, k: int | None, pairs: bool, *, sources_part: int | None = None,
-                  actors_part: int | None = None) -> dict[str, float]:
+def core_networkx(
+    G: nx.Graph,
+    k: int | None,
+    pairs: bool,
+    *,
+    sources_part: int | None = None,
+    actors_part: int | None = None,
+) -> dict[str, float]:
     """Seconds per measure for plain NetworkX. With ``sources_part`` betweenness and
     distances run from that many sources and are scaled to ``k`` (or all) sources; with
     ``actors_part`` constraint and effective size run for that many actors and are scaled
@@ -104,20 +110,31 @@ def core_networkx(G: nx.Graph, k: int | None, pairs: bool, *, sources_part: int 
 
     n = G.number_of_nodes()
     clock("density", lambda: nx.density(G))
-    clock("components", lambda: fragmentation_from_sizes(
-        len(c) for c in nx.connected_components(G)))
+    clock(
+        "components", lambda: fragmentation_from_sizes(len(c) for c in nx.connected_components(G))
+    )
     clock("clustering", lambda: nx.average_clustering(G))
     clock("centralization", lambda: degree_centralization_from([d for _, d in G.degree()]))
     lcc = G.subgraph(max(nx.connected_components(G), key=len))
     if sources_part is None:
         clock("betweenness", lambda: nx.betweenness_centrality(G, k=k, seed=SEED))
-        clock("distance", lambda: nx.average_shortest_path_length(lcc) if k is None
-              else _nx_sampled_distance(lcc, k))
+        clock(
+            "distance",
+            lambda: (
+                nx.average_shortest_path_length(lcc) if k is None else _nx_sampled_distance(lcc, k)
+            ),
+        )
     else:
-        clock("betweenness", lambda: nx.betweenness_centrality(G, k=sources_part, seed=SEED),
-              (k or n) / sources_part)
-        clock("distance", lambda: _nx_sampled_distance(lcc, sources_part),
-              (k or lcc.number_of_nodes()) / sources_part)
+        clock(
+            "betweenness",
+            lambda: nx.betweenness_centrality(G, k=sources_part, seed=SEED),
+            (k or n) / sources_part,
+        )
+        clock(
+            "distance",
+            lambda: _nx_sampled_distance(lcc, sources_part),
+            (k or lcc.number_of_nodes()) / sources_part,
+        )
     if actors_part is None:
         clock("constraint", lambda: nx.constraint(G))
         clock("effective size", lambda: nx.effective_size(G))
@@ -154,8 +171,10 @@ def core_igraph(G: nx.Graph, k: int | None, pairs: bool) -> None:
         giant.average_path_length(directed=False)
     else:  # the same estimator as wijknet's: k sources, 2,000 targets
         ends = range(giant.vcount())
-        giant.distances(source=random.Random(SEED).sample(ends, k),
-                        target=random.Random(SEED + 1).sample(ends, min(2000, len(ends))))
+        giant.distances(
+            source=random.Random(SEED).sample(ends, k),
+            target=random.Random(SEED + 1).sample(ends, min(2000, len(ends))),
+        )
     g.constraint()
     g.transitivity_local_undirected(mode="zero")  # effective size = degree - 2 t / degree
     g.community_multilevel()
@@ -177,8 +196,15 @@ def region_graph(n: int, m: int) -> nx.Graph:
     return graph_from_records(data.actors, data.links, wijk="regio", name="Regio")
 
 
-def run_case(label: str, G: nx.Graph, *, wijk: bool, repeat: int, sources_part: int | None = None,
-             actors_part: int | None = None) -> dict[str, Any]:
+def run_case(
+    label: str,
+    G: nx.Graph,
+    *,
+    wijk: bool,
+    repeat: int,
+    sources_part: int | None = None,
+    actors_part: int | None = None,
+) -> dict[str, Any]:
     n, m = G.number_of_nodes(), G.number_of_edges()
     exact = wijk
     k = None if exact else DEFAULT_SAMPLES
@@ -193,29 +219,36 @@ def run_case(label: str, G: nx.Graph, *, wijk: bool, repeat: int, sources_part: 
     row["ours"] = best_of(ours_full, repeat)
     row["core"] = best_of(lambda: core_wijknet(G, k, wijk), repeat)
     row["igraph"] = best_of(lambda: core_igraph(G, k, wijk), repeat)
-    row["networkx_parts"] = core_networkx(G, k, wijk, sources_part=sources_part,
-                                          actors_part=actors_part)
+    row["networkx_parts"] = core_networkx(
+        G, k, wijk, sources_part=sources_part, actors_part=actors_part
+    )
     row["networkx"] = sum(row["networkx_parts"].values())
     row["estimated"] = sources_part, actors_part
     return row
 
 
 def print_rows(rows: list[dict[str, Any]]) -> None:
-    head = (f"{'graaf':<12} {'actoren':>7} {'banden':>7} {'wijknet':>9} {'kern':>8} "
-            f"{'networkx':>10} {'igraph':>8} {'nx/wijknet':>10} {'nx/kern':>8} "
-            f"{'wijknet/ig':>10} {'kern/ig':>8}")
+    head = (
+        f"{'graaf':<12} {'actoren':>7} {'banden':>7} {'wijknet':>9} {'kern':>8} "
+        f"{'networkx':>10} {'igraph':>8} {'nx/wijknet':>10} {'nx/kern':>8} "
+        f"{'wijknet/ig':>10} {'kern/ig':>8}"
+    )
     print(head)
     print("-" * len(head))
     for r in rows:
         nx_time = f"{r['networkx']:.2f}s" + ("*" if any(r["estimated"]) else "")
-        print(f"{r['label']:<12} {r['n']:>7} {r['m']:>7} {r['ours']:>8.3f}s {r['core']:>7.3f}s "
-              f"{nx_time:>10} {r['igraph']:>7.3f}s {r['networkx'] / r['ours']:>9.1f}x "
-              f"{r['networkx'] / r['core']:>7.1f}x {r['ours'] / r['igraph']:>9.2f}x "
-              f"{r['core'] / r['igraph']:>7.2f}x")
+        print(
+            f"{r['label']:<12} {r['n']:>7} {r['m']:>7} {r['ours']:>8.3f}s {r['core']:>7.3f}s "
+            f"{nx_time:>10} {r['igraph']:>7.3f}s {r['networkx'] / r['ours']:>9.1f}x "
+            f"{r['networkx'] / r['core']:>7.1f}x {r['ours'] / r['igraph']:>9.2f}x "
+            f"{r['core'] / r['igraph']:>7.2f}x"
+        )
     for r in rows:
         slowest = sorted(r["networkx_parts"].items(), key=lambda kv: -kv[1])[:3]
-        print(f"  {r['label']}: NetworkX het traagst in "
-              + ", ".join(f"{name} {seconds:.1f}s" for name, seconds in slowest))
+        print(
+            f"  {r['label']}: NetworkX het traagst in "
+            + ", ".join(f"{name} {seconds:.1f}s" for name, seconds in slowest)
+        )
     for r in rows:
         sources, actors = r["estimated"]
         if sources or actors:
@@ -238,8 +271,10 @@ def sampling_error(n: int, m: int) -> None:
     lcc = np.flatnonzero(labels == 0)
     exact_distance = fast.average_distance(ix, lcc)
     top = set(np.argsort(-exact)[:20].tolist())
-    print(f"  {'bronnen':>8} {'max |fout|':>11} {'gem |fout|':>11} {'top-20 rel.':>11} "
-          f"{'top-20 gelijk':>13} {'afstand rel.':>12}")
+    print(
+        f"  {'bronnen':>8} {'max |fout|':>11} {'gem |fout|':>11} {'top-20 rel.':>11} "
+        f"{'top-20 gelijk':>13} {'afstand rel.':>12}"
+    )
     for k in (100, 250, DEFAULT_SAMPLES, 1000):
         k = min(k, ix.n)
         estimate = fast.betweenness(ix, k=k, seed=SEED)
@@ -247,9 +282,13 @@ def sampling_error(n: int, m: int) -> None:
         rel = np.median(error[list(top)] / exact[list(top)])
         overlap = len(top & set(np.argsort(-estimate)[:20].tolist()))
         dist = fast.average_distance(ix, lcc, k=k, seed=SEED)
-        dist_rel = abs(dist - exact_distance) / exact_distance if dist and exact_distance else math.nan
-        print(f"  {k:>8} {error.max():>11.5f} {error.mean():>11.6f} {rel:>10.1%} "
-              f"{overlap:>10}/20 {dist_rel:>11.2%}")
+        dist_rel = (
+            abs(dist - exact_distance) / exact_distance if dist and exact_distance else math.nan
+        )
+        print(
+            f"  {k:>8} {error.max():>11.5f} {error.mean():>11.6f} {rel:>10.1%} "
+            f"{overlap:>10}/20 {dist_rel:>11.2%}"
+        )
 
 
 def main() -> None:
@@ -259,20 +298,30 @@ def main() -> None:
     print("wijknet analyse-benchmark: wijknet, NetworkX en igraph op dezelfde grafen\n")
     cases: list[tuple[str, Callable[[], nx.Graph], dict[str, Any]]] = [
         ("wijk-500", lambda: wijk_graph(500, 4.0), {"wijk": True, "repeat": 3}),
-        ("wijk-2000", lambda: wijk_graph(2000, 4.0),
-         {"wijk": True, "repeat": 3, "sources_part": 200}),
+        (
+            "wijk-2000",
+            lambda: wijk_graph(2000, 4.0),
+            {"wijk": True, "repeat": 3, "sources_part": 200},
+        ),
     ]
     if not args.quick:
-        cases.append(("regio-20000", lambda: region_graph(20_000, 200_000),
-                      {"wijk": False, "repeat": 1, "sources_part": 20, "actors_part": 5}))
+        cases.append(
+            (
+                "regio-20000",
+                lambda: region_graph(20_000, 200_000),
+                {"wijk": False, "repeat": 1, "sources_part": 20, "actors_part": 5},
+            )
+        )
     rows = []
     for label, make, options in cases:
         started = time.perf_counter()
         rows.append(run_case(label, make(), **options))
         print(f"  … {label}: {time.perf_counter() - started:.0f}s", file=sys.stderr, flush=True)
     print_rows(rows)
-    print("\nwijknet = volledige analyse (+ suggesties voor een wijk); kern = dezelfde maten "
-          "als NetworkX en igraph, met wijknets engines")
+    print(
+        "\nwijknet = volledige analyse (+ suggesties voor een wijk); kern = dezelfde maten "
+        "als NetworkX en igraph, met wijknets engines"
+    )
     if not args.quick:
         sampling_error(5_000, 50_000)
 

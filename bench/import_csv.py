@@ -31,8 +31,11 @@ from importers.apply import apply_plan, plan_files  # noqa: E402
 
 TARGETS = {"sqlite": 20.0, "neo4j": 60.0}
 SAMPLE_SHARE = 0.05
-KINDS = [("organisatie", "zorg", "huisartsenpraktijk"), ("professional", "sociaal", "welzijnscoach"),
-         ("initiatief", "inwoners", "wijkontbijt")]
+KINDS = [
+    ("organisatie", "zorg", "huisartsenpraktijk"),
+    ("professional", "sociaal", "welzijnscoach"),
+    ("initiatief", "inwoners", "wijkontbijt"),
+]
 
 
 def make_csv(wijk: str, n_actors: int, n_links: int, seed: int = 7) -> tuple[bytes, bytes]:
@@ -43,8 +46,17 @@ def make_csv(wijk: str, n_actors: int, n_links: int, seed: int = 7) -> tuple[byt
     writer.writerow(["naam", "soort", "domein", "rol", "wijk", "thema's", "omschrijving"])
     for i in range(n_actors):
         kind, domain, role = KINDS[i % 3]
-        writer.writerow([f"Actor {i:05d}", kind, domain, role, wijk, "eenzaamheid; ouderen",
-                         "Synthetische actor voor de benchmark"])
+        writer.writerow(
+            [
+                f"Actor {i:05d}",
+                kind,
+                domain,
+                role,
+                wijk,
+                "eenzaamheid; ouderen",
+                "Synthetische actor voor de benchmark",
+            ]
+        )
     links = io.StringIO(newline="")
     writer = csv.writer(links, delimiter=";")
     writer.writerow(["van", "naar", "soort", "intensiteit"])
@@ -68,9 +80,11 @@ def bulk_import(store: GraphStore, files: list[tuple[str, bytes]]) -> float:
     planned, planned_cpu = time.perf_counter(), time.process_time()
     result = apply_plan(store, plan, by="bench")
     elapsed = time.perf_counter() - start
-    print(f"    bulk: {result.created} records in {elapsed:.1f} s "
-          f"(read + plan {planned - start:.1f} s, write {start + elapsed - planned:.1f} s; "
-          f"CPU of this process {planned_cpu - cpu:.1f} + {time.process_time() - planned_cpu:.1f} s)")
+    print(
+        f"    bulk: {result.created} records in {elapsed:.1f} s "
+        f"(read + plan {planned - start:.1f} s, write {start + elapsed - planned:.1f} s; "
+        f"CPU of this process {planned_cpu - cpu:.1f} + {time.process_time() - planned_cpu:.1f} s)"
+    )
     return elapsed
 
 
@@ -83,9 +97,16 @@ def naive_import(store: GraphStore, wijk: str, n_actors: int, n_links: int) -> f
     start = time.perf_counter()
     for i in range(sample_actors):
         kind, domain, role = KINDS[i % 3]
-        actor = store.create_actor(ActorIn(kind=ActorKind(kind), name=f"Naief {i:05d}",
-                                           domain=Domain(domain), role=Role(role), wijken=[wijk]),
-                                   by="bench")
+        actor = store.create_actor(
+            ActorIn(
+                kind=ActorKind(kind),
+                name=f"Naief {i:05d}",
+                domain=Domain(domain),
+                role=Role(role),
+                wijken=[wijk],
+            ),
+            by="bench",
+        )
         ids.append(actor.id)
     actor_time = time.perf_counter() - start
     start = time.perf_counter()
@@ -95,31 +116,42 @@ def naive_import(store: GraphStore, wijk: str, n_actors: int, n_links: int) -> f
         if (a, b) in pairs:
             continue
         pairs.add((a, b))
-        store.create_link(LinkIn(source=ids[a], target=ids[b], kind=LinkKind.SAMENWERKING),
-                          by="bench")
+        store.create_link(
+            LinkIn(source=ids[a], target=ids[b], kind=LinkKind.SAMENWERKING), by="bench"
+        )
     link_time = time.perf_counter() - start
     total = actor_time / sample_actors * n_actors + link_time / len(pairs) * n_links
-    print(f"    naive: {sample_actors} actors + {len(pairs)} links in "
-          f"{actor_time + link_time:.1f} s, extrapolated to the whole file: {total:.0f} s")
+    print(
+        f"    naive: {sample_actors} actors + {len(pairs)} links in "
+        f"{actor_time + link_time:.1f} s, extrapolated to the whole file: {total:.0f} s"
+    )
     return total
 
 
 def run(backend: str, store: GraphStore, n_actors: int, n_links: int) -> None:
     tag = uuid.uuid4().hex[:6]
     wijk, naive_wijk = f"bench-{tag}", f"bench-naief-{tag}"
-    store.bulk_upsert(wijken=[WijkIn(slug=wijk, name="Bench", gemeente="Bench"),
-                              WijkIn(slug=naive_wijk, name="Bench naief", gemeente="Bench")],
-                      by="bench")
+    store.bulk_upsert(
+        wijken=[
+            WijkIn(slug=wijk, name="Bench", gemeente="Bench"),
+            WijkIn(slug=naive_wijk, name="Bench naief", gemeente="Bench"),
+        ],
+        by="bench",
+    )
     actors, links = make_csv(wijk, n_actors, n_links)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"(load average {load:.1f} on {os.cpu_count()} cores)")
-    print(f"{backend}: {n_actors} actors + {n_links} links "
-          f"({(len(actors) + len(links)) / 2**20:.1f} MB CSV)")
+    print(
+        f"{backend}: {n_actors} actors + {n_links} links "
+        f"({(len(actors) + len(links)) / 2**20:.1f} MB CSV)"
+    )
     bulk = bulk_import(store, [("actoren.csv", actors), ("samenwerkingen.csv", links)])
     naive = naive_import(store, naive_wijk, n_actors, n_links)
     verdict = "OK" if bulk < TARGETS[backend] else "TOO SLOW"
-    print(f"    {backend}: bulk {bulk:.1f} s (target < {TARGETS[backend]:.0f} s: {verdict}), "
-          f"naive {naive:.0f} s, ratio naive/bulk = {naive / bulk:.0f}x")
+    print(
+        f"    {backend}: bulk {bulk:.1f} s (target < {TARGETS[backend]:.0f} s: {verdict}), "
+        f"naive {naive:.0f} s, ratio naive/bulk = {naive / bulk:.0f}x"
+    )
 
 
 def main() -> None:

@@ -136,8 +136,10 @@ def main() -> int:
     url = os.environ.get("WIJKNET_BENCH_NEO4J_URL")
     server = None
     if url:
-        auth = (os.environ.get("WIJKNET_BENCH_NEO4J_USER", "neo4j"),
-                os.environ.get("WIJKNET_BENCH_NEO4J_PASSWORD", ""))
+        auth = (
+            os.environ.get("WIJKNET_BENCH_NEO4J_USER", "neo4j"),
+            os.environ.get("WIJKNET_BENCH_NEO4J_PASSWORD", ""),
+        )
     else:
         from tests.neo4j_server import start
 

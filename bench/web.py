@@ -57,8 +57,12 @@ def prepare(folder: Path) -> dict[str, str]:
     store = open_store(f"sqlite:///{db}")
     try:
         demo, big = generate(), generate_wijk(BIG, 500, name="Groeiwijk", gemeente="Heerlen")
-        store.bulk_upsert(wijken=demo.wijken + big.wijken, actors=demo.actors + big.actors,
-                          links=demo.links + big.links, by="bench")
+        store.bulk_upsert(
+            wijken=demo.wijken + big.wijken,
+            actors=demo.actors + big.actors,
+            links=demo.links + big.links,
+            by="bench",
+        )
         actors, links = len(store.list_actors(BIG)), len(store.list_links(BIG))
     finally:
         store.close()
@@ -66,8 +70,11 @@ def prepare(folder: Path) -> dict[str, str]:
     accounts.add_user(USER, PASSWORD, "beheer")
     accounts.close()
     print(f"Store: demo data (12 wijken) + {BIG}: {actors} actoren, {links} verbindingen")
-    return {**os.environ, "WIJKNET_DATABASE": f"sqlite:///{db}",
-            "WIJKNET_ACCOUNTS_DATABASE": str(accounts_db)}
+    return {
+        **os.environ,
+        "WIJKNET_DATABASE": f"sqlite:///{db}",
+        "WIJKNET_ACCOUNTS_DATABASE": str(accounts_db),
+    }
 
 
 def free_port() -> int:
@@ -78,9 +85,21 @@ def free_port() -> int:
 
 def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        cwd=ROOT, env=env,
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "api.app:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -97,16 +116,22 @@ def login(base: str) -> tuple[dict[str, str], str]:
     """One session for all clients: its cookie and its CSRF token."""
     with httpx.Client(base_url=base) as client:
         token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/inloggen").text)
-        response = client.post("/inloggen", data={"csrf_token": token.group(1), "username": USER,
-                                                  "password": PASSWORD})
+        response = client.post(
+            "/inloggen", data={"csrf_token": token.group(1), "username": USER, "password": PASSWORD}
+        )
         assert response.status_code == 303, response.text
         page = client.get(f"/wijk/{SMALL}/nieuw/initiatief").text
         csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
         return dict(client.cookies), csrf
 
 
-def run(base: str, cookies: dict[str, str], clients: int, requests: int,
-        send: Callable[[httpx.Client, int], httpx.Response]) -> list[float]:
+def run(
+    base: str,
+    cookies: dict[str, str],
+    clients: int,
+    requests: int,
+    send: Callable[[httpx.Client, int], httpx.Response],
+) -> list[float]:
     """``clients`` threads, each sending ``requests`` requests; the latencies in ms."""
     times: list[float] = []
     lock = threading.Lock()
@@ -114,8 +139,9 @@ def run(base: str, cookies: dict[str, str], clients: int, requests: int,
     failures: list[str] = []
 
     def worker(index: int) -> None:
-        with httpx.Client(base_url=base, cookies=cookies, timeout=60,
-                          headers={"Accept-Encoding": "gzip"}) as client:
+        with httpx.Client(
+            base_url=base, cookies=cookies, timeout=60, headers={"Accept-Encoding": "gzip"}
+        ) as client:
             mine = []
             start.wait()
             for i in range(requests):
@@ -157,27 +183,42 @@ def main() -> None:
                 t0 = time.perf_counter()
                 assert client.get(f"/wijk/{BIG}").status_code == 200
                 cold = (time.perf_counter() - t0) * 1000
-                for url in (f"/wijk/{BIG}/kaart.json", f"/api/v1/wijken/{BIG}/analysis",
-                            "/static/app.css", f"/wijk/{SMALL}"):
+                for url in (
+                    f"/wijk/{BIG}/kaart.json",
+                    f"/api/v1/wijken/{BIG}/analysis",
+                    "/static/app.css",
+                    f"/wijk/{SMALL}",
+                ):
                     assert client.get(url).status_code == 200, url
 
             def form(client: httpx.Client, n: int) -> httpx.Response:
-                return client.post(f"/wijk/{SMALL}/nieuw/initiatief", data={
-                    "csrf_token": csrf, "name": f"Bench-initiatief {n}", "domain": "inwoners",
-                    "role": "wijkontbijt", "wijken": SMALL, "toch_opslaan": "1"})
+                return client.post(
+                    f"/wijk/{SMALL}/nieuw/initiatief",
+                    data={
+                        "csrf_token": csrf,
+                        "name": f"Bench-initiatief {n}",
+                        "domain": "inwoners",
+                        "role": "wijkontbijt",
+                        "wijken": SMALL,
+                        "toch_opslaan": "1",
+                    },
+                )
 
             endpoints: list[tuple[str, Callable[[httpx.Client, int], httpx.Response]]] = [
                 ("statisch bestand (basis)", lambda c, n: c.get("/static/app.css")),
                 ("wijkpagina (500 actoren)", lambda c, n: c.get(f"/wijk/{BIG}")),
                 ("kaartdata (500 actoren)", lambda c, n: c.get(f"/wijk/{BIG}/kaart.json")),
-                ("analyse-API (500 actoren)",
-                 lambda c, n: c.get(f"/api/v1/wijken/{BIG}/analysis")),
+                ("analyse-API (500 actoren)", lambda c, n: c.get(f"/api/v1/wijken/{BIG}/analysis")),
                 ("formulier POST (opslaan)", form),
             ]
-            print(f"{args.clients} gelijktijdige clients, {args.requests} verzoeken per client "
-                  f"per adres, uvicorn op 127.0.0.1 (1 proces), {os.cpu_count()} cores\n")
-            print(f"{'adres':<28} {'p50 ms':>8} {'p95 ms':>8} {'x basis p50':>12} "
-                  f"{'x basis p95':>12} {'verzoeken/s':>12}")
+            print(
+                f"{args.clients} gelijktijdige clients, {args.requests} verzoeken per client "
+                f"per adres, uvicorn op 127.0.0.1 (1 proces), {os.cpu_count()} cores\n"
+            )
+            print(
+                f"{'adres':<28} {'p50 ms':>8} {'p95 ms':>8} {'x basis p50':>12} "
+                f"{'x basis p95':>12} {'verzoeken/s':>12}"
+            )
             baseline: tuple[float, float] | None = None
             results = {}
             for name, send in endpoints:
@@ -187,8 +228,10 @@ def main() -> None:
                 p50, p95 = percentile(times, 50), percentile(times, 95)
                 baseline = baseline or (p50, p95)
                 results[name] = p95
-                print(f"{name:<28} {p50:>8.1f} {p95:>8.1f} {p50 / baseline[0]:>12.1f} "
-                      f"{p95 / baseline[1]:>12.1f} {len(times) / wall:>12.0f}")
+                print(
+                    f"{name:<28} {p50:>8.1f} {p95:>8.1f} {p50 / baseline[0]:>12.1f} "
+                    f"{p95 / baseline[1]:>12.1f} {len(times) / wall:>12.0f}"
+                )
             print(f"\nEerste (niet gecachte) wijkpagina van {BIG}: {cold:.0f} ms")
             p95 = results["wijkpagina (500 actoren)"]
             verdict = "gehaald" if p95 < AIM_MS else "NIET gehaald"

@@ -22,32 +22,83 @@ NOTE = "Voorbeeldbestand van wijknet: alle namen zijn verzonnen (fictief)."
 
 PARTNERS = {
     "Actors": [
-        ["Name", "Kind", "Domain", "Role", "Neighbourhood", "Themes", "Core approaches",
-         "Organisation", "E-mail"],
-        ["Wijkverpleging Zonnedauw", "organisation", "care", "wijkverpleging", "De Baandert",
-         "ouderen", "Kernteam Ouderen", "", ""],
-        ["Ilse Testbeeld", "professional", "zorg", "wijkverpleegkundige", "De Baandert",
-         "ouderen; mantelzorg", "kernteam-ouderen", "Wijkverpleging Zonnedauw",
-         "ilse@voorbeeld.invalid"],
-        ["Mantelzorgkring De Linde", "initiative", "residents", "mantelzorggroep",
-         "De Baandert", "mantelzorg", "", "", ""],
+        [
+            "Name",
+            "Kind",
+            "Domain",
+            "Role",
+            "Neighbourhood",
+            "Themes",
+            "Core approaches",
+            "Organisation",
+            "E-mail",
+        ],
+        [
+            "Wijkverpleging Zonnedauw",
+            "organisation",
+            "care",
+            "wijkverpleging",
+            "De Baandert",
+            "ouderen",
+            "Kernteam Ouderen",
+            "",
+            "",
+        ],
+        [
+            "Ilse Testbeeld",
+            "professional",
+            "zorg",
+            "wijkverpleegkundige",
+            "De Baandert",
+            "ouderen; mantelzorg",
+            "kernteam-ouderen",
+            "Wijkverpleging Zonnedauw",
+            "ilse@voorbeeld.invalid",
+        ],
+        [
+            "Mantelzorgkring De Linde",
+            "initiative",
+            "residents",
+            "mantelzorggroep",
+            "De Baandert",
+            "mantelzorg",
+            "",
+            "",
+            "",
+        ],
     ],
     "Links": [
         ["From", "To", "Kind", "Intensity", "Note", "Since"],
         ["Ilse Testbeeld", "Wijkverpleging Zonnedauw", "works at", "4", "", "2021-05-01"],
-        ["Ilse Testbeeld", "Mantelzorgkring De Linde", "collaboration", "afstemmen",
-         "Maandelijks overleg (fictief)", ""],
+        [
+            "Ilse Testbeeld",
+            "Mantelzorgkring De Linde",
+            "collaboration",
+            "afstemmen",
+            "Maandelijks overleg (fictief)",
+            "",
+        ],
     ],
 }
 
 KUMU = {
     "Elements": [
         ["Label", "Type", "Description", "Tags", "Wijk"],
-        ["Schuldhulp Voorbeeldstad", "Schuldhulporganisatie", "Fictieve organisatie",
-         "armoede-en-schulden | werk-en-inkomen", "De Baandert"],
+        [
+            "Schuldhulp Voorbeeldstad",
+            "Schuldhulporganisatie",
+            "Fictieve organisatie",
+            "armoede-en-schulden | werk-en-inkomen",
+            "De Baandert",
+        ],
         ["Wijkagent Fictief", "Wijkagent", "Verzonnen persoon", "veiligheid", "De Baandert"],
-        ["Taalcafé Voorbeeld", "Initiative", "Verzonnen initiatief",
-         "taal-en-digitale-vaardigheden | inwoners", "De Baandert"],
+        [
+            "Taalcafé Voorbeeld",
+            "Initiative",
+            "Verzonnen initiatief",
+            "taal-en-digitale-vaardigheden | inwoners",
+            "De Baandert",
+        ],
     ],
     "Connections": [
         ["From", "To", "Type", "Description"],
@@ -74,10 +125,14 @@ def our_json(path: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         store = SqliteStore(str(Path(tmp) / "voorbeeld.db"))
         try:
-            store.create_wijk(WijkIn(slug="de-baandert", name="De Baandert",
-                                     gemeente="Sittard-Geleen", cohort=1), by="voorbeeld")
-            files = [(p.name, p.read_bytes()) for p in
-                     (HERE / "actoren.csv", HERE / "samenwerkingen.csv")]
+            store.create_wijk(
+                WijkIn(slug="de-baandert", name="De Baandert", gemeente="Sittard-Geleen", cohort=1),
+                by="voorbeeld",
+            )
+            files = [
+                (p.name, p.read_bytes())
+                for p in (HERE / "actoren.csv", HERE / "samenwerkingen.csv")
+            ]
             apply_plan(store, plan_files(store, files), by="voorbeeld")
             document = json.loads(to_json(collect(store, "de-baandert")))
         finally:

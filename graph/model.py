@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import uuid
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from enum import Enum, IntEnum
 from typing import Annotated, Literal
 
@@ -39,7 +39,7 @@ ID_RE = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}$"
 
 def utcnow() -> datetime:
     """Now, timezone-aware in UTC, to the millisecond (what both backends can store)."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 

@@ -31,9 +31,14 @@ class ImportRefused(InvalidData):
     code = "import_refused"
 
     def __init__(self, problems: Sequence[Problem], message: str | None = None) -> None:
-        super().__init__([], message or (
-            f"Import geweigerd: {len(problems)} probleem/problemen; er is niets geschreven. "
-            "Herstel het bestand, of importeer alleen de goede rijen (--valid-only)."))
+        super().__init__(
+            [],
+            message
+            or (
+                f"Import geweigerd: {len(problems)} probleem/problemen; er is niets geschreven. "
+                "Herstel het bestand, of importeer alleen de goede rijen (--valid-only)."
+            ),
+        )
         self.problems = list(problems)
         self.details = [p.model_dump() for p in problems]
 
@@ -69,8 +74,15 @@ def plan_files(
 ) -> ImportPlan:
     """Read ``files`` (name, bytes) and plan their import (the dry run)."""
     read = read_files(files)
-    return build_plan(store, read.tables, default_wijk=default_wijk, problems=read.problems,
-                      notes=read.notes, progress=progress, may_employ=may_employ)
+    return build_plan(
+        store,
+        read.tables,
+        default_wijk=default_wijk,
+        problems=read.problems,
+        notes=read.notes,
+        progress=progress,
+        may_employ=may_employ,
+    )
 
 
 def apply_plan(
@@ -80,9 +92,10 @@ def apply_plan(
     if plan.problems and not valid_only:
         raise ImportRefused(plan.problems)
     if any(p.row == 0 for p in plan.problems):
-        raise ImportRefused([p for p in plan.problems if p.row == 0],
-                            "Import geweigerd: het bestand zelf heeft een probleem; er is niets "
-                            "geschreven.")
+        raise ImportRefused(
+            [p for p in plan.problems if p.row == 0],
+            "Import geweigerd: het bestand zelf heeft een probleem; er is niets geschreven.",
+        )
     records = dict(plan.records())
     problems = list(plan.problems)
     skipped = sum(1 for r in plan.rows if r.action == "skip")
@@ -102,9 +115,12 @@ def apply_plan(
             continue
         errors = sum(1 for r in plan.rows if r.action == "error")
         return ImportResult(
-            created=result.created, updated=result.updated,
-            unchanged=result.unchanged + skipped, refused=errors + len(plan.records())
-            - len(records), problems=problems, wijken=plan.wijken,
+            created=result.created,
+            updated=result.updated,
+            unchanged=result.unchanged + skipped,
+            refused=errors + len(plan.records()) - len(records),
+            problems=problems,
+            wijken=plan.wijken,
         )
     raise ImportRefused(problems)
 
@@ -130,9 +146,17 @@ def _refused_rows(plan: ImportPlan, batch: dict[str, list], exc: InvalidData) ->
             continue
         index = index_of[id(batch[match[1]][int(match[2])])]
         row = plan.rows[index]
-        refused.setdefault(index, Problem(source=row.source, row=row.row,
-                                          column=match[3] or "", value=row.label,
-                                          message=error.message, code=error.code))
+        refused.setdefault(
+            index,
+            Problem(
+                source=row.source,
+                row=row.row,
+                column=match[3] or "",
+                value=row.label,
+                message=error.message,
+                code=error.code,
+            ),
+        )
     return refused
 
 
@@ -143,9 +167,14 @@ def _drop_dangling(plan: ImportPlan, records: dict[int, object], problems: list[
     for index, record in list(records.items()):
         if isinstance(record, LinkIn) and ({record.source, record.target} & (dropped - written)):
             row = plan.rows[index]
-            problems.append(Problem(source=row.source, row=row.row, value=row.label,
-                                    message="Niet geschreven: een van de actoren van deze "
-                                    "samenwerking is geweigerd.", code="broken_reference"))
+            problems.append(
+                Problem(
+                    source=row.source,
+                    row=row.row,
+                    value=row.label,
+                    message="Niet geschreven: een van de actoren van deze "
+                    "samenwerking is geweigerd.",
+                    code="broken_reference",
+                )
+            )
             records.pop(index)
-
-

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import difflib
 import re
-from functools import lru_cache
 from collections.abc import Iterable
 from enum import Enum
+from functools import lru_cache
 from typing import Literal
 
 from graph.model import (
@@ -48,7 +48,15 @@ ACTOR_COLUMNS: dict[str, tuple[str, ...]] = {
     "kind": ("soort", "kind", "soort actor", "categorie", "category"),
     "type": ("type", "element type"),
     "domain": ("domein", "domain", "sector"),
-    "role": ("rol", "role", "functie", "function", "beroep", "soort organisatie", "type organisatie"),
+    "role": (
+        "rol",
+        "role",
+        "functie",
+        "function",
+        "beroep",
+        "soort organisatie",
+        "type organisatie",
+    ),
     "wijken": ("wijken", "wijk", "neighbourhood", "neighbourhoods", "neighborhood", "district"),
     "themes": ("thema's", "thema", "themes", "theme", "onderwerpen"),
     "kernaanpakken": ("kernaanpakken", "kernaanpak", "core approaches", "core approach"),
@@ -67,7 +75,15 @@ LINK_COLUMNS: dict[str, tuple[str, ...]] = {
     "kind": ("soort", "kind", "soort samenwerking", "relatie", "relation"),
     "type": ("type", "connection type"),
     "intensity": ("intensiteit", "intensity", "sterkte", "strength", "niveau"),
-    "note": ("notitie", "toelichting", "omschrijving", "beschrijving", "note", "notes", "description"),
+    "note": (
+        "notitie",
+        "toelichting",
+        "omschrijving",
+        "beschrijving",
+        "note",
+        "notes",
+        "description",
+    ),
     "since": ("sinds", "since", "vanaf", "start", "begin", "begindatum", "startdatum"),
     "until": ("tot", "until", "einde", "einddatum", "end", "tot en met"),
     "wijk": ("wijk", "wijken", "neighbourhood", "neighborhood"),
@@ -81,8 +97,18 @@ WIJK_COLUMNS: dict[str, tuple[str, ...]] = {
 # Columns our exports add for people to read; the importer recognises and skips them.
 INFORMATIONAL: dict[TableKind, tuple[str, ...]] = {
     "actors": ("organisatie (naam)", "versie", "version", "bijgewerkt", "updated", "bevestigd"),
-    "links": ("van (naam)", "naar (naam)", "versie", "version", "bijgewerkt", "updated",
-              "bevestigd", "direction", "richting", "tags"),
+    "links": (
+        "van (naam)",
+        "naar (naam)",
+        "versie",
+        "version",
+        "bijgewerkt",
+        "updated",
+        "bevestigd",
+        "direction",
+        "richting",
+        "tags",
+    ),
     "wijken": ("versie", "version"),
 }
 COLUMNS: dict[TableKind, dict[str, tuple[str, ...]]] = {
@@ -123,9 +149,9 @@ def detect_table(headers: Iterable[str]) -> TableKind | None:
         return "links"
     if has("wijken", "slug") and has("wijken", "gemeente") and not has("actors", "domain"):
         return "wijken"
-    if has("actors", "name") or (has("actors", "id") and any(
-        _HEADERS["actors"].get(k) not in (None, "id") for k in keys
-    )):
+    if has("actors", "name") or (
+        has("actors", "id") and any(_HEADERS["actors"].get(k) not in (None, "id") for k in keys)
+    ):
         return "actors"
     return None
 
@@ -238,34 +264,65 @@ def split_multi(value: str) -> list[str]:
 # -- inference ---------------------------------------------------------------------------
 
 _ORGANISATION_ROLES = {
-    Role.HUISARTSENPRAKTIJK, Role.WELZIJNSORGANISATIE, Role.WIJKVERPLEGING, Role.GGZ_INSTELLING,
-    Role.GEMEENTE, Role.WONINGCORPORATIE, Role.SCHOOL, Role.POLITIE, Role.SCHULDHULPORGANISATIE,
-    Role.ZORGVERZEKERAAR, Role.APOTHEEK, Role.OUDERENZORG, Role.JEUGDHULP, Role.WIJKTEAM,
-    Role.BIBLIOTHEEK, Role.SPORTVERENIGING,
+    Role.HUISARTSENPRAKTIJK,
+    Role.WELZIJNSORGANISATIE,
+    Role.WIJKVERPLEGING,
+    Role.GGZ_INSTELLING,
+    Role.GEMEENTE,
+    Role.WONINGCORPORATIE,
+    Role.SCHOOL,
+    Role.POLITIE,
+    Role.SCHULDHULPORGANISATIE,
+    Role.ZORGVERZEKERAAR,
+    Role.APOTHEEK,
+    Role.OUDERENZORG,
+    Role.JEUGDHULP,
+    Role.WIJKTEAM,
+    Role.BIBLIOTHEEK,
+    Role.SPORTVERENIGING,
 }
 _INITIATIVE_ROLES = {
-    Role.WIJKONTBIJT, Role.LIEF_EN_LEED_STRAAT, Role.BEWONERSCOALITIE, Role.BUURTHUIS,
-    Role.VRIJWILLIGERSGROEP, Role.MANTELZORGGROEP,
+    Role.WIJKONTBIJT,
+    Role.LIEF_EN_LEED_STRAAT,
+    Role.BEWONERSCOALITIE,
+    Role.BUURTHUIS,
+    Role.VRIJWILLIGERSGROEP,
+    Role.MANTELZORGGROEP,
 }
 
 ROLE_DOMAIN: dict[Role, Domain] = {
     **{r: Domain.INWONERS for r in _INITIATIVE_ROLES},
-    Role.HUISARTSENPRAKTIJK: Domain.ZORG, Role.WIJKVERPLEGING: Domain.ZORG,
-    Role.GGZ_INSTELLING: Domain.ZORG, Role.APOTHEEK: Domain.ZORG, Role.OUDERENZORG: Domain.ZORG,
-    Role.HUISARTS: Domain.ZORG, Role.POH_GGZ: Domain.ZORG, Role.POH_SOMATIEK: Domain.ZORG,
-    Role.WIJKVERPLEEGKUNDIGE: Domain.ZORG, Role.CASEMANAGER_DEMENTIE: Domain.ZORG,
-    Role.JEUGDVERPLEEGKUNDIGE: Domain.ZORG, Role.FYSIOTHERAPEUT: Domain.ZORG,
+    Role.HUISARTSENPRAKTIJK: Domain.ZORG,
+    Role.WIJKVERPLEGING: Domain.ZORG,
+    Role.GGZ_INSTELLING: Domain.ZORG,
+    Role.APOTHEEK: Domain.ZORG,
+    Role.OUDERENZORG: Domain.ZORG,
+    Role.HUISARTS: Domain.ZORG,
+    Role.POH_GGZ: Domain.ZORG,
+    Role.POH_SOMATIEK: Domain.ZORG,
+    Role.WIJKVERPLEEGKUNDIGE: Domain.ZORG,
+    Role.CASEMANAGER_DEMENTIE: Domain.ZORG,
+    Role.JEUGDVERPLEEGKUNDIGE: Domain.ZORG,
+    Role.FYSIOTHERAPEUT: Domain.ZORG,
     Role.APOTHEKER: Domain.ZORG,
-    Role.WELZIJNSORGANISATIE: Domain.SOCIAAL, Role.JEUGDHULP: Domain.SOCIAAL,
-    Role.WIJKTEAM: Domain.SOCIAAL, Role.BIBLIOTHEEK: Domain.SOCIAAL,
-    Role.SPORTVERENIGING: Domain.SOCIAAL, Role.WELZIJNSCOACH: Domain.SOCIAAL,
-    Role.SOCIAAL_WERKER: Domain.SOCIAAL, Role.WIJKMAKELAAR: Domain.SOCIAAL,
-    Role.OUDERENADVISEUR: Domain.SOCIAAL, Role.MANTELZORGCONSULENT: Domain.SOCIAAL,
-    Role.GEMEENTE: Domain.GEMEENTE, Role.WMO_CONSULENT: Domain.GEMEENTE,
+    Role.WELZIJNSORGANISATIE: Domain.SOCIAAL,
+    Role.JEUGDHULP: Domain.SOCIAAL,
+    Role.WIJKTEAM: Domain.SOCIAAL,
+    Role.BIBLIOTHEEK: Domain.SOCIAAL,
+    Role.SPORTVERENIGING: Domain.SOCIAAL,
+    Role.WELZIJNSCOACH: Domain.SOCIAAL,
+    Role.SOCIAAL_WERKER: Domain.SOCIAAL,
+    Role.WIJKMAKELAAR: Domain.SOCIAAL,
+    Role.OUDERENADVISEUR: Domain.SOCIAAL,
+    Role.MANTELZORGCONSULENT: Domain.SOCIAAL,
+    Role.GEMEENTE: Domain.GEMEENTE,
+    Role.WMO_CONSULENT: Domain.GEMEENTE,
     Role.BELEIDSMEDEWERKER: Domain.GEMEENTE,
-    Role.WONINGCORPORATIE: Domain.WONEN, Role.WOONCONSULENT: Domain.WONEN,
+    Role.WONINGCORPORATIE: Domain.WONEN,
+    Role.WOONCONSULENT: Domain.WONEN,
     Role.SCHOOL: Domain.ONDERWIJS,
-    Role.POLITIE: Domain.VEILIGHEID, Role.WIJKAGENT: Domain.VEILIGHEID,
+    Role.POLITIE: Domain.VEILIGHEID,
+    Role.WIJKAGENT: Domain.VEILIGHEID,
     Role.SCHULDHULPORGANISATIE: Domain.WERK_EN_INKOMEN,
     Role.SCHULDHULPVERLENER: Domain.WERK_EN_INKOMEN,
     Role.ZORGVERZEKERAAR: Domain.ZORGVERZEKERAAR,

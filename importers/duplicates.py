@@ -60,8 +60,10 @@ def similarity(a: str, b: str) -> float:
     rest_b = " ".join(t for t in tb if t not in ta)
     if edit_distance(rest_a, rest_b) > max(1, int(0.2 * max(len(rest_a), len(rest_b)))):
         return 0.0
-    return max(SequenceMatcher(None, na, nb).ratio(),
-               SequenceMatcher(None, " ".join(sorted(ta)), " ".join(sorted(tb))).ratio())
+    return max(
+        SequenceMatcher(None, na, nb).ratio(),
+        SequenceMatcher(None, " ".join(sorted(ta)), " ".join(sorted(tb))).ratio(),
+    )
 
 
 def edit_distance(a: str, b: str) -> int:
@@ -83,8 +85,9 @@ def _blocks(name: str) -> set[str]:
     return keys | {f"p:{compact[:4]}", f"s:{compact[-4:]}"}
 
 
-def find_duplicates(actors: list[Actor], *, wijk: str | None = None,
-                    threshold: float = THRESHOLD) -> list[DuplicatePair]:
+def find_duplicates(
+    actors: list[Actor], *, wijk: str | None = None, threshold: float = THRESHOLD
+) -> list[DuplicatePair]:
     """Pairs of likely duplicates, most alike first; only in ``wijk`` when given."""
     groups: dict[tuple[str, ActorKind], list[Actor]] = defaultdict(list)
     for actor in actors:
@@ -98,8 +101,15 @@ def find_duplicates(actors: list[Actor], *, wijk: str | None = None,
                 continue
             score = similarity(a.name, b.name)
             if score >= threshold:
-                pairs[(a.id, b.id)] = DuplicatePair(wijk=slug, kind=kind, score=round(score, 3),
-                                                    a=a.id, a_name=a.name, b=b.id, b_name=b.name)
+                pairs[(a.id, b.id)] = DuplicatePair(
+                    wijk=slug,
+                    kind=kind,
+                    score=round(score, 3),
+                    a=a.id,
+                    a_name=a.name,
+                    b=b.id,
+                    b_name=b.name,
+                )
     return sorted(pairs.values(), key=lambda p: (-p.score, p.wijk, p.a_name, p.b_name))
 
 
@@ -155,17 +165,34 @@ def plan_merge(store: GraphStore, keep_id: str, drop_id: str) -> MergePlan:
     merge = merging.plan_merge(keep, drop, mine, actors, taken)
     moved = merge.created + merge.updated
     wijken_of = {a.id: a.wijken for a in actors} | {keep_id: merge.actor.wijken}
-    wijken = set(merge.actor.wijken) | {w for a in merge.professionals for w in a.wijken} | {
-        w for lk in moved for end in (lk.source, lk.target) for w in wijken_of.get(end, [])
-    }
-    return MergePlan(keep=keep_id, drop=drop_id, keep_name=keep.name, drop_name=drop.name,
-                     keep_version=keep.version, drop_version=drop.version,
-                     actor=merge.actor, moved=moved, removed=[lk.id for lk in merge.deleted],
-                     professionals=merge.professionals, wijken=sorted(wijken))
+    wijken = (
+        set(merge.actor.wijken)
+        | {w for a in merge.professionals for w in a.wijken}
+        | {w for lk in moved for end in (lk.source, lk.target) for w in wijken_of.get(end, [])}
+    )
+    return MergePlan(
+        keep=keep_id,
+        drop=drop_id,
+        keep_name=keep.name,
+        drop_name=drop.name,
+        keep_version=keep.version,
+        drop_version=drop.version,
+        actor=merge.actor,
+        moved=moved,
+        removed=[lk.id for lk in merge.deleted],
+        professionals=merge.professionals,
+        wijken=sorted(wijken),
+    )
 
 
-def merge_actors(store: GraphStore, keep_id: str, drop_id: str, *, by: str,
-                 expected_versions: tuple[int, int] | None = None) -> MergePlan:
+def merge_actors(
+    store: GraphStore,
+    keep_id: str,
+    drop_id: str,
+    *,
+    by: str,
+    expected_versions: tuple[int, int] | None = None,
+) -> MergePlan:
     """Merge ``drop`` into ``keep`` and delete ``drop``, in one transaction; returns what was
     done. ``Conflict`` (and nothing written) when either actor is no longer at
     ``expected_versions`` (keep's, drop's; default: the versions the plan was made from)."""

@@ -38,8 +38,13 @@ MEDIA_TYPES: dict[str, str] = {
     "graphml": "application/graphml+xml",
     "gexf": "application/gexf+xml",
 }
-EXTENSIONS: dict[str, str] = {"csv": "zip", "xlsx": "xlsx", "json": "json",
-                              "graphml": "graphml", "gexf": "gexf"}
+EXTENSIONS: dict[str, str] = {
+    "csv": "zip",
+    "xlsx": "xlsx",
+    "json": "json",
+    "graphml": "graphml",
+    "gexf": "gexf",
+}
 JSON_FORMAT = "wijknet"
 JSON_VERSION = 1
 
@@ -62,8 +67,9 @@ class ExportFile:
     content: bytes
 
 
-def collect(store: GraphStore, wijk: str | None = None, *,
-            include_contact: bool = False) -> GraphData:
+def collect(
+    store: GraphStore, wijk: str | None = None, *, include_contact: bool = False
+) -> GraphData:
     """The wijk's actors and the links among them (or everything), contact left out unless asked."""
     if wijk:
         wijken = [store.get_wijk(wijk)]
@@ -72,12 +78,18 @@ def collect(store: GraphStore, wijk: str | None = None, *,
     actors = store.list_actors(wijk)
     if not include_contact:
         actors = [a.model_copy(update={"contact": None}) if a.contact else a for a in actors]
-    return GraphData(scope=wijk or "regio", wijken=wijken, actors=actors,
-                     links=store.list_links(wijk), include_contact=include_contact)
+    return GraphData(
+        scope=wijk or "regio",
+        wijken=wijken,
+        actors=actors,
+        links=store.list_links(wijk),
+        include_contact=include_contact,
+    )
 
 
-def export(store: GraphStore, fmt: Format, *, wijk: str | None = None,
-           include_contact: bool = False) -> ExportFile:
+def export(
+    store: GraphStore, fmt: Format, *, wijk: str | None = None, include_contact: bool = False
+) -> ExportFile:
     """Export in ``fmt``; the file name says what it holds (``wijknet-daalhof.xlsx``)."""
     data = collect(store, wijk, include_contact=include_contact)
     writer: Callable[[GraphData], bytes] = WRITERS[fmt]
@@ -101,11 +113,34 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-ACTOR_HEADER = ["id", "naam", "soort", "domein", "rol", "wijken", "thema's", "kernaanpakken",
-                "organisatie", "organisatie (naam)", "omschrijving", "sinds", "tot"]
+ACTOR_HEADER = [
+    "id",
+    "naam",
+    "soort",
+    "domein",
+    "rol",
+    "wijken",
+    "thema's",
+    "kernaanpakken",
+    "organisatie",
+    "organisatie (naam)",
+    "omschrijving",
+    "sinds",
+    "tot",
+]
 CONTACT_HEADER = ["e-mail", "telefoon"]
-LINK_HEADER = ["id", "van", "van (naam)", "naar", "naar (naam)", "soort", "intensiteit",
-               "notitie", "sinds", "tot"]
+LINK_HEADER = [
+    "id",
+    "van",
+    "van (naam)",
+    "naar",
+    "naar (naam)",
+    "soort",
+    "intensiteit",
+    "notitie",
+    "sinds",
+    "tot",
+]
 WIJK_HEADER = ["slug", "naam", "gemeente", "cohort"]
 
 
@@ -115,8 +150,21 @@ def actor_rows(data: GraphData) -> tuple[list[str], list[list[str]]]:
     header = ACTOR_HEADER + (CONTACT_HEADER if data.include_contact else [])
     rows = []
     for a in data.actors:
-        row = [a.id, a.name, a.kind, a.domain, a.role, a.wijken, a.themes, a.kernaanpakken,
-               a.organisation, names.get(a.organisation or ""), a.description, a.since, a.until]
+        row = [
+            a.id,
+            a.name,
+            a.kind,
+            a.domain,
+            a.role,
+            a.wijken,
+            a.themes,
+            a.kernaanpakken,
+            a.organisation,
+            names.get(a.organisation or ""),
+            a.description,
+            a.since,
+            a.until,
+        ]
         if data.include_contact:
             row += [a.contact.email if a.contact else None, a.contact.phone if a.contact else None]
         rows.append([_cell(v) for v in row])
@@ -133,10 +181,24 @@ def actor_table(data: GraphData) -> list[list[str]]:
 
 def link_table(data: GraphData) -> list[list[str]]:
     names = {a.id: a.name for a in data.actors}
-    rows = [[_cell(v) for v in (lk.id, lk.source, names.get(lk.source), lk.target,
-                                names.get(lk.target), lk.kind, lk.intensity, lk.note, lk.since,
-                                lk.until)]
-            for lk in data.links]
+    rows = [
+        [
+            _cell(v)
+            for v in (
+                lk.id,
+                lk.source,
+                names.get(lk.source),
+                lk.target,
+                names.get(lk.target),
+                lk.kind,
+                lk.intensity,
+                lk.note,
+                lk.since,
+                lk.until,
+            )
+        ]
+        for lk in data.links
+    ]
     return _neutralised(LINK_HEADER, rows)
 
 
@@ -199,8 +261,10 @@ def to_xlsx(data: GraphData) -> bytes:
 def to_json(data: GraphData) -> bytes:
     """Every stored field; without the ``contact`` key when contact details are left out,
     so importing the file back never wipes stored contact details."""
-    actors = [a.model_dump(mode="json", exclude=None if data.include_contact else {"contact"})
-              for a in data.actors]
+    actors = [
+        a.model_dump(mode="json", exclude=None if data.include_contact else {"contact"})
+        for a in data.actors
+    ]
     document = {
         "format": JSON_FORMAT,
         "version": JSON_VERSION,
@@ -221,20 +285,31 @@ def to_networkx(data: GraphData) -> Any:
     """A ``MultiDiGraph``: node and edge attributes named like the CSV columns (Dutch)."""
     import networkx as nx
 
-    wijken = [w.model_dump(mode="json", include={"slug", "name", "gemeente", "cohort"})
-              for w in data.wijken]
-    graph = nx.MultiDiGraph(name=f"wijknet {data.scope}",
-                            wijken=json.dumps(wijken, ensure_ascii=False))
+    wijken = [
+        w.model_dump(mode="json", include={"slug", "name", "gemeente", "cohort"})
+        for w in data.wijken
+    ]
+    graph = nx.MultiDiGraph(
+        name=f"wijknet {data.scope}", wijken=json.dumps(wijken, ensure_ascii=False)
+    )
     header, rows = actor_rows(data)
     for row in rows:
-        graph.add_node(row[0], **{h: v for h, v in zip(header, row)
-                                  if v and h not in {"id", "organisatie (naam)"}})
+        graph.add_node(
+            row[0],
+            **{h: v for h, v in zip(header, row) if v and h not in {"id", "organisatie (naam)"}},
+        )
     for lk in data.links:
-        attrs = {"soort": lk.kind.value, "intensiteit": int(lk.intensity),
-                 "gericht": lk.kind is not LinkKind.SAMENWERKING, "notitie": lk.note,
-                 "sinds": _cell(lk.since), "tot": _cell(lk.until)}
-        graph.add_edge(lk.source, lk.target, key=lk.id,
-                       **{k: v for k, v in attrs.items() if v != ""})
+        attrs = {
+            "soort": lk.kind.value,
+            "intensiteit": int(lk.intensity),
+            "gericht": lk.kind is not LinkKind.SAMENWERKING,
+            "notitie": lk.note,
+            "sinds": _cell(lk.since),
+            "tot": _cell(lk.until),
+        }
+        graph.add_edge(
+            lk.source, lk.target, key=lk.id, **{k: v for k, v in attrs.items() if v != ""}
+        )
     return graph
 
 

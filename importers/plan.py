@@ -120,9 +120,16 @@ class _Draft:
 
     def problem(self, field_name: str, value: Any, message: str, code: str = "invalid") -> None:
         column = self.table.header(_column_field(field_name)) if field_name else ""
-        self.problems.append(Problem(source=self.table.source, row=self.row.number,
-                                     column=column, value=shown(value), message=message,
-                                     code=code))
+        self.problems.append(
+            Problem(
+                source=self.table.source,
+                row=self.row.number,
+                column=column,
+                value=shown(value),
+                message=message,
+                code=code,
+            )
+        )
 
     def parse(self, field_name: str, parser: Callable[[Any], Any]) -> Any:
         """Parse a present field into ``given`` (a refusal becomes a problem)."""
@@ -170,9 +177,15 @@ def build_plan(
         return _build(store, tables, default_wijk, problems, notes, progress, may_employ)
 
 
-def _build(store: GraphStore, tables: Sequence[Table], default_wijk: str | None,
-           problems: Iterable[Problem], notes: Iterable[str],
-           progress: Progress | None, may_employ: MayEmploy | None = None) -> ImportPlan:
+def _build(
+    store: GraphStore,
+    tables: Sequence[Table],
+    default_wijk: str | None,
+    problems: Iterable[Problem],
+    notes: Iterable[str],
+    progress: Progress | None,
+    may_employ: MayEmploy | None = None,
+) -> ImportPlan:
     planner = _Planner(State.load(store), progress, sum(len(t.rows) for t in tables))
     planner.may_employ = may_employ
     planner.plan.problems += list(problems)
@@ -218,8 +231,15 @@ class _Planner:
         self.rows.append(PlannedRow(table.source, row.number, entity, "error"))
         return len(self.rows) - 1
 
-    def settle(self, index: int, problems: list[Problem], record: Any, stored: Any,
-               fields: Sequence[str], touched: set[str]) -> None:
+    def settle(
+        self,
+        index: int,
+        problems: list[Problem],
+        record: Any,
+        stored: Any,
+        fields: Sequence[str],
+        touched: set[str],
+    ) -> None:
         """Decide create/update/skip/error for a row and keep the record to write."""
         planned = self.rows[index]
         if problems or record is None:
@@ -243,29 +263,46 @@ class _Planner:
 
     def done(self, had_tables: bool) -> ImportPlan:
         plan = self.plan
-        if self.default_wijk and self.default_wijk not in self.state.wijken and \
-                self.default_wijk not in self.state.file_wijken:
-            plan.problems.append(Problem(
-                source="--wijk", value=self.default_wijk, code="unknown_wijk",
-                message=f"De standaardwijk '{self.default_wijk}' bestaat niet."
-                + self.state.wijk_hint(self.default_wijk)))
+        if (
+            self.default_wijk
+            and self.default_wijk not in self.state.wijken
+            and self.default_wijk not in self.state.file_wijken
+        ):
+            plan.problems.append(
+                Problem(
+                    source="--wijk",
+                    value=self.default_wijk,
+                    code="unknown_wijk",
+                    message=f"De standaardwijk '{self.default_wijk}' bestaat niet."
+                    + self.state.wijk_hint(self.default_wijk),
+                )
+            )
         if had_tables and not plan.rows and not plan.problems:
-            plan.problems.append(Problem(source="import", code="empty",
-                                         message="Er staan geen rijen in om te importeren."))
+            plan.problems.append(
+                Problem(
+                    source="import",
+                    code="empty",
+                    message="Er staan geen rijen in om te importeren.",
+                )
+            )
         if self.unknown_tags:
             listed = ", ".join(f"'{t}'" for t, _ in self.unknown_tags.most_common(10))
-            plan.notes.append(f"Tags die geen thema, kernaanpak, domein of rol zijn, zijn "
-                              f"overgeslagen: {listed}.")
+            plan.notes.append(
+                f"Tags die geen thema, kernaanpak, domein of rol zijn, zijn overgeslagen: {listed}."
+            )
         if self.unknown_types:
             listed = ", ".join(f"'{t}'" for t, _ in self.unknown_types.most_common(10))
-            plan.notes.append(f"Verbindingstypes die wijknet niet kent zijn als samenwerking "
-                              f"ingelezen (het type staat in de notitie): {listed}.")
+            plan.notes.append(
+                f"Verbindingstypes die wijknet niet kent zijn als samenwerking "
+                f"ingelezen (het type staat in de notitie): {listed}."
+            )
         plan.wijken = sorted(self.touched)
         plan._records = self.records
         counts: dict[str, dict[str, int]] = {}
         for planned in plan.rows:
-            per = counts.setdefault(planned.entity, dict.fromkeys(("create", "update", "skip",
-                                                                    "error"), 0))
+            per = counts.setdefault(
+                planned.entity, dict.fromkeys(("create", "update", "skip", "error"), 0)
+            )
             per[planned.action] += 1
         plan.counts = counts
         return plan
@@ -282,8 +319,12 @@ class _Planner:
             slug = slugify(cell.text(values.get("slug")) or cell.text(values.get("name")))
             stored = self.state.wijken.get(slug)
             if not slug:
-                draft.problem("slug", "", "De wijkcode (slug) ontbreekt; vul bijvoorbeeld "
-                              "'de-baandert' in.", "missing")
+                draft.problem(
+                    "slug",
+                    "",
+                    "De wijkcode (slug) ontbreekt; vul bijvoorbeeld 'de-baandert' in.",
+                    "missing",
+                )
             merged = stored.model_dump(include=set(WIJK_FIELDS)) if stored else {}
             merged["slug"] = slug
             for name in ("name", "gemeente"):
@@ -317,8 +358,13 @@ class _Planner:
         if name:
             given["name"] = name
         elif "name" in values or not cell.text(values.get("id")):
-            draft.problem("name", "", "De naam ontbreekt. Vul de naam van de organisatie, "
-                          "professional of het initiatief in.", "missing")
+            draft.problem(
+                "name",
+                "",
+                "De naam ontbreekt. Vul de naam van de organisatie, "
+                "professional of het initiatief in.",
+                "missing",
+            )
         draft.parse("domain", lambda v: cell.one_of(Domain, v, "domein") if cell.text(v) else None)
         draft.parse("themes", lambda v: cell.many_of(Theme, v, "thema's"))
         draft.parse("kernaanpakken", lambda v: cell.many_of(Kernaanpak, v, "kernaanpakken"))
@@ -344,16 +390,22 @@ class _Planner:
             kind = match_enum(ActorKind, raw_type)  # type: ignore[assignment]
             role = None if kind else match_enum(Role, raw_type)  # type: ignore[assignment]
             if kind is None and role is None and not cell.text(values.get("kind")):
-                draft.problem("type", raw_type, f"Onbekend type '{raw_type}'. Gebruik "
-                              "organisatie, professional of initiatief, of een rol zoals "
-                              "huisartsenpraktijk of welzijnscoach.", "unknown_value")
+                draft.problem(
+                    "type",
+                    raw_type,
+                    f"Onbekend type '{raw_type}'. Gebruik "
+                    "organisatie, professional of initiatief, of een rol zoals "
+                    "huisartsenpraktijk of welzijnscoach.",
+                    "unknown_value",
+                )
         if cell.text(values.get("kind")):
             kind = draft.parse("kind", lambda v: cell.one_of(ActorKind, v, "soort"))
             if kind is None:
                 kind = ActorKind.ORGANISATIE  # refused already; any kind keeps the row going
         if "role" in values:
-            parsed = draft.parse("role", lambda v: cell.one_of(Role, v, "rol")
-                                 if cell.text(v) else Role.OVERIG)
+            parsed = draft.parse(
+                "role", lambda v: cell.one_of(Role, v, "rol") if cell.text(v) else Role.OVERIG
+            )
             role = parsed or role
         if role is not None:
             given.setdefault("role", role)
@@ -396,8 +448,12 @@ class _Planner:
             else:
                 slugs.add(slug)
         for part in unknown:
-            draft.problem("wijken", part, f"Onbekende wijk '{part}'."
-                          + self.state.wijk_hint(part), "unknown_wijk")
+            draft.problem(
+                "wijken",
+                part,
+                f"Onbekende wijk '{part}'." + self.state.wijk_hint(part),
+                "unknown_wijk",
+            )
         if not slugs and not unknown and self.default_wijk:
             slugs.add(self.default_wijk)
         return slugs
@@ -411,18 +467,33 @@ class _Planner:
             if stored is not None and kind is not None and kind is not stored.kind:
                 draft.problem("kind", kind.value, IMMUTABLE.text(), IMMUTABLE.code)
         elif not draft.wijken:
-            draft.problem("wijken", "", "De wijk ontbreekt. Vul de kolom wijk in, of kies een "
-                          "standaardwijk voor het hele bestand (--wijk).", "missing")
+            draft.problem(
+                "wijken",
+                "",
+                "De wijk ontbreekt. Vul de kolom wijk in, of kies een "
+                "standaardwijk voor het hele bestand (--wijk).",
+                "missing",
+            )
         elif kind is None:
             if name:
-                draft.problem("kind", "", "De soort ontbreekt. Vul organisatie, professional "
-                              "of initiatief in (of een rol zoals huisarts).", "missing")
+                draft.problem(
+                    "kind",
+                    "",
+                    "De soort ontbreekt. Vul organisatie, professional "
+                    "of initiatief in (of een rol zoals huisarts).",
+                    "missing",
+                )
         elif name:
             ids = state.stored_match(name, kind, draft.wijken)
             if len(ids) > 1:
-                draft.problem("name", name, f"In wijknet staan al {len(ids)} actoren met deze "
-                              f"naam en soort in deze wijk ({', '.join(ids)}). Vul de kolom id "
-                              "in om te kiezen welke bedoeld is.", "ambiguous")
+                draft.problem(
+                    "name",
+                    name,
+                    f"In wijknet staan al {len(ids)} actoren met deze "
+                    f"naam en soort in deze wijk ({', '.join(ids)}). Vul de kolom id "
+                    "in om te kiezen welke bedoeld is.",
+                    "ambiguous",
+                )
             draft.id = ids[0] if ids else self.fresh_id(min(draft.wijken), kind, name)
             if ids:  # matched by name: the stored spelling stays (only an id renames)
                 draft.given.pop("name", None)
@@ -430,15 +501,25 @@ class _Planner:
             return
         stored = state.actors.get(draft.id)
         if draft.id in self.claimed:
-            draft.problem("name" if not explicit else "id", name or draft.id,
-                          f"Deze actor staat ook op {self.claimed[draft.id]}; "
-                          "houd één van beide rijen over.", "duplicate_row")
+            draft.problem(
+                "name" if not explicit else "id",
+                name or draft.id,
+                f"Deze actor staat ook op {self.claimed[draft.id]}; houd één van beide rijen over.",
+                "duplicate_row",
+            )
             return
         self.claimed[draft.id] = draft.where
         known_kind = kind or (stored.kind if stored else None)
         wijken = draft.wijken | (set(stored.wijken) if stored else set())
-        state.remember(Known(draft.id, name or (stored.name if stored else draft.id),
-                             known_kind, wijken, row=draft.where))
+        state.remember(
+            Known(
+                draft.id,
+                name or (stored.name if stored else draft.id),
+                known_kind,
+                wijken,
+                row=draft.where,
+            )
+        )
         ref = cell.text(draft.row.values.get("ref"))
         if ref:
             state.refs[ref] = draft.id
@@ -455,20 +536,31 @@ class _Planner:
         """Second pass: organisations resolved, records merged and validated, then settled."""
         records = [self.actor_record(d) for d in drafts]
         for draft in drafts:
-            if draft.problems and draft.id in self.state.known and draft.id not in self.state.actors:
+            if (
+                draft.problems
+                and draft.id in self.state.known
+                and draft.id not in self.state.actors
+            ):
                 self.state.known[draft.id].broken = True
         for draft, record in zip(drafts, records):
             org = record.organisation if record is not None else None
             if org and org in self.state.known and self.state.known[org].broken:
-                draft.problem("organisation", draft.organisation, f"De organisatie staat op "
-                              f"{self.state.known[org].row} en die rij heeft een fout; "
-                              "herstel die rij eerst.", "broken_reference")
+                draft.problem(
+                    "organisation",
+                    draft.organisation,
+                    f"De organisatie staat op "
+                    f"{self.state.known[org].row} en die rij heeft een fout; "
+                    "herstel die rij eerst.",
+                    "broken_reference",
+                )
                 if draft.id in self.state.known and draft.id not in self.state.actors:
                     self.state.known[draft.id].broken = True
             stored = self.state.actors.get(draft.id or "")
             planned = self.rows[draft.index]
-            planned.id, planned.label = draft.id, draft.given.get("name", stored.name if stored
-                                                                  else "")
+            planned.id, planned.label = (
+                draft.id,
+                draft.given.get("name", stored.name if stored else ""),
+            )
             planned.wijken = sorted(record.wijken) if record is not None else sorted(draft.wijken)
             touched = set(planned.wijken) | (set(stored.wijken) if stored else set())
             self.settle(draft.index, draft.problems, record, stored, ACTOR_FIELDS, touched)
@@ -495,12 +587,22 @@ class _Planner:
             merged["domain"] = ROLE_DOMAIN.get(role) if isinstance(role, Role) else None
             if merged["domain"] is None:
                 if not any(p.column == draft.table.header("domain") for p in draft.problems):
-                    draft.problem("domain", "", "Het domein ontbreekt. Vul bijvoorbeeld zorg, "
-                                  "sociaal, gemeente, wonen of inwoners in.", "missing")
+                    draft.problem(
+                        "domain",
+                        "",
+                        "Het domein ontbreekt. Vul bijvoorbeeld zorg, "
+                        "sociaal, gemeente, wonen of inwoners in.",
+                        "missing",
+                    )
                 return None
         if "kind" not in merged:
-            draft.problem("kind", "", "De soort ontbreekt. Vul organisatie, professional of "
-                          "initiatief in (of een rol zoals huisarts).", "missing")
+            draft.problem(
+                "kind",
+                "",
+                "De soort ontbreekt. Vul organisatie, professional of "
+                "initiatief in (of een rol zoals huisarts).",
+                "missing",
+            )
             return None
         return self.validate(draft, ActorIn, merged)
 
@@ -518,12 +620,20 @@ class _Planner:
             if refused:
                 return None
         stored_org, current = self.state.actors.get(org_id), self.state.actors.get(draft.id or "")
-        if (self.may_employ is not None and stored_org is not None
-                and (current is None or current.organisation != org_id)
-                and not self.may_employ(stored_org)):
-            draft.problem("organisation", raw, f"'{known.name}' is niet actief in uw wijken. U "
-                          "kunt een professional alleen koppelen aan een organisatie die actief "
-                          "is in een van uw wijken; vraag zo nodig beheer.", "forbidden")
+        if (
+            self.may_employ is not None
+            and stored_org is not None
+            and (current is None or current.organisation != org_id)
+            and not self.may_employ(stored_org)
+        ):
+            draft.problem(
+                "organisation",
+                raw,
+                f"'{known.name}' is niet actief in uw wijken. U "
+                "kunt een professional alleen koppelen aan een organisatie die actief "
+                "is in een van uw wijken; vraag zo nodig beheer.",
+                "forbidden",
+            )
             return None
         return org_id
 
@@ -543,23 +653,34 @@ class _Planner:
         for end in ("source", "target"):
             raw = cell.text(values.get(end))
             if not raw:
-                draft.problem(end, "", "Deze cel is leeg: vul de naam of id van een actor in.",
-                              "missing")
+                draft.problem(
+                    end, "", "Deze cel is leeg: vul de naam of id van een actor in.", "missing"
+                )
                 continue
             actor_id, message = self.state.resolve(raw, wijk)
             if actor_id is None:
                 draft.problem(end, raw, message, "unknown_actor")
             elif self.state.known[actor_id].broken:
-                draft.problem(end, raw, f"Deze actor staat op {self.state.known[actor_id].row} "
-                              "en die rij heeft een fout; herstel die rij eerst.",
-                              "broken_reference")
+                draft.problem(
+                    end,
+                    raw,
+                    f"Deze actor staat op {self.state.known[actor_id].row} "
+                    "en die rij heeft een fout; herstel die rij eerst.",
+                    "broken_reference",
+                )
             else:
                 ends[end] = actor_id
         self.link_type(draft)
         if cell.text(values.get("kind")):
             draft.parse("kind", lambda v: cell.one_of(LinkKind, v, "soort samenwerking"))
-        draft.parse("intensity", lambda v: cell.one_of(Intensity, v, "intensiteit")
-                    if cell.text(v) else Intensity.INFORMATIE_DELEN)
+        draft.parse(
+            "intensity",
+            lambda v: (
+                cell.one_of(Intensity, v, "intensiteit")
+                if cell.text(v)
+                else Intensity.INFORMATIE_DELEN
+            ),
+        )
         draft.parse("note", cell.text)
         draft.parse("since", cell.a_date)
         draft.parse("until", lambda v: cell.a_date(v, end=True))
@@ -585,8 +706,9 @@ class _Planner:
             return self.default_wijk
         slug = self.state.wijk_slug(raw)
         if slug is None:
-            draft.problem("wijk", raw, f"Onbekende wijk '{raw}'." + self.state.wijk_hint(raw),
-                          "unknown_wijk")
+            draft.problem(
+                "wijk", raw, f"Onbekende wijk '{raw}'." + self.state.wijk_hint(raw), "unknown_wijk"
+            )
         return slug
 
     def link_type(self, draft: _Draft) -> None:
@@ -618,20 +740,27 @@ class _Planner:
         if explicit:
             draft.id = explicit
             stored = state.links.get(explicit)
-            if stored is not None and (link_key(stored.kind, stored.source, stored.target)
-                                       != link_key(kind, source, target)):
+            if stored is not None and (
+                link_key(stored.kind, stored.source, stored.target)
+                != link_key(kind, source, target)
+            ):
                 for name in _changed_identity(stored, kind, source, target):
                     value = kind.value if name == "kind" else state.known[ends[name]].name
                     draft.problem(name, value, IMMUTABLE.text(), IMMUTABLE.code)
                 return None
         else:
-            draft.id = state.link_ids.get(link_key(kind, source, target)) or \
-                stable_link_id(kind, source, target)
+            draft.id = state.link_ids.get(link_key(kind, source, target)) or stable_link_id(
+                kind, source, target
+            )
             stored = state.links.get(draft.id)
         if draft.id in self.claimed_links:
             where = self.claimed_links[draft.id]
-            draft.problem("source", "", f"Deze samenwerking staat ook op {where}; houd één van "
-                          "beide rijen over.", "duplicate_row")
+            draft.problem(
+                "source",
+                "",
+                f"Deze samenwerking staat ook op {where}; houd één van beide rijen over.",
+                "duplicate_row",
+            )
             return stored
         self.claimed_links[draft.id] = draft.where
         if stored is not None and kind is LinkKind.SAMENWERKING:
@@ -665,6 +794,9 @@ def _changed_identity(stored: Any, kind: LinkKind, source: str, target: str) -> 
     unordered = LinkKind.SAMENWERKING in (kind, stored.kind)
     if unordered and {source, target} == {stored.source, stored.target}:
         return changed
-    ends = [n for n, was, now in (("source", stored.source, source),
-                                  ("target", stored.target, target)) if was != now]
+    ends = [
+        n
+        for n, was, now in (("source", stored.source, source), ("target", stored.target, target))
+        if was != now
+    ]
     return ends + changed

@@ -67,16 +67,24 @@ def read_file(name: str, data: bytes) -> ReadResult:
     source = PurePath(name).name or "bestand"
     if len(data) > MAX_FILE_BYTES:
         mb = MAX_FILE_BYTES // (1024 * 1024)
-        return _fail(source, f"Het bestand is te groot ({len(data) // (1024 * 1024)} MB); "
-                     f"wijknet leest bestanden tot {mb} MB. Splits het bestand op.", "too_large")
+        return _fail(
+            source,
+            f"Het bestand is te groot ({len(data) // (1024 * 1024)} MB); "
+            f"wijknet leest bestanden tot {mb} MB. Splits het bestand op.",
+            "too_large",
+        )
     if not data.strip(b" \t\r\n\x00" + codecs.BOM_UTF8):
         return _fail(source, "Het bestand is leeg. Kies het bestand met de gegevens.", "empty")
     suffix = PurePath(name).suffix.lower()
     if data[:4] == b"PK\x03\x04":
         return _read_zip(source, data)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or suffix == ".xls":
-        return _fail(source, "Dit is een oud Excel-bestand (.xls). Sla het op als .xlsx of .csv "
-                     "en importeer het opnieuw.", "old_excel")
+        return _fail(
+            source,
+            "Dit is een oud Excel-bestand (.xls). Sla het op als .xlsx of .csv "
+            "en importeer het opnieuw.",
+            "old_excel",
+        )
     text, encoding = decode(data)
     head = text.lstrip()[:200].lower()
     if suffix == ".json" or head.startswith(("{", "[")):
@@ -84,9 +92,12 @@ def read_file(name: str, data: bytes) -> ReadResult:
     if suffix == ".graphml" or (head.startswith("<?xml") and "<graphml" in text[:2000]):
         return _read_graphml(source, data)
     if suffix == ".gexf" or "<gexf" in text[:2000]:
-        return _fail(source, "GEXF is een exportformaat (voor Gephi) en wordt niet ingelezen. "
-                     "Importeer een CSV-, XLSX-, Kumu-, GraphML- of wijknet-JSON-bestand.",
-                     "wrong_format")
+        return _fail(
+            source,
+            "GEXF is een exportformaat (voor Gephi) en wordt niet ingelezen. "
+            "Importeer een CSV-, XLSX-, Kumu-, GraphML- of wijknet-JSON-bestand.",
+            "wrong_format",
+        )
     result = read_csv_text(source, text)
     if encoding != "utf-8":
         result.notes.append(f"{source}: gelezen als {encoding}.")
@@ -102,10 +113,15 @@ def _fail(source: str, message: str, code: str) -> ReadResult:
 
 def decode(data: bytes) -> tuple[str, str]:
     """Text of ``data`` and the encoding used: BOMs first, then UTF-8, then Windows-1252."""
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"),
-                          (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if data.startswith(bom):
-            return data.decode("utf-8-sig" if encoding == "utf-8" else encoding, "replace"), encoding
+            return data.decode(
+                "utf-8-sig" if encoding == "utf-8" else encoding, "replace"
+            ), encoding
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -141,8 +157,12 @@ def read_csv_text(source: str, text: str) -> ReadResult:
     try:
         rows = [(number, list(cells)) for number, cells in enumerate(reader, start=1)]
     except csv.Error as exc:
-        return _fail(source, f"Dit CSV-bestand is niet te lezen (rij {reader.line_num}: {exc}). "
-                     "Sla het opnieuw op als CSV (puntkomma of komma gescheiden).", "bad_csv")
+        return _fail(
+            source,
+            f"Dit CSV-bestand is niet te lezen (rij {reader.line_num}: {exc}). "
+            "Sla het opnieuw op als CSV (puntkomma of komma gescheiden).",
+            "bad_csv",
+        )
     return table_from_rows(source, rows)
 
 
@@ -167,12 +187,17 @@ def table_from_rows(source: str, rows: Iterable[tuple[int, list[Any]]]) -> ReadR
             break
     if header is None:
         if not skipped:
-            return _fail(source, "Het bestand is leeg: er staan geen kolomkoppen of rijen in.",
-                         "empty")
+            return _fail(
+                source, "Het bestand is leeg: er staan geen kolomkoppen of rijen in.", "empty"
+            )
         found = ", ".join(f"'{_text(c)}'" for c in skipped[0][1] if _text(c)) or "geen"
-        problem = Problem(source=source, row=skipped[0][0], value=shown(found),
-                          message=f"Geen bekende kolomkoppen gevonden (gevonden: {found}). "
-                          + expected_headers(), code="wrong_headers")
+        problem = Problem(
+            source=source,
+            row=skipped[0][0],
+            value=shown(found),
+            message=f"Geen bekende kolomkoppen gevonden (gevonden: {found}). " + expected_headers(),
+            code="wrong_headers",
+        )
         return ReadResult(problems=[problem])
     assert kind is not None
     header_row, header_cells = header
@@ -183,10 +208,17 @@ def table_from_rows(source: str, rows: Iterable[tuple[int, list[Any]]]) -> ReadR
         title = _text(cell)
         field = field_of(kind, title) if title else None
         if field is not None and field in columns:
-            result.problems.append(Problem(
-                source=source, row=header_row, column=title, value=title,
-                message=f"De kolommen '{columns[field]}' en '{title}' betekenen hetzelfde; "
-                "houd er één over.", code="duplicate_column"))
+            result.problems.append(
+                Problem(
+                    source=source,
+                    row=header_row,
+                    column=title,
+                    value=title,
+                    message=f"De kolommen '{columns[field]}' en '{title}' betekenen hetzelfde; "
+                    "houd er één over.",
+                    code="duplicate_column",
+                )
+            )
             field = None
         elif field is not None:
             columns[field] = title
@@ -210,15 +242,29 @@ def _row(number: int, fields: list[str | None], cells: list[Any]) -> Row:
         if field is None or cell is None:
             continue
         if isinstance(cell, _Formula):
-            row.problems.append((field, shown(cell), "Deze cel bevat een formule; wijknet voert "
-                                 "geen formules uit. Vervang de formule door de waarde zelf "
-                                 "(kopiëren en 'plakken als waarde').", FORMULA))
+            row.problems.append(
+                (
+                    field,
+                    shown(cell),
+                    "Deze cel bevat een formule; wijknet voert "
+                    "geen formules uit. Vervang de formule door de waarde zelf "
+                    "(kopiëren en 'plakken als waarde').",
+                    FORMULA,
+                )
+            )
             continue
         if isinstance(cell, str):
             if len(cell) > MAX_CELL_CHARS:
-                row.problems.append((field, shown(cell), f"Deze cel is te lang ({len(cell)} "
-                                     f"tekens); een cel mag hoogstens {MAX_CELL_CHARS} tekens "
-                                     "hebben. Kort de tekst in.", "cell_too_long"))
+                row.problems.append(
+                    (
+                        field,
+                        shown(cell),
+                        f"Deze cel is te lang ({len(cell)} "
+                        f"tekens); een cel mag hoogstens {MAX_CELL_CHARS} tekens "
+                        "hebben. Kort de tekst in.",
+                        "cell_too_long",
+                    )
+                )
                 continue
             cell = unneutralise(cell.strip())
             if not cell:
@@ -239,11 +285,18 @@ def _read_zip(source: str, data: bytes) -> ReadResult:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
     except zipfile.BadZipFile:
-        return _fail(source, "Dit bestand is beschadigd of geen Excel-bestand. Sla het opnieuw "
-                     "op als .xlsx of .csv.", "bad_file")
+        return _fail(
+            source,
+            "Dit bestand is beschadigd of geen Excel-bestand. Sla het opnieuw "
+            "op als .xlsx of .csv.",
+            "bad_file",
+        )
     if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
-        return _fail(source, "Dit bestand pakt uit tot meer dan 400 MB en wordt niet gelezen. "
-                     "Splits het op.", "too_large")
+        return _fail(
+            source,
+            "Dit bestand pakt uit tot meer dan 400 MB en wordt niet gelezen. Splits het op.",
+            "too_large",
+        )
     names = {m.filename for m in members}
     if "xl/workbook.xml" in names:
         return read_xlsx(source, data)
@@ -252,11 +305,13 @@ def _read_zip(source: str, data: bytes) -> ReadResult:
         suffix = PurePath(member.filename).suffix.lower()
         if member.is_dir() or suffix not in {".csv", ".json", ".xlsx", ".txt", ".graphml"}:
             continue
-        result.extend(read_file(f"{source} › {PurePath(member.filename).name}",
-                                archive.read(member)))
+        result.extend(
+            read_file(f"{source} › {PurePath(member.filename).name}", archive.read(member))
+        )
     if not result.tables and not result.problems:
-        return _fail(source, "In dit ZIP-bestand staan geen CSV-, XLSX- of JSON-bestanden.",
-                     "empty")
+        return _fail(
+            source, "In dit ZIP-bestand staan geen CSV-, XLSX- of JSON-bestanden.", "empty"
+        )
     return result
 
 
@@ -269,8 +324,12 @@ def read_xlsx(source: str, data: bytes) -> ReadResult:
             warnings.simplefilter("ignore")
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a bad file
-        return _fail(source, f"Dit Excel-bestand is niet te lezen ({type(exc).__name__}). "
-                     "Sla het opnieuw op als .xlsx of als CSV.", "bad_file")
+        return _fail(
+            source,
+            f"Dit Excel-bestand is niet te lezen ({type(exc).__name__}). "
+            "Sla het opnieuw op als .xlsx of als CSV.",
+            "bad_file",
+        )
     result = ReadResult()
     unknown: list[ReadResult] = []
     try:
@@ -286,11 +345,18 @@ def read_xlsx(source: str, data: bytes) -> ReadResult:
         if unknown:
             result.problems += unknown[0].problems
         else:
-            result.problems.append(Problem(source=source, message="Het Excel-bestand is leeg. "
-                                           + expected_headers(), code="empty"))
+            result.problems.append(
+                Problem(
+                    source=source,
+                    message="Het Excel-bestand is leeg. " + expected_headers(),
+                    code="empty",
+                )
+            )
     else:
-        result.notes += [f"{p.problems[0].source}: blad overgeslagen (geen bekende kolomkoppen)."
-                         for p in unknown]
+        result.notes += [
+            f"{p.problems[0].source}: blad overgeslagen (geen bekende kolomkoppen)."
+            for p in unknown
+        ]
     return result
 
 
@@ -304,7 +370,8 @@ def _xlsx_value(cell: Any) -> Any:
     if value is None:
         return None
     if getattr(cell, "data_type", None) == "f" or type(value).__name__ in {
-        "ArrayFormula", "DataTableFormula"
+        "ArrayFormula",
+        "DataTableFormula",
     }:
         return _Formula(value if isinstance(value, str) else getattr(value, "text", "=…"))
     if isinstance(value, datetime):
@@ -330,14 +397,22 @@ def _read_json(source: str, text: str) -> ReadResult:
         doc = json.loads(text)
     except (json.JSONDecodeError, RecursionError) as exc:
         line = getattr(exc, "lineno", "?")
-        return _fail(source, f"Dit JSON-bestand is niet geldig (regel {line}). Exporteer het "
-                     "opnieuw uit wijknet of Kumu.", "bad_json")
+        return _fail(
+            source,
+            f"Dit JSON-bestand is niet geldig (regel {line}). Exporteer het "
+            "opnieuw uit wijknet of Kumu.",
+            "bad_json",
+        )
     if isinstance(doc, dict) and ("elements" in doc or "connections" in doc):
         return _read_kumu_json(source, doc)
     if isinstance(doc, dict) and any(isinstance(doc.get(k), list) for k in _OUR_KEYS.values()):
         return _read_our_json(source, doc)
-    return _fail(source, "Dit JSON-bestand is geen wijknet-export (met 'wijken', 'actors', "
-                 "'links') en geen Kumu-export (met 'elements', 'connections').", "wrong_format")
+    return _fail(
+        source,
+        "Dit JSON-bestand is geen wijknet-export (met 'wijken', 'actors', "
+        "'links') en geen Kumu-export (met 'elements', 'connections').",
+        "wrong_format",
+    )
 
 
 def _read_our_json(source: str, doc: dict[str, Any]) -> ReadResult:
@@ -345,16 +420,22 @@ def _read_our_json(source: str, doc: dict[str, Any]) -> ReadResult:
     for kind, list_key in _OUR_KEYS.items():
         records = doc.get(list_key) or []
         if not isinstance(records, list):
-            result.problems.append(Problem(source=source, column=list_key,
-                                           message=f"'{list_key}' moet een lijst zijn.",
-                                           code="wrong_format"))
+            result.problems.append(
+                Problem(
+                    source=source,
+                    column=list_key,
+                    message=f"'{list_key}' moet een lijst zijn.",
+                    code="wrong_format",
+                )
+            )
             continue
         rows = []
         for number, record in enumerate(records, start=1):
             if not isinstance(record, dict):
                 row = Row(number=number, values={})
-                row.problems.append(("", shown(record), "Verwacht een object met velden.",
-                                     "wrong_format"))
+                row.problems.append(
+                    ("", shown(record), "Verwacht een object met velden.", "wrong_format")
+                )
                 rows.append(row)
                 continue
             values = {k: v for k, v in record.items() if k != "contact"}
@@ -364,8 +445,9 @@ def _read_our_json(source: str, doc: dict[str, Any]) -> ReadResult:
                 values["phone"] = contact.get("phone")
             rows.append(_json_row(number, values, kind))
         if rows:
-            result.tables.append(Table(kind=kind, source=f"{source} › {list_key}",
-                                       columns={}, rows=rows))
+            result.tables.append(
+                Table(kind=kind, source=f"{source} › {list_key}", columns={}, rows=rows)
+            )
     return result
 
 
@@ -381,13 +463,21 @@ def _json_row(number: int, values: dict[str, Any], kind: TableKind) -> Row:
             value = _without_surrogates(value)
         if isinstance(value, str):
             if len(value) > MAX_CELL_CHARS:
-                row.problems.append((field, shown(value), f"Deze waarde is te lang ({len(value)} "
-                                     f"tekens; hoogstens {MAX_CELL_CHARS}).", "cell_too_long"))
+                row.problems.append(
+                    (
+                        field,
+                        shown(value),
+                        f"Deze waarde is te lang ({len(value)} "
+                        f"tekens; hoogstens {MAX_CELL_CHARS}).",
+                        "cell_too_long",
+                    )
+                )
                 continue
             value = value.strip()
         elif isinstance(value, list) and any(len(str(v)) > MAX_CELL_CHARS for v in value):
-            row.problems.append((field, shown(value), "Deze lijst bevat een te lange waarde.",
-                                 "cell_too_long"))
+            row.problems.append(
+                (field, shown(value), "Deze lijst bevat een te lange waarde.", "cell_too_long")
+            )
             continue
         row.values[field] = value
     return row
@@ -416,11 +506,37 @@ def _without_surrogates(value: Any) -> Any:
 
 
 _JSON_FIELDS: dict[TableKind, set[str]] = {
-    "actors": {"id", "kind", "name", "domain", "role", "themes", "kernaanpakken", "wijken",
-               "organisation", "description", "email", "phone", "since", "until", "ref",
-               "type", "tags"},
-    "links": {"id", "source", "target", "kind", "intensity", "note", "since", "until", "wijk",
-              "type"},
+    "actors": {
+        "id",
+        "kind",
+        "name",
+        "domain",
+        "role",
+        "themes",
+        "kernaanpakken",
+        "wijken",
+        "organisation",
+        "description",
+        "email",
+        "phone",
+        "since",
+        "until",
+        "ref",
+        "type",
+        "tags",
+    },
+    "links": {
+        "id",
+        "source",
+        "target",
+        "kind",
+        "intensity",
+        "note",
+        "since",
+        "until",
+        "wijk",
+        "type",
+    },
     "wijken": {"slug", "name", "gemeente", "cohort"},
 }
 
@@ -437,8 +553,11 @@ def _read_kumu_json(source: str, doc: dict[str, Any]) -> ReadResult:
     elements = doc.get("elements") or []
     connections = doc.get("connections") or []
     if not isinstance(elements, list) or not isinstance(connections, list):
-        return _fail(source, "In deze Kumu-export zijn 'elements' en 'connections' geen lijsten.",
-                     "wrong_format")
+        return _fail(
+            source,
+            "In deze Kumu-export zijn 'elements' en 'connections' geen lijsten.",
+            "wrong_format",
+        )
     rows = []
     for number, item in enumerate(elements, start=1):
         if not isinstance(item, dict):
@@ -453,23 +572,35 @@ def _read_kumu_json(source: str, doc: dict[str, Any]) -> ReadResult:
             row.values["ref"] = _without_surrogates(str(ref))
         rows.append(row)
     if rows:
-        result.tables.append(Table(kind="actors", source=f"{source} › elements", columns={},
-                                   rows=rows, lenient=True))
+        result.tables.append(
+            Table(kind="actors", source=f"{source} › elements", columns={}, rows=rows, lenient=True)
+        )
     rows = []
     for number, item in enumerate(connections, start=1):
         if not isinstance(item, dict):
             continue
         flat = _kumu_record(item)
         flat.pop("_id", None)
-        values = {("type" if k in {"type", "connection type"} else k): v
-                  for k, v in flat.items() if k not in {"direction", "tags", "delayed", "reversed"}}
+        values = {
+            ("type" if k in {"type", "connection type"} else k): v
+            for k, v in flat.items()
+            if k not in {"direction", "tags", "delayed", "reversed"}
+        }
         rows.append(_json_row(number, values, "links"))
     if rows:
-        result.tables.append(Table(kind="links", source=f"{source} › connections", columns={},
-                                   rows=rows, lenient=True))
+        result.tables.append(
+            Table(
+                kind="links", source=f"{source} › connections", columns={}, rows=rows, lenient=True
+            )
+        )
     if not result.tables:
-        result.problems.append(Problem(source=source, message="Deze Kumu-export bevat geen "
-                                       "elementen of verbindingen.", code="empty"))
+        result.problems.append(
+            Problem(
+                source=source,
+                message="Deze Kumu-export bevat geen elementen of verbindingen.",
+                code="empty",
+            )
+        )
     return result
 
 
@@ -482,8 +613,9 @@ def _read_graphml(source: str, data: bytes) -> ReadResult:
     try:
         graph = nx.read_graphml(io.BytesIO(data), force_multigraph=True)
     except Exception as exc:  # noqa: BLE001 - the XML parser raises many kinds
-        return _fail(source, f"Dit GraphML-bestand is niet te lezen ({type(exc).__name__}).",
-                     "bad_file")
+        return _fail(
+            source, f"Dit GraphML-bestand is niet te lezen ({type(exc).__name__}).", "bad_file"
+        )
     result = ReadResult()
     try:
         wijken = json.loads(graph.graph.get("wijken") or "[]")
@@ -491,8 +623,9 @@ def _read_graphml(source: str, data: bytes) -> ReadResult:
         wijken = []
     if isinstance(wijken, list) and wijken:
         rows = [_json_row(n, w, "wijken") for n, w in enumerate(wijken, 1) if isinstance(w, dict)]
-        result.tables.append(Table(kind="wijken", source=f"{source} › wijken", columns={},
-                                   rows=rows))
+        result.tables.append(
+            Table(kind="wijken", source=f"{source} › wijken", columns={}, rows=rows)
+        )
     actors = []
     for number, (node, attrs) in enumerate(graph.nodes(data=True), start=1):
         row = _json_row(number, dict(attrs), "actors")
@@ -506,9 +639,11 @@ def _read_graphml(source: str, data: bytes) -> ReadResult:
         links.append(row)
     for kind, rows in (("actors", actors), ("links", links)):
         if rows:
-            result.tables.append(Table(kind=kind, source=f"{source} › {TABLE_LABEL[kind]}",
-                                       columns={}, rows=rows))
+            result.tables.append(
+                Table(kind=kind, source=f"{source} › {TABLE_LABEL[kind]}", columns={}, rows=rows)
+            )
     if not result.tables:
-        result.problems.append(Problem(source=source, message="Dit GraphML-bestand bevat geen "
-                                       "knopen.", code="empty"))
+        result.problems.append(
+            Problem(source=source, message="Dit GraphML-bestand bevat geen knopen.", code="empty")
+        )
     return result

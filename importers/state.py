@@ -13,7 +13,6 @@ from graph.store.base import GraphStore
 from graph.store.common import link_key, stable_link_id  # noqa: F401 - used by importers.plan
 from importers.columns import suggestion
 
-
 norm = lru_cache(maxsize=1 << 17)(normalise)
 """``normalise`` with a memory: an import looks up the same names many times."""
 
@@ -90,8 +89,10 @@ class State:
         names = sorted(set(self.wijken) | set(self.file_wijken))
         listed = ", ".join(names[:15]) + (", …" if len(names) > 15 else "")
         close = suggestion(None, value, names)
-        return f"{close} Bekende wijken: {listed or 'nog geen'}." if names else (
-            " Er zijn nog geen wijken; laat beheer de wijk eerst aanmaken."
+        return (
+            f"{close} Bekende wijken: {listed or 'nog geen'}."
+            if names
+            else (" Er zijn nog geen wijken; laat beheer de wijk eerst aanmaken.")
         )
 
     # -- actors ------------------------------------------------------------------------
@@ -99,8 +100,10 @@ class State:
     def stored_match(self, name: str, kind: ActorKind, wijken: set[str]) -> list[str]:
         """Stored actors with this normalised name and kind in one of ``wijken``."""
         return sorted(
-            i for i in self.by_name.get(norm(name), ())
-            if i in self.actors and self.actors[i].kind is kind
+            i
+            for i in self.by_name.get(norm(name), ())
+            if i in self.actors
+            and self.actors[i].kind is kind
             and wijken & set(self.actors[i].wijken)
         )
 

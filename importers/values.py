@@ -110,5 +110,6 @@ def cohort(value: Any) -> int | None:
         return None
     if raw in {"1", "2"}:
         return int(raw)
-    raise CellError(f"Onbekend cohort '{raw}'. Vul 1 of 2 in, of laat de cel leeg.",
-                    "unknown_value")
+    raise CellError(
+        f"Onbekend cohort '{raw}'. Vul 1 of 2 in, of laat de cel leeg.", "unknown_value"
+    )

@@ -30,8 +30,14 @@ def new_store(path: Path, *, wijken: Sequence[WijkIn] = WIJKEN) -> SqliteStore:
     return store
 
 
-def csv_bytes(rows: Iterable[Sequence[Any]], *, delimiter: str = ";", encoding: str = "utf-8",
-              bom: bool = False, newline: str = "\r\n") -> bytes:
+def csv_bytes(
+    rows: Iterable[Sequence[Any]],
+    *,
+    delimiter: str = ";",
+    encoding: str = "utf-8",
+    bom: bool = False,
+    newline: str = "\r\n",
+) -> bytes:
     out = io.StringIO(newline="")
     csv.writer(out, delimiter=delimiter, lineterminator=newline).writerows(rows)
     data = out.getvalue().encode(encoding)
@@ -56,8 +62,9 @@ def plan(store: GraphStore, *files: tuple[str, bytes], **kw: Any) -> ImportPlan:
     return plan_files(store, list(files), **kw)
 
 
-def run(store: GraphStore, *files: tuple[str, bytes], valid_only: bool = False,
-        **kw: Any) -> ImportResult:
+def run(
+    store: GraphStore, *files: tuple[str, bytes], valid_only: bool = False, **kw: Any
+) -> ImportResult:
     return apply_plan(store, plan(store, *files, **kw), by=BY, valid_only=valid_only)
 
 
@@ -70,18 +77,63 @@ def graph_inputs(store: GraphStore) -> tuple[list[dict], list[dict], list[dict]]
     )
 
 
-ACTOR_HEADER = ["naam", "soort", "domein", "rol", "wijk", "thema's", "kernaanpakken",
-                "organisatie", "e-mail"]
+ACTOR_HEADER = [
+    "naam",
+    "soort",
+    "domein",
+    "rol",
+    "wijk",
+    "thema's",
+    "kernaanpakken",
+    "organisatie",
+    "e-mail",
+]
 ACTORS = [
     ACTOR_HEADER,
-    ["Huisartsenpraktijk De Baandert", "organisatie", "zorg", "huisartsenpraktijk",
-     "De Baandert", "eenzaamheid, ouderen", "Welzijn op Recept", "", ""],
-    ["Welzijn Westelijke Mijnstreek", "organisatie", "sociaal", "welzijnsorganisatie",
-     "de-baandert", "eenzaamheid", "welzijn-op-recept", "", ""],
-    ["Fleur Fictief", "professional", "", "welzijnscoach", "De Baandert", "eenzaamheid",
-     "WELZIJN OP RECEPT", "Welzijn Westelijke Mijnstreek", "fleur@voorbeeld.invalid"],
-    ["Wijkontbijt Baandert", "initiatief", "inwoners", "wijkontbijt", "De Baandert",
-     "eenzaamheid", "", "", ""],
+    [
+        "Huisartsenpraktijk De Baandert",
+        "organisatie",
+        "zorg",
+        "huisartsenpraktijk",
+        "De Baandert",
+        "eenzaamheid, ouderen",
+        "Welzijn op Recept",
+        "",
+        "",
+    ],
+    [
+        "Welzijn Westelijke Mijnstreek",
+        "organisatie",
+        "sociaal",
+        "welzijnsorganisatie",
+        "de-baandert",
+        "eenzaamheid",
+        "welzijn-op-recept",
+        "",
+        "",
+    ],
+    [
+        "Fleur Fictief",
+        "professional",
+        "",
+        "welzijnscoach",
+        "De Baandert",
+        "eenzaamheid",
+        "WELZIJN OP RECEPT",
+        "Welzijn Westelijke Mijnstreek",
+        "fleur@voorbeeld.invalid",
+    ],
+    [
+        "Wijkontbijt Baandert",
+        "initiatief",
+        "inwoners",
+        "wijkontbijt",
+        "De Baandert",
+        "eenzaamheid",
+        "",
+        "",
+        "",
+    ],
 ]
 LINKS = [
     ["van", "naar", "soort", "intensiteit"],
@@ -92,4 +144,7 @@ LINKS = [
 
 
 def sample_files(**kw: Any) -> list[tuple[str, bytes]]:
-    return [("actoren.csv", csv_bytes(ACTORS, **kw)), ("samenwerkingen.csv", csv_bytes(LINKS, **kw))]
+    return [
+        ("actoren.csv", csv_bytes(ACTORS, **kw)),
+        ("samenwerkingen.csv", csv_bytes(LINKS, **kw)),
+    ]

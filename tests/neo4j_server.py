@@ -199,9 +199,7 @@ def _set_initial_password(lib: Path, home: Path, password: str) -> None:
         "java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",  # a short-lived JVM
         "-cp", f"{lib}/*", "org.neo4j.cli.AdminTool", "dbms", "set-initial-password", password,
     ]  # fmt: skip
-    done = subprocess.run(
-        cmd, env=_java_env(home), capture_output=True, text=True, timeout=120
-    )
+    done = subprocess.run(cmd, env=_java_env(home), capture_output=True, text=True, timeout=120)
     if done.returncode != 0:
         tail = "\n".join((done.stdout + done.stderr).splitlines()[-30:])
         raise Neo4jServerError(f"neo4j-admin could not set the initial password:\n{tail}")
@@ -252,9 +250,7 @@ def _die_with_parent() -> None:
         pass
 
 
-def _wait_for_bolt(
-    server: Neo4jServer, process: subprocess.Popen | None, timeout: float
-) -> None:
+def _wait_for_bolt(server: Neo4jServer, process: subprocess.Popen | None, timeout: float) -> None:
     """Poll with the driver until a query runs; fail early when the process dies."""
     from neo4j import GraphDatabase
     from neo4j.exceptions import AuthError

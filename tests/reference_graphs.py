@@ -21,8 +21,11 @@ def _davis_women() -> nx.Graph:
 
 def _with_isolates(G: nx.Graph) -> nx.Graph:
     G = plain(G)
-    G.add_nodes_from([f"los-{i}" for i in range(3)] if isinstance(next(iter(G)), str)
-                     else [10_000 + i for i in range(3)])
+    G.add_nodes_from(
+        [f"los-{i}" for i in range(3)]
+        if isinstance(next(iter(G)), str)
+        else [10_000 + i for i in range(3)]
+    )
     return G
 
 

@@ -436,9 +436,7 @@ class StoreContract:
                 store.get_link(link_id)
         assert [lk.id for lk in store.list_links()] == ["l3"]
         assert [a.id for a in store.list_actors()] == ["i2", "i3"]
-        deletes = {
-            (e.entity, e.entity_id) for e in store.audit_log() if e.action == "delete"
-        }
+        deletes = {(e.entity, e.entity_id) for e in store.audit_log() if e.action == "delete"}
         assert deletes == {("actor", "i1"), ("link", "l1"), ("link", "l2")}
 
     def test_delete_organisation_where_professionals_work_is_a_conflict(self, store):
@@ -1140,7 +1138,9 @@ class StoreContract:
         assert store.get_actor("i2").description == f"Mail {ERASED_TEXT} of bel {ERASED_TEXT}"
         [entry, created] = store.audit_log(entity_id="o1")
         assert (entry.action, entry.after["contact"], created.after["contact"]) == (
-            "erase", None, None
+            "erase",
+            None,
+            None,
         )
         assert entry.after["name"] == created.after["name"] == "Buurthuis De Kroon"
         # others keep their data
@@ -1178,8 +1178,13 @@ class StoreContract:
         store.create_link(link_in("l1", "p1", "o1", note="Anna de Vries: 06-12345678"), by=BY)
         store.record_decision(
             Decision(
-                wijk="daalhof", a="p1", b="p2", status=DecisionStatus.BESPROKEN, by=BY,
-                at=utcnow(), note="Anna de Vries kent Bram Jansen al",
+                wijk="daalhof",
+                a="p1",
+                b="p2",
+                status=DecisionStatus.BESPROKEN,
+                by=BY,
+                at=utcnow(),
+                note="Anna de Vries kent Bram Jansen al",
             )
         )
         store.update_actor(
@@ -1242,9 +1247,7 @@ class StoreContract:
         store.create_actor(
             pro("p1", name="Bram Jansen", contact={"email": "bram@example.org"}), by=BY
         )
-        store.create_actor(
-            pro("p2", name="Anna de Vries", contact={"phone": "06-87654321"}), by=BY
-        )
+        store.create_actor(pro("p2", name="Anna de Vries", contact={"phone": "06-87654321"}), by=BY)
         store.merge_actors("p1", "p2", by=BY)
 
         assert store.erase_personal_data("p2", by=BY) is None
@@ -1298,7 +1301,10 @@ class StoreContract:
         assert store.change_counter("daalhof") > counter
         entry = store.audit_log(limit=1)[0]
         assert (entry.action, entry.entity, entry.entity_id, entry.by) == (
-            "decide", "decision", "a1|a2", "Bram"
+            "decide",
+            "decision",
+            "a1|a2",
+            "Bram",
         )
         assert entry.wijken == ["daalhof"] and entry.after is None
         assert entry.before["status"] == "besproken"
@@ -1454,12 +1460,11 @@ class StoreContract:
         }
         keep_entry = next(e for e in entries if e.entity_id == "keep")
         assert keep_entry.before["wijken"] == ["daalhof"] and keep_entry.after["wijken"] == [
-            "daalhof", "nuth"
+            "daalhof",
+            "nuth",
         ]
         assert sorted(keep_entry.wijken) == ["daalhof", "nuth"]
-        assert all(
-            w in counters and store.change_counter(w) > counters[w] for w in counters
-        )
+        assert all(w in counters and store.change_counter(w) > counters[w] for w in counters)
 
     def test_merge_actors_with_a_stale_version_changes_nothing(self, store):
         self._merge_setup(store)

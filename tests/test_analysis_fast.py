@@ -9,10 +9,10 @@ import random
 import networkx as nx
 import numpy as np
 import pytest
+from reference_graphs import GRAPHS, plain
 
 from graph.analysis import fast
 from graph.analysis.measures import BROKERAGE_ROLES, brokerage_roles, directed_ties
-from reference_graphs import GRAPHS, plain
 
 TOL = 1e-9
 
@@ -185,5 +185,6 @@ def test_brokerage_engines_equal_the_definition(seed):
     tails = np.array([ix.index[u] for u, v in D.edges()], dtype=np.int64)
     heads = np.array([ix.index[v] for u, v in D.edges()], dtype=np.int64)
     counts = fast.brokerage(ix, (tails, heads), group)
-    assert {v: dict(zip(BROKERAGE_ROLES, counts[i].tolist())) for i, v in enumerate(ix.nodes)} \
-        == expected
+    assert {
+        v: dict(zip(BROKERAGE_ROLES, counts[i].tolist())) for i, v in enumerate(ix.nodes)
+    } == expected

@@ -10,9 +10,9 @@ from __future__ import annotations
 import igraph as ig
 import networkx as nx
 import pytest
+from reference_graphs import GRAPHS
 
 from graph.analysis import analyse
-from reference_graphs import GRAPHS
 
 TOL = 1e-9
 
@@ -40,7 +40,8 @@ def test_components_largest_share_and_fragmentation(pair):
     assert result.largest_component_share == pytest.approx(sizes[0] / n, abs=TOL)
     assert result.isolate_count == sum(1 for d in g.degree() if d == 0)
     assert result.fragmentation == pytest.approx(
-        1 - sum(s * (s - 1) for s in sizes) / (n * (n - 1)), abs=TOL)
+        1 - sum(s * (s - 1) for s in sizes) / (n * (n - 1)), abs=TOL
+    )
 
 
 def test_betweenness(pair):
@@ -55,7 +56,8 @@ def test_betweenness(pair):
 def test_average_clustering(pair):
     nodes, g, result = pair
     assert result.average_clustering == pytest.approx(
-        g.transitivity_avglocal_undirected(mode="zero"), abs=TOL)
+        g.transitivity_avglocal_undirected(mode="zero"), abs=TOL
+    )
 
 
 def test_degree_centralization(pair):
@@ -69,7 +71,8 @@ def test_average_distance_in_the_largest_component(pair):
     nodes, g, result = pair
     largest = g.connected_components().giant()
     assert result.average_distance == pytest.approx(
-        largest.average_path_length(directed=False), abs=TOL)
+        largest.average_path_length(directed=False), abs=TOL
+    )
 
 
 def test_networkx_agrees_too(pair):

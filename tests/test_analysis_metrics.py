@@ -50,8 +50,10 @@ def test_degree_centralization_by_hand():
 
 
 def test_ei_index_by_hand():
-    G = domains(nx.Graph([("A", "B"), ("B", "C"), ("C", "D"), ("A", "C")]),
-                {"A": "zorg", "B": "zorg", "C": "sociaal", "D": "sociaal"})
+    G = domains(
+        nx.Graph([("A", "B"), ("B", "C"), ("C", "D"), ("A", "C")]),
+        {"A": "zorg", "B": "zorg", "C": "sociaal", "D": "sociaal"},
+    )
     assert mixing(G) == {("zorg", "zorg"): 1, ("sociaal", "zorg"): 2, ("sociaal", "sociaal"): 1}
     assert ei_index(G) == 0.0  # E = 2, I = 2
     # zorg: I = 1, E = 2; sociaal: I = 1, E = 2
@@ -101,8 +103,10 @@ def test_block_cut_tree_parts_and_bridge_sides_match_removal(seed):
             u, v = (ix.nodes[i] for i in block)
             H = G.copy()
             H.remove_edge(u, v)
-            expected = (len(nx.node_connected_component(H, u)),
-                        len(nx.node_connected_component(H, v)))
+            expected = (
+                len(nx.node_connected_component(H, u)),
+                len(nx.node_connected_component(H, v)),
+            )
             assert tree.bridge_sides(b) == expected
 
 
@@ -119,9 +123,21 @@ def test_block_cut_tree_of_a_path_by_hand():
 def test_every_open_triad_is_brokered_from_both_sides():
     G = domains(nx.Graph([("a", "v"), ("v", "c")]), {"a": "x", "v": "x", "c": "y"})
     roles = graph.analysis.measures.brokerage_roles(G)["v"]
-    assert roles == {"coordinator": 0, "gatekeeper": 1, "representative": 1, "consultant": 0,
-                     "liaison": 0}
+    assert roles == {
+        "coordinator": 0,
+        "gatekeeper": 1,
+        "representative": 1,
+        "consultant": 0,
+        "liaison": 0,
+    }
     closed = domains(nx.complete_graph(["a", "v", "c"]), {"a": "x", "v": "y", "c": "z"})
-    assert all(sum(r.values()) == 0 for r in graph.analysis.measures.brokerage_roles(closed).values())
+    assert all(
+        sum(r.values()) == 0 for r in graph.analysis.measures.brokerage_roles(closed).values()
+    )
     assert list(graph.analysis.measures.BROKERAGE_ROLES) == [
-        "coordinator", "gatekeeper", "representative", "consultant", "liaison"]
+        "coordinator",
+        "gatekeeper",
+        "representative",
+        "consultant",
+        "liaison",
+    ]

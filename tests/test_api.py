@@ -93,18 +93,33 @@ def test_actor_lifecycle(client, wijken):
     listed = client.get("/api/v1/wijken/daalhof/actors", headers=as_(client, "lezer")).json()
     assert listed["count"] == 1 and listed["data"][0]["name"] == "Gezondheidscentrum Daalhof"
 
-    r = client.delete(f"/api/v1/actors/{actor['id']}?version=2", headers=as_(client, "wijkmakelaar"))
+    r = client.delete(
+        f"/api/v1/actors/{actor['id']}?version=2", headers=as_(client, "wijkmakelaar")
+    )
     assert r.status_code == 204
-    assert_error(client.get(f"/api/v1/actors/{actor['id']}", headers=as_(client, "lezer")), 404, "not_found")
+    assert_error(
+        client.get(f"/api/v1/actors/{actor['id']}", headers=as_(client, "lezer")), 404, "not_found"
+    )
 
 
 def test_stale_version_is_a_conflict_and_changes_nothing(client, wijken):
     actor = new_actor(client).json()
-    ok = client.patch(f"/api/v1/actors/{actor['id']}", json={"version": 1, "name": "Eerste"}, headers=as_(client, "beheer"))
+    ok = client.patch(
+        f"/api/v1/actors/{actor['id']}",
+        json={"version": 1, "name": "Eerste"},
+        headers=as_(client, "beheer"),
+    )
     assert ok.status_code == 200
-    stale = client.patch(f"/api/v1/actors/{actor['id']}", json={"version": 1, "name": "Tweede"}, headers=as_(client, "beheer"))
+    stale = client.patch(
+        f"/api/v1/actors/{actor['id']}",
+        json={"version": 1, "name": "Tweede"},
+        headers=as_(client, "beheer"),
+    )
     assert_error(stale, 409, "conflict")
-    assert client.get(f"/api/v1/actors/{actor['id']}", headers=as_(client, "lezer")).json()["name"] == "Eerste"
+    assert (
+        client.get(f"/api/v1/actors/{actor['id']}", headers=as_(client, "lezer")).json()["name"]
+        == "Eerste"
+    )
 
 
 def test_invalid_data_has_field_messages_in_dutch(client, wijken):
@@ -118,7 +133,13 @@ def test_unknown_wijk_and_organisation_are_refused(client, wijken):
     body = assert_error(new_actor(client, who="beheer", wijken=["onbekend"]), 422, "invalid_data")
     assert body["details"][0]["field"].startswith("wijken")
     body = assert_error(
-        new_actor(client, kind="professional", name="Fictieve Huisarts", role="huisarts", organisation="bestaat-niet"),
+        new_actor(
+            client,
+            kind="professional",
+            name="Fictieve Huisarts",
+            role="huisarts",
+            organisation="bestaat-niet",
+        ),
         422,
         "invalid_data",
     )
@@ -127,7 +148,9 @@ def test_unknown_wijk_and_organisation_are_refused(client, wijken):
 
 def test_links_and_snapshot(client, wijken):
     a = new_actor(client).json()
-    b = new_actor(client, kind="initiatief", name="Wijkontbijt", domain="inwoners", role="wijkontbijt").json()
+    b = new_actor(
+        client, kind="initiatief", name="Wijkontbijt", domain="inwoners", role="wijkontbijt"
+    ).json()
     r = client.post(
         "/api/v1/links",
         json={"source": a["id"], "target": b["id"], "intensity": 3, "since": "2024-01-01"},
@@ -140,12 +163,22 @@ def test_links_and_snapshot(client, wijken):
     now = client.get("/api/v1/wijken/daalhof/snapshot", headers=as_(client, "lezer")).json()
     assert {x["id"] for x in now["actors"]} == {a["id"], b["id"]}
     assert [x["id"] for x in now["links"]] == [link["id"]]
-    before = client.get("/api/v1/wijken/daalhof/snapshot?as_of=2023-06-01", headers=as_(client, "lezer")).json()
+    before = client.get(
+        "/api/v1/wijken/daalhof/snapshot?as_of=2023-06-01", headers=as_(client, "lezer")
+    ).json()
     assert before["links"] == []
 
-    r = client.post("/api/v1/links", json={"source": a["id"], "target": "nope"}, headers=as_(client, "wijkmakelaar"))
+    r = client.post(
+        "/api/v1/links",
+        json={"source": a["id"], "target": "nope"},
+        headers=as_(client, "wijkmakelaar"),
+    )
     assert_error(r, 422, "invalid_data")
-    r = client.post("/api/v1/links", json={"source": a["id"], "target": a["id"]}, headers=as_(client, "wijkmakelaar"))
+    r = client.post(
+        "/api/v1/links",
+        json={"source": a["id"], "target": a["id"]},
+        headers=as_(client, "wijkmakelaar"),
+    )
     assert_error(r, 422, "invalid_request")
 
 
@@ -156,7 +189,11 @@ def test_roles_are_checked_on_the_server(client, wijken):
     bad = {"Authorization": "Bearer wn_not-a-token"}
     assert_error(client.post("/api/v1/actors", json={}, headers=bad), 401, "unauthorized")
     # a wijkmakelaar cannot create wijken nor read the audit log
-    r = client.post("/api/v1/wijken", json={"slug": "elsloo", "name": "Elsloo", "gemeente": "Stein"}, headers=as_(client, "wijkmakelaar"))
+    r = client.post(
+        "/api/v1/wijken",
+        json={"slug": "elsloo", "name": "Elsloo", "gemeente": "Stein"},
+        headers=as_(client, "wijkmakelaar"),
+    )
     assert_error(r, 403, "forbidden")
     assert_error(client.get("/api/v1/audit", headers=as_(client, "wijkmakelaar")), 403, "forbidden")
     # beheer may write in any wijk
@@ -176,7 +213,10 @@ def test_contact_details_only_for_roles_that_may_see_them(client, wijken):
     url = f"/api/v1/actors/{prof['id']}"
     assert_error(client.get(url), 401, "unauthorized")
     assert client.get(url, headers=as_(client, "lezer")).json()["contact"] is None
-    assert client.get(url, headers=as_(client, "wijkmakelaar")).json()["contact"]["email"] == "huisarts@voorbeeld.nl"
+    assert (
+        client.get(url, headers=as_(client, "wijkmakelaar")).json()["contact"]["email"]
+        == "huisarts@voorbeeld.nl"
+    )
     snap = client.get("/api/v1/wijken/daalhof/snapshot", headers=as_(client, "lezer")).json()
     assert all(x["contact"] is None for x in snap["actors"])
 
@@ -184,13 +224,21 @@ def test_contact_details_only_for_roles_that_may_see_them(client, wijken):
 def test_audit_log_and_erasure(client, wijken):
     org = new_actor(client).json()
     prof = new_actor(
-        client, kind="professional", name="Fictieve Huisarts", role="huisarts",
-        organisation=org["id"], contact={"phone": "06-00000000"},
+        client,
+        kind="professional",
+        name="Fictieve Huisarts",
+        role="huisarts",
+        organisation=org["id"],
+        contact={"phone": "06-00000000"},
     ).json()
     log = client.get(f"/api/v1/audit?entity_id={prof['id']}", headers=as_(client, "beheer")).json()
     assert log["data"][0]["by"] == "anna" and log["data"][0]["action"] == "create"
 
-    assert_error(client.post(f"/api/v1/actors/{prof['id']}/erase", headers=as_(client, "wijkmakelaar")), 403, "forbidden")
+    assert_error(
+        client.post(f"/api/v1/actors/{prof['id']}/erase", headers=as_(client, "wijkmakelaar")),
+        403,
+        "forbidden",
+    )
     erased = client.post(f"/api/v1/actors/{prof['id']}/erase", headers=as_(client, "beheer")).json()
     assert erased["name"] != "Fictieve Huisarts" and erased["contact"] is None
     log = client.get(f"/api/v1/audit?entity_id={prof['id']}", headers=as_(client, "beheer")).text
@@ -201,15 +249,25 @@ def test_erasure_reaches_deleted_and_merged_professionals(client, wijken):
     beheer = as_(client, "beheer")
     org = new_actor(client).json()
     prof = new_actor(
-        client, kind="professional", name="Fictieve Huisarts", role="huisarts",
-        organisation=org["id"], contact={"email": "huisarts@voorbeeld.nl"},
+        client,
+        kind="professional",
+        name="Fictieve Huisarts",
+        role="huisarts",
+        organisation=org["id"],
+        contact={"email": "huisarts@voorbeeld.nl"},
     ).json()
     duplicate = new_actor(
-        client, kind="professional", name="F. Huisarts", role="huisarts",
+        client,
+        kind="professional",
+        name="F. Huisarts",
+        role="huisarts",
         contact={"phone": "06-11112222"},
     ).json()
-    merged = client.post("/api/v1/merge", json={"keep": prof["id"], "drop": duplicate["id"]},
-                         headers=as_(client, "wijkmakelaar"))
+    merged = client.post(
+        "/api/v1/merge",
+        json={"keep": prof["id"], "drop": duplicate["id"]},
+        headers=as_(client, "wijkmakelaar"),
+    )
     assert merged.status_code == 200, merged.text
     erased = client.post(f"/api/v1/actors/{prof['id']}/erase", headers=beheer)
     assert erased.status_code == 200 and erased.json()["contact"] is None
@@ -217,17 +275,29 @@ def test_erasure_reaches_deleted_and_merged_professionals(client, wijken):
     assert [s for s in ["Fictieve", "F. Huisarts", "huisarts@", "06-11112222"] if s in log] == []
 
     gone = new_actor(
-        client, kind="professional", name="Tijdelijke Vervanger", role="huisarts",
+        client,
+        kind="professional",
+        name="Tijdelijke Vervanger",
+        role="huisarts",
         contact={"email": "vervanger@voorbeeld.nl", "phone": "06-33334444"},
     ).json()
-    deleted = client.delete(f"/api/v1/actors/{gone['id']}?version=1", headers=as_(client, "wijkmakelaar"))
+    deleted = client.delete(
+        f"/api/v1/actors/{gone['id']}?version=1", headers=as_(client, "wijkmakelaar")
+    )
     assert deleted.status_code == 204, deleted.text
     r = client.post(f"/api/v1/actors/{gone['id']}/erase", headers=beheer)
     assert r.status_code == 204, r.text
     assert_error(client.post("/api/v1/actors/nooit-gezien/erase", headers=beheer), 404, "not_found")
 
-    secrets = ["Fictieve", "F. Huisarts", "huisarts@", "06-11112222", "Tijdelijke", "vervanger@",
-               "06-33334444"]
+    secrets = [
+        "Fictieve",
+        "F. Huisarts",
+        "huisarts@",
+        "06-11112222",
+        "Tijdelijke",
+        "vervanger@",
+        "06-33334444",
+    ]
     log = client.get("/api/v1/audit?limit=1000", headers=beheer).text
     assert [s for s in secrets if s in log] == []
     page = Browser(client).login("baas").get("/beheer")
@@ -263,17 +333,29 @@ def field_messages(response):
 
 
 def test_a_lone_surrogate_in_json_text_is_a_field_error(client, wijken):
-    r = send_json_text(client, "POST", "/api/v1/wijken",
-                       r'{"slug": "nuth-oost", "name": "Nuth\ud800Oost", "gemeente": "Beekdaelen"}')
+    r = send_json_text(
+        client,
+        "POST",
+        "/api/v1/wijken",
+        r'{"slug": "nuth-oost", "name": "Nuth\ud800Oost", "gemeente": "Beekdaelen"}',
+    )
     assert field_messages(r) == {"name": INVALID_CHARACTER}
-    r = send_json_text(client, "POST", "/api/v1/actors",
-                       r'{"kind": "organisatie", "name": "Huisarts\ud800praktijk", "domain": "zorg",'
-                       r' "wijken": ["daalhof"], "description": "Spreekuur \udfff elke dag"}')
+    r = send_json_text(
+        client,
+        "POST",
+        "/api/v1/actors",
+        r'{"kind": "organisatie", "name": "Huisarts\ud800praktijk", "domain": "zorg",'
+        r' "wijken": ["daalhof"], "description": "Spreekuur \udfff elke dag"}',
+    )
     assert field_messages(r) == {"name": INVALID_CHARACTER, "description": INVALID_CHARACTER}
 
     actor = new_actor(client, who="beheer").json()
-    r = send_json_text(client, "PATCH", f"/api/v1/actors/{actor['id']}",
-                       r'{"version": 1, "name": "Huisarts\ud800praktijk"}')
+    r = send_json_text(
+        client,
+        "PATCH",
+        f"/api/v1/actors/{actor['id']}",
+        r'{"version": 1, "name": "Huisarts\ud800praktijk"}',
+    )
     assert field_messages(r) == {"name": INVALID_CHARACTER}
 
     listed = client.get("/api/v1/wijken", headers=as_(client, "beheer")).json()["data"]
@@ -283,9 +365,15 @@ def test_a_lone_surrogate_in_json_text_is_a_field_error(client, wijken):
 
 
 def test_an_email_with_markup_is_refused(client, wijken):
-    r = new_actor(client, kind="professional", name="Petra Huisarts", role="huisarts",
-                  contact={"email": "a@b.c<script>"})
+    r = new_actor(
+        client,
+        kind="professional",
+        name="Petra Huisarts",
+        role="huisarts",
+        contact={"email": "a@b.c<script>"},
+    )
     assert field_messages(r) == {
-        "contact.email": "Vul een geldig e-mailadres in, bijvoorbeeld naam@organisatie.nl."}
+        "contact.email": "Vul een geldig e-mailadres in, bijvoorbeeld naam@organisatie.nl."
+    }
     listed = client.get("/api/v1/wijken/daalhof/actors", headers=as_(client, "beheer"))
     assert listed.json()["data"] == []

@@ -62,8 +62,9 @@ def assert_error(response, status: int, code: str) -> dict:  # type: ignore[no-u
 
 @pytest.mark.parametrize("name", ["0", "Xy", "a%20b", "x" * 41])
 def test_changing_an_account_whose_name_cannot_exist_is_a_404(api, name):
-    response = api.patch(f"/api/v1/accounts/{name}", headers=api.headers_for["baas"],
-                         json={"role": "lezer"})
+    response = api.patch(
+        f"/api/v1/accounts/{name}", headers=api.headers_for["baas"], json={"role": "lezer"}
+    )
     assert_error(response, 404, "not_found")
 
 
@@ -102,17 +103,23 @@ def test_a_locked_accounts_database_is_a_quick_503_for_the_api_and_the_pages(loc
     new_account = {"username": "piet", "password": "nog-een-wachtwoord", "role": "lezer"}
     # with the session cookie: the session itself cannot be read
     assert_error(client.get("/api/v1/wijken"), 503, "store_unavailable")
-    for page in (client.get("/"), client.get("/beheer"),
-                 browser.post("/beheer/accounts", {"username": "piet", "role": "lezer",
-                                                   "password": "nog-een-wachtwoord"})):
+    for page in (
+        client.get("/"),
+        client.get("/beheer"),
+        browser.post(
+            "/beheer/accounts",
+            {"username": "piet", "role": "lezer", "password": "nog-een-wachtwoord"},
+        ),
+    ):
         assert page.status_code == 503
         assert "De database is niet bereikbaar" in page.text
         assert '<html lang="nl">' in page.text
         assert "content-security-policy" in page.headers
     client.cookies.clear()
     # with an API token: the token cannot be checked, nor an account written
-    assert_error(client.post("/api/v1/accounts", json=new_account, headers=token),
-                 503, "store_unavailable")
+    assert_error(
+        client.post("/api/v1/accounts", json=new_account, headers=token), 503, "store_unavailable"
+    )
     assert_error(client.get("/api/v1/wijken", headers=token), 503, "store_unavailable")
     page = client.get("/inloggen")  # opens an anonymous session for the form
     assert page.status_code == 503
@@ -158,8 +165,10 @@ def _failed_logins(visitor: Browser, username: str, times: int) -> list[str]:
     token = csrf_of(visitor.get("/inloggen").text)
     answers = []
     for _ in range(times):
-        response = visitor.client.post("/inloggen", data={
-            "csrf_token": token, "username": username, "password": "fout-fout-fout"})
+        response = visitor.client.post(
+            "/inloggen",
+            data={"csrf_token": token, "username": username, "password": "fout-fout-fout"},
+        )
         assert response.status_code == 400
         text = response.text.replace(f'value="{username}"', 'value=""')
         answers.append(re.sub(r'name="csrf_token" value="[^"]+"', "", text))
@@ -176,8 +185,9 @@ def test_login_answers_the_same_for_known_and_unknown_names(browse, accounts):
 
 
 def test_failed_logins_for_unknown_names_are_counted_in_bounded_space(tmp_path):
-    small = AccountStore(str(tmp_path / "a.db"), max_failed=2, hasher=FAST_HASHER,
-                         max_unknown_names=10)
+    small = AccountStore(
+        str(tmp_path / "a.db"), max_failed=2, hasher=FAST_HASHER, max_unknown_names=10
+    )
     try:
         for _ in range(2):
             assert small.authenticate("niemand", "fout-fout-fout") is None
@@ -189,7 +199,8 @@ def test_failed_logins_for_unknown_names_are_counted_in_bounded_space(tmp_path):
         assert small.list_users() == []
         # the name's digest is kept, never the name itself (it may be a mistyped password)
         assert not small._conn.execute(
-            "SELECT count(*) FROM login_failures WHERE key LIKE '%gast%'").fetchone()[0]
+            "SELECT count(*) FROM login_failures WHERE key LIKE '%gast%'"
+        ).fetchone()[0]
     finally:
         small.close()
 
@@ -199,15 +210,25 @@ def test_failed_logins_for_unknown_names_are_counted_in_bounded_space(tmp_path):
 
 def test_the_api_refuses_accounts_in_unknown_wijken(api, accounts):
     baas = api.headers_for["baas"]
-    made = api.post("/api/v1/accounts", headers=baas, json={
-        "username": "piet", "password": "nog-een-wachtwoord", "role": "wijkmakelaar",
-        "wijken": ["daalhof", "no-such-wijk"]})
+    made = api.post(
+        "/api/v1/accounts",
+        headers=baas,
+        json={
+            "username": "piet",
+            "password": "nog-een-wachtwoord",
+            "role": "wijkmakelaar",
+            "wijken": ["daalhof", "no-such-wijk"],
+        },
+    )
     body = assert_error(made, 422, "invalid_data")
     assert [d["field"] for d in body["details"]] == ["wijken"]
     assert "no-such-wijk" in body["details"][0]["message"]
     assert "piet" not in [u.username for u in accounts.list_users()]
-    changed = api.patch("/api/v1/accounts/anna", headers=baas,
-                        json={"role": "wijkmakelaar", "wijken": ["no-such-wijk"]})
+    changed = api.patch(
+        "/api/v1/accounts/anna",
+        headers=baas,
+        json={"role": "wijkmakelaar", "wijken": ["no-such-wijk"]},
+    )
     body = assert_error(changed, 422, "invalid_data")
     assert body["details"][0]["field"] == "wijken"
     assert accounts.get_user("anna").wijken == ["daalhof"]
@@ -215,13 +236,22 @@ def test_the_api_refuses_accounts_in_unknown_wijken(api, accounts):
 
 def test_the_beheer_forms_refuse_unknown_wijken_in_dutch(browse, accounts):
     baas = browse("baas")
-    made = baas.post("/beheer/accounts", {"username": "piet", "password": "nog-een-wachtwoord",
-                                          "role": "wijkmakelaar", "wijken": ["no-such-wijk"]})
+    made = baas.post(
+        "/beheer/accounts",
+        {
+            "username": "piet",
+            "password": "nog-een-wachtwoord",
+            "role": "wijkmakelaar",
+            "wijken": ["no-such-wijk"],
+        },
+    )
     assert made.status_code == 422
     assert "Onbekende wijk: no-such-wijk" in made.text
     assert "piet" not in [u.username for u in accounts.list_users()]
-    changed = baas.post("/beheer/accounts/anna", {"action": "rol", "role": "wijkmakelaar",
-                                                  "wijken": ["nuth", "no-such-wijk"]})
+    changed = baas.post(
+        "/beheer/accounts/anna",
+        {"action": "rol", "role": "wijkmakelaar", "wijken": ["nuth", "no-such-wijk"]},
+    )
     assert changed.status_code == 422
     assert "Onbekende wijk: no-such-wijk" in changed.text
     assert accounts.get_user("anna").wijken == ["daalhof"]
@@ -233,17 +263,40 @@ def test_the_cli_refuses_accounts_in_unknown_wijken(tmp_path, monkeypatch):
     monkeypatch.setenv("WIJKNET_ACCOUNTS_DATABASE", str(tmp_path / "accounts.db"))
     graph = open_store(f"sqlite:///{db}")
     try:
-        graph.create_wijk(WijkIn(slug="daalhof", name="Daalhof", gemeente="Maastricht"),
-                          by="test")
+        graph.create_wijk(WijkIn(slug="daalhof", name="Daalhof", gemeente="Maastricht"), by="test")
     finally:
         graph.close()
-    refused = CliRunner().invoke(cli_app, ["user", "add", "anna", "--role", "wijkmakelaar",
-                                           "--wijk", "no-such-wijk", "--password", PASSWORD])
+    refused = CliRunner().invoke(
+        cli_app,
+        [
+            "user",
+            "add",
+            "anna",
+            "--role",
+            "wijkmakelaar",
+            "--wijk",
+            "no-such-wijk",
+            "--password",
+            PASSWORD,
+        ],
+    )
     assert refused.exit_code != 0
     assert "Onbekende wijk: no-such-wijk" in refused.output
     assert "anna" not in CliRunner().invoke(cli_app, ["user", "list"]).output
-    made = CliRunner().invoke(cli_app, ["user", "add", "anna", "--role", "wijkmakelaar",
-                                        "--wijk", "daalhof", "--password", PASSWORD])
+    made = CliRunner().invoke(
+        cli_app,
+        [
+            "user",
+            "add",
+            "anna",
+            "--role",
+            "wijkmakelaar",
+            "--wijk",
+            "daalhof",
+            "--password",
+            PASSWORD,
+        ],
+    )
     assert made.exit_code == 0, made.output
 
 
@@ -282,8 +335,11 @@ def test_validation_errors_are_capped_with_a_note_of_how_many_more(api):
 def test_an_oversized_json_body_is_refused_before_it_is_parsed(api):
     body = "{" + ",".join(f'"k{i}":1' for i in range(200_000)) + ',"role":"lezer"}'
     started = time.monotonic()
-    response = api.patch("/api/v1/accounts/anna", content=body,
-                         headers={**api.headers_for["baas"], "content-type": "application/json"})
+    response = api.patch(
+        "/api/v1/accounts/anna",
+        content=body,
+        headers={**api.headers_for["baas"], "content-type": "application/json"},
+    )
     assert_error(response, 413, "payload_too_large")
     assert len(response.content) < 1000
     assert time.monotonic() - started < 2

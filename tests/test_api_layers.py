@@ -43,14 +43,15 @@ def imported(source: str, module: str, *, package: bool = False) -> set[str]:
 
 
 def web_imports(path: Path) -> list[str]:
-    names = imported(path.read_text("utf-8"), module_name(path),
-                     package=path.name == "__init__.py")
+    names = imported(path.read_text("utf-8"), module_name(path), package=path.name == "__init__.py")
     return sorted(n for n in names if n == "api.web" or n.startswith("api.web."))
 
 
 def test_the_import_reader_sees_every_way_of_importing_the_pages():
-    source = ("import api.web.pages\nfrom api import web\nfrom api.web.render import render\n"
-              "from ..web import forms\nfrom .. import web as pages\nfrom . import io\n")
+    source = (
+        "import api.web.pages\nfrom api import web\nfrom api.web.render import render\n"
+        "from ..web import forms\nfrom .. import web as pages\nfrom . import io\n"
+    )
     names = imported(source, "api.routes.example")
     assert {"api.web.pages", "api.web", "api.web.render", "api.web.forms"} <= names
     assert "api.routes.io" in names and "api.io" not in names
@@ -73,11 +74,18 @@ def test_the_modules_both_doors_share_do_not_import_the_pages(path):
 
 def test_importing_the_json_api_loads_nothing_of_the_pages():
     modules = [module_name(p) for p in ROUTES]
-    probe = ("import importlib, sys\n"
-             "for name in sys.argv[1:]:\n"
-             "    importlib.import_module(name)\n"
-             "print(' '.join(m for m in sys.modules if m.split('.')[:2] == ['api', 'web']))\n")
-    done = subprocess.run([sys.executable, "-c", probe, *modules], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    probe = (
+        "import importlib, sys\n"
+        "for name in sys.argv[1:]:\n"
+        "    importlib.import_module(name)\n"
+        "print(' '.join(m for m in sys.modules if m.split('.')[:2] == ['api', 'web']))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, *modules],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == []

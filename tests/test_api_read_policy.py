@@ -67,11 +67,14 @@ PERSONAL_PARAMS = {"slug": WIJK, "actor_id": "pub-prof", "link_id": "pub-link-we
 
 def get_routes(app) -> list[tuple[str, object]]:  # type: ignore[no-untyped-def]
     """Every GET route under the API prefix, from the app's route table, with its route."""
-    return sorted((
-        (route.path, route)
-        for route in iter_route_contexts(app.routes)
-        if (route.path or "").startswith(API_PREFIX) and "GET" in (route.methods or ())
-    ), key=lambda item: item[0])
+    return sorted(
+        (
+            (route.path, route)
+            for route in iter_route_contexts(app.routes)
+            if (route.path or "").startswith(API_PREFIX) and "GET" in (route.methods or ())
+        ),
+        key=lambda item: item[0],
+    )
 
 
 ROUTES = [path for path, _ in get_routes(create_app(Settings()))]
@@ -98,22 +101,50 @@ def read_accesses(route) -> list[ReadAccess]:  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="module")
 def store(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphStore]:  # noqa: F811
     store = copy_store(demo_template, tmp_path_factory.mktemp("read-policy") / "read.db")
-    store.bulk_upsert(actors=[
-        ActorIn(id="pub-org", kind="organisatie", name="Proefpraktijk Daalhof", domain="zorg",
-                role="huisartsenpraktijk", wijken=[WIJK],
+    store.bulk_upsert(
+        actors=[
+            ActorIn(
+                id="pub-org",
+                kind="organisatie",
+                name="Proefpraktijk Daalhof",
+                domain="zorg",
+                role="huisartsenpraktijk",
+                wijken=[WIJK],
                 description=f"Contactpersoon: {PROFESSIONAL}.",
-                contact=Contact(email="praktijk@voorbeeld.invalid")),
-        ActorIn(id="pub-init", kind="initiatief", name="Proefontbijt Daalhof", domain="inwoners",
-                role="wijkontbijt", wijken=[WIJK]),
-        ActorIn(id="pub-prof", kind="professional", name=PROFESSIONAL, domain="zorg",
-                role="huisarts", wijken=[WIJK], organisation="pub-org",
-                contact=Contact(email="petra@voorbeeld.invalid")),
-    ], links=[
-        LinkIn(id="pub-link-org", source="pub-org", target="pub-init", intensity=3,
-               note=f"Afgesproken met {PROFESSIONAL}."),
-        LinkIn(id="pub-link-werk", source="pub-prof", target="pub-org", kind="werkt_bij"),
-        LinkIn(id="pub-link-prof", source="pub-prof", target="pub-init"),
-    ], by="test")
+                contact=Contact(email="praktijk@voorbeeld.invalid"),
+            ),
+            ActorIn(
+                id="pub-init",
+                kind="initiatief",
+                name="Proefontbijt Daalhof",
+                domain="inwoners",
+                role="wijkontbijt",
+                wijken=[WIJK],
+            ),
+            ActorIn(
+                id="pub-prof",
+                kind="professional",
+                name=PROFESSIONAL,
+                domain="zorg",
+                role="huisarts",
+                wijken=[WIJK],
+                organisation="pub-org",
+                contact=Contact(email="petra@voorbeeld.invalid"),
+            ),
+        ],
+        links=[
+            LinkIn(
+                id="pub-link-org",
+                source="pub-org",
+                target="pub-init",
+                intensity=3,
+                note=f"Afgesproken met {PROFESSIONAL}.",
+            ),
+            LinkIn(id="pub-link-werk", source="pub-prof", target="pub-org", kind="werkt_bij"),
+            LinkIn(id="pub-link-prof", source="pub-prof", target="pub-init"),
+        ],
+        by="test",
+    )
     store.confirm_actor("pub-org", by="anna")
     store.confirm_link("pub-link-org", by="anna")
     yield store
@@ -130,8 +161,11 @@ def professionals(store: GraphStore) -> list[str]:
 @pytest.fixture(scope="module")
 def accounts() -> Iterator[AccountStore]:
     accounts = AccountStore(":memory:", hasher=FAST_HASHER)
-    for name, role, wijken in (("baas", "beheer", []), ("anna", "wijkmakelaar", [WIJK]),
-                               ("lees", "lezer", [])):
+    for name, role, wijken in (
+        ("baas", "beheer", []),
+        ("anna", "wijkmakelaar", [WIJK]),
+        ("lees", "lezer", []),
+    ):
         accounts.add_user(name, PASSWORD, role, wijken)
     yield accounts
     accounts.close()
@@ -139,8 +173,10 @@ def accounts() -> Iterator[AccountStore]:
 
 @pytest.fixture(scope="module")
 def tokens(accounts: AccountStore) -> dict[str, dict[str, str]]:
-    return {name: {"Authorization": f"Bearer {accounts.create_token(name)}"}
-            for name in ("baas", "anna", "lees")}
+    return {
+        name: {"Authorization": f"Bearer {accounts.create_token(name)}"}
+        for name in ("baas", "anna", "lees")
+    }
 
 
 def _client(store: GraphStore, accounts: AccountStore, public_read: PublicRead):  # type: ignore[no-untyped-def]
@@ -164,8 +200,11 @@ def public(store: GraphStore, accounts: AccountStore) -> Iterator[TestClient]:
 
 def assert_unauthorized(response) -> None:  # type: ignore[no-untyped-def]
     assert response.status_code == 401, (response.request.url, response.text[:300])
-    assert response.json() == {"code": "unauthorized", "message": response.json()["message"],
-                               "details": None}
+    assert response.json() == {
+        "code": "unauthorized",
+        "message": response.json()["message"],
+        "details": None,
+    }
     assert response.json()["message"]
     assert response.headers["www-authenticate"] == "Bearer"
 
@@ -249,20 +288,23 @@ def test_public_read_of_a_professional_or_their_link_needs_a_login(public: TestC
 
 
 def test_public_read_gives_organisations_initiatives_and_their_links(
-    public: TestClient, tokens  # type: ignore[no-untyped-def]
+    public: TestClient,
+    tokens,  # type: ignore[no-untyped-def]
 ) -> None:
     lees = tokens["lees"]
     every = public.get(f"/api/v1/wijken/{WIJK}/actors", headers=lees).json()["data"]
     kinds = {a["id"]: a["kind"] for a in every}
     wanted = {a["id"] for a in every if a["kind"] in PUBLIC_KINDS}
     all_links = public.get(f"/api/v1/wijken/{WIJK}/links", headers=lees).json()["data"]
-    wanted_links = {lk["id"] for lk in all_links
-                    if lk["source"] in wanted and lk["target"] in wanted}
+    wanted_links = {
+        lk["id"] for lk in all_links if lk["source"] in wanted and lk["target"] in wanted
+    }
     assert "pub-link-org" in wanted_links and "pub-link-werk" not in wanted_links
     full = public.get(f"/api/v1/wijken/{WIJK}/snapshot", headers=lees).json()
     today = {a["id"] for a in full["actors"] if a["kind"] in PUBLIC_KINDS}
-    today_links = {lk["id"] for lk in full["links"]
-                   if lk["source"] in today and lk["target"] in today}
+    today_links = {
+        lk["id"] for lk in full["links"] if lk["source"] in today and lk["target"] in today
+    }
 
     actors = public.get(f"/api/v1/wijken/{WIJK}/actors").json()["data"]
     links = public.get(f"/api/v1/wijken/{WIJK}/links").json()["data"]
@@ -297,7 +339,8 @@ def test_openapi_documents_the_401_of_every_read(closed: TestClient) -> None:
         unauthorized = operation["responses"]["401"]
         assert "API token" in unauthorized["description"], path
         assert unauthorized["content"]["application/json"]["schema"]["$ref"].endswith(
-            "/ErrorBody"), path
+            "/ErrorBody"
+        ), path
         assert {"HTTPBearer": []} in operation["security"], path
 
 

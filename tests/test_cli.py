@@ -66,7 +66,17 @@ def test_user_add_and_token(env):
         store.create_wijk(WijkIn(slug="daalhof", name="Daalhof", gemeente="Maastricht"), by="test")
     finally:
         store.close()
-    result = run("user", "add", "anna", "--role", "wijkmakelaar", "--wijk", "daalhof", "--password", "een-lang-wachtwoord")
+    result = run(
+        "user",
+        "add",
+        "anna",
+        "--role",
+        "wijkmakelaar",
+        "--wijk",
+        "daalhof",
+        "--password",
+        "een-lang-wachtwoord",
+    )
     assert result.exit_code == 0, result.output
     assert "anna" in run("user", "list").output
     token = run("user", "token", "anna")
@@ -82,7 +92,9 @@ def test_serve_and_demo_listen_on_the_port_of_the_settings(env, monkeypatch, com
     from api.cli import serve
 
     heard: dict = {}
-    monkeypatch.setattr(uvicorn, "run", lambda app, host, port, **kw: heard.update(host=host, port=port))
+    monkeypatch.setattr(
+        uvicorn, "run", lambda app, host, port, **kw: heard.update(host=host, port=port)
+    )
     monkeypatch.setattr(serve, "load_demo", lambda: None)
     monkeypatch.delenv("WIJKNET_HOST", raising=False)
     monkeypatch.setenv("WIJKNET_PORT", "8123")  # as in `WIJKNET_PORT=8123 make demo`

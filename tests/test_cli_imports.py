@@ -14,11 +14,25 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 MODULES = ["api.cli"] + sorted(
-    f"api.cli.{path.stem}" for path in (ROOT / "api" / "cli").glob("*.py")
+    f"api.cli.{path.stem}"
+    for path in (ROOT / "api" / "cli").glob("*.py")
     if path.stem != "__init__"
 )
-COMMANDS = ["check", "load-demo", "serve", "demo", "import", "export", "duplicates", "merge",
-            "analyse", "suggest", "compare", "trend", "diff"]
+COMMANDS = [
+    "check",
+    "load-demo",
+    "serve",
+    "demo",
+    "import",
+    "export",
+    "duplicates",
+    "merge",
+    "analyse",
+    "suggest",
+    "compare",
+    "trend",
+    "diff",
+]
 USER_COMMANDS = ["add", "list", "token"]
 
 PROBE = """
@@ -35,8 +49,14 @@ print(" ".join(user.list_commands(click.Context(user))))
 
 
 def test_the_cli_package_has_the_command_modules():
-    assert MODULES == ["api.cli", "api.cli.accounts", "api.cli.analysis", "api.cli.common",
-                       "api.cli.io", "api.cli.serve"]
+    assert MODULES == [
+        "api.cli",
+        "api.cli.accounts",
+        "api.cli.analysis",
+        "api.cli.common",
+        "api.cli.io",
+        "api.cli.serve",
+    ]
 
 
 @pytest.mark.parametrize("first", MODULES)
@@ -44,8 +64,9 @@ def test_the_cli_package_has_the_command_modules():
 def test_each_cli_module_imports_first_in_a_fresh_interpreter(first, rest):
     others = [m for m in MODULES if m != first]
     order = [first] + (others if rest == "forward" else others[::-1])
-    done = subprocess.run([sys.executable, "-c", PROBE, *order], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *order], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     commands, user_commands = done.stdout.splitlines()
     assert commands.split() == COMMANDS + ["user"]

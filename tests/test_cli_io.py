@@ -81,8 +81,9 @@ def test_dry_run_with_problems_exits_1(env):
 
 
 def test_default_wijk_and_json_output(env):
-    (env / "zonder.csv").write_bytes(csv_bytes([["naam", "soort", "domein"],
-                                                ["Taalcafé", "initiatief", "inwoners"]]))
+    (env / "zonder.csv").write_bytes(
+        csv_bytes([["naam", "soort", "domein"], ["Taalcafé", "initiatief", "inwoners"]])
+    )
     result = run("import", "--dry-run", "--json", "--wijk", "Daalhof", env / "zonder.csv")
     assert result.exit_code == 0, result.output
     plan = json.loads(result.output)
@@ -91,15 +92,21 @@ def test_default_wijk_and_json_output(env):
 
 def test_export_every_format_and_csv_to_a_folder(env):
     run("import", env / "actoren.csv", env / "links.csv")
-    for fmt, name in (("xlsx", "wijknet-regio.xlsx"), ("json", "wijknet-regio.json"),
-                      ("graphml", "wijknet-regio.graphml"), ("gexf", "wijknet-regio.gexf"),
-                      ("csv", "wijknet-regio.zip")):
+    for fmt, name in (
+        ("xlsx", "wijknet-regio.xlsx"),
+        ("json", "wijknet-regio.json"),
+        ("graphml", "wijknet-regio.graphml"),
+        ("gexf", "wijknet-regio.gexf"),
+        ("csv", "wijknet-regio.zip"),
+    ):
         result = run("export", "--format", fmt)
         assert result.exit_code == 0, result.output
         assert (env / name).stat().st_size > 0
     with zipfile.ZipFile(env / "wijknet-regio.zip") as archive:
         assert "fleur@" not in archive.read("actoren.csv").decode("utf-8-sig")
-    result = run("export", "-f", "csv", "--with-contact", "--wijk", "de-baandert", "-o", env / "uit")
+    result = run(
+        "export", "-f", "csv", "--with-contact", "--wijk", "de-baandert", "-o", env / "uit"
+    )
     assert result.exit_code == 0, result.output
     assert "fleur@voorbeeld.invalid" in (env / "uit" / "actoren.csv").read_text("utf-8-sig")
     stdout = run("export", "-f", "json", "-o", "-")
@@ -115,9 +122,11 @@ def test_examples_import_through_the_cli(env):
 
 
 def test_duplicates_and_merge(env):
-    rows = [["naam", "soort", "domein", "wijk"],
-            ["Huisartsenpraktijk De Baandert", "organisatie", "zorg", "de-baandert"],
-            ["Huisartspraktijk de Baandert", "organisatie", "zorg", "de-baandert"]]
+    rows = [
+        ["naam", "soort", "domein", "wijk"],
+        ["Huisartsenpraktijk De Baandert", "organisatie", "zorg", "de-baandert"],
+        ["Huisartspraktijk de Baandert", "organisatie", "zorg", "de-baandert"],
+    ]
     (env / "dubbel.csv").write_bytes(csv_bytes(rows))
     run("import", env / "dubbel.csv")
     listed = run("duplicates", "--wijk", "de-baandert")

@@ -7,6 +7,7 @@ import time
 from datetime import date
 
 import pytest
+from wijk_factory import actor, chain_wijk, link, snapshot
 
 import graph.analysis.compare
 from graph.analysis import analyse, build_graph, reports
@@ -16,7 +17,6 @@ from graph.demo import DEMO_DATE, load_demo
 from graph.errors import InvalidData, NotFound
 from graph.model import LinkIn
 from graph.store import open_store
-from wijk_factory import actor, chain_wijk, link, snapshot
 
 
 def test_doctests():
@@ -28,11 +28,24 @@ def test_doctests():
 
 def test_trend_dates_step_by_month_week_quarter_and_year():
     assert trend_dates(date(2025, 1, 31), date(2025, 4, 15)) == [
-        date(2025, 1, 31), date(2025, 2, 28), date(2025, 3, 31), date(2025, 4, 15)]
+        date(2025, 1, 31),
+        date(2025, 2, 28),
+        date(2025, 3, 31),
+        date(2025, 4, 15),
+    ]
     assert trend_dates(date(2025, 1, 1), date(2025, 1, 20), "week") == [
-        date(2025, 1, 1), date(2025, 1, 8), date(2025, 1, 15), date(2025, 1, 20)]
+        date(2025, 1, 1),
+        date(2025, 1, 8),
+        date(2025, 1, 15),
+        date(2025, 1, 20),
+    ]
     assert trend_dates(date(2024, 1, 1), date(2025, 1, 1), "kwartaal") == [
-        date(2024, 1, 1), date(2024, 4, 1), date(2024, 7, 1), date(2024, 10, 1), date(2025, 1, 1)]
+        date(2024, 1, 1),
+        date(2024, 4, 1),
+        date(2024, 7, 1),
+        date(2024, 10, 1),
+        date(2025, 1, 1),
+    ]
     assert trend_dates(date(2025, 5, 5), date(2025, 5, 5), "jaar") == [date(2025, 5, 5)]
     with pytest.raises(InvalidData):
         trend_dates(date(2025, 5, 5), date(2025, 1, 1))
@@ -45,9 +58,11 @@ def _metrics(slug, actors, links=()):
 
 
 def test_sorting_puts_missing_values_last_and_refuses_unknown_keys():
-    rows = [_metrics("aa", [actor("x")]),
-            _metrics("bb", [actor("x"), actor("y")], [link("x", "y")]),
-            _metrics("cc", [actor("x"), actor("y"), actor("z")], [link("x", "y")])]
+    rows = [
+        _metrics("aa", [actor("x")]),
+        _metrics("bb", [actor("x"), actor("y")], [link("x", "y")]),
+        _metrics("cc", [actor("x"), actor("y"), actor("z")], [link("x", "y")]),
+    ]
     assert [r.wijk for r in sort_rows(rows, "density")] == ["cc", "bb", "aa"]
     assert [r.wijk for r in sort_rows(rows, "density", descending=True)] == ["bb", "cc", "aa"]
     assert [r.wijk for r in sort_rows(rows, "actors", descending=True)] == ["cc", "bb", "aa"]
@@ -57,8 +72,10 @@ def test_sorting_puts_missing_values_last_and_refuses_unknown_keys():
 
 
 def test_compare_gives_means_and_keeps_the_region_row():
-    rows = [_metrics("aa", [actor("x"), actor("y")], [link("x", "y")]),
-            _metrics("bb", [actor("x"), actor("y"), actor("z")])]
+    rows = [
+        _metrics("aa", [actor("x"), actor("y")], [link("x", "y")]),
+        _metrics("bb", [actor("x"), actor("y"), actor("z")]),
+    ]
     region = rows[0].model_copy(update={"wijk": "regio"})
     result = compare(rows, region, as_of=date(2025, 1, 1), sort="actors", descending=True)
     assert [r.wijk for r in result.rows] == ["bb", "aa"]
@@ -68,21 +85,26 @@ def test_compare_gives_means_and_keeps_the_region_row():
 
 def test_region_graph_counts_an_actor_of_two_wijken_once():
     shared = actor("zv", "zorgverzekeraar", wijken=("oost", "west"))
-    east = snapshot([shared, actor("e1", wijken=("oost",))], [link("zv", "e1", id="l1")],
-                    slug="oost")
-    west = snapshot([shared, actor("w1", wijken=("west",))], [link("zv", "w1", id="l2")],
-                    slug="west")
+    east = snapshot(
+        [shared, actor("e1", wijken=("oost",))], [link("zv", "e1", id="l1")], slug="oost"
+    )
+    west = snapshot(
+        [shared, actor("w1", wijken=("west",))], [link("zv", "w1", id="l2")], slug="west"
+    )
     G = region_graph([east, west])
     assert sorted(G) == ["e1", "w1", "zv"] and G.number_of_edges() == 2
 
 
 def test_diff_lists_what_appeared_and_disappeared_and_how_measures_moved():
     before = chain_wijk()
-    later = before.model_copy(update={
-        "as_of": date(2025, 12, 1),
-        "actors": [a for a in before.actors if a.id != "club"] + [actor("new", "wonen")],
-        "links": [lk for lk in before.links if lk.target != "club"] + [link("new", "gem", id="n1")],
-    })
+    later = before.model_copy(
+        update={
+            "as_of": date(2025, 12, 1),
+            "actors": [a for a in before.actors if a.id != "club"] + [actor("new", "wonen")],
+            "links": [lk for lk in before.links if lk.target != "club"]
+            + [link("new", "gem", id="n1")],
+        }
+    )
     m0, m1 = (analyse(build_graph(s)).metrics() for s in (before, later))
     result = diff(before, later, m0, m1)
     assert [a.id for a in result.actors_added] == ["new"]
@@ -150,16 +172,22 @@ def test_decided_pairs_stay_out_of_the_suggestions(store):
     cache = AnalysisCache()
     top = reports.suggestions_for(store, "elsloo", DEMO_DATE, cache=cache)
     assert len(top) == 10
-    decision = reports.decide(store, "elsloo", top[0].b.id, top[0].a.id, "besproken", by="anna",
-                              note="Besproken in het wijkoverleg")
+    decision = reports.decide(
+        store,
+        "elsloo",
+        top[0].b.id,
+        top[0].a.id,
+        "besproken",
+        by="anna",
+        note="Besproken in het wijkoverleg",
+    )
     assert (decision.a, decision.b) == (top[0].a.id, top[0].b.id)
     assert decision.by == "anna" and decision.at is not None
     after = reports.suggestions_for(store, "elsloo", DEMO_DATE, cache=cache)
     assert (top[0].a.id, top[0].b.id) not in {(s.a.id, s.b.id) for s in after}
     assert len(after) == 10
     stored = store.list_decisions("elsloo")
-    assert [(d.a, d.b, d.status.value) for d in stored] == [
-        (top[0].a.id, top[0].b.id, "besproken")]
+    assert [(d.a, d.b, d.status.value) for d in stored] == [(top[0].a.id, top[0].b.id, "besproken")]
 
 
 def test_decide_checks_the_actors(store):
@@ -178,16 +206,21 @@ def test_decide_checks_the_actors(store):
 
 def test_comparison_trend_and_diff_over_the_demo(store):
     cache = AnalysisCache()
-    result = reports.comparison_for(store, DEMO_DATE, sort="fragmentation", descending=True,
-                                    cache=cache)
+    result = reports.comparison_for(
+        store, DEMO_DATE, sort="fragmentation", descending=True, cache=cache
+    )
     assert len(result.rows) == 12
     values = [r.fragmentation for r in result.rows]
     assert values == sorted(values, reverse=True)
     assert result.region.actors < sum(r.actors for r in result.rows)  # the insurer counts once
     again = reports.comparison_for(store, DEMO_DATE, cache=cache)
-    assert again.region is result.region and [r.wijk for r in again.rows][0] == "bleijerheide-centrum-nulland"
-    trend = reports.trend_for(store, "daalhof", date(2025, 10, 1), DEMO_DATE, every="kwartaal",
-                              cache=cache)
+    assert (
+        again.region is result.region
+        and [r.wijk for r in again.rows][0] == "bleijerheide-centrum-nulland"
+    )
+    trend = reports.trend_for(
+        store, "daalhof", date(2025, 10, 1), DEMO_DATE, every="kwartaal", cache=cache
+    )
     assert [p.as_of for p in trend.points][0] == date(2025, 10, 1)
     assert trend.points[-1].as_of == DEMO_DATE and len(trend.points) == 5
     moved = reports.diff_for(store, "daalhof", date(2025, 10, 1), DEMO_DATE, cache=cache)

@@ -54,8 +54,14 @@ PILOTS = {
 }
 CARE = {Domain.ZORG, Domain.ZORGVERZEKERAAR}
 REAL_PEOPLE = {  # named in the programme's own texts; never to appear in demo data
-    "Esther van Engelshoven", "Jeroen Hoenderkamp", "Wiro Gruisen", "Thomas Gelissen",
-    "Suzan Eerkens", "Micha Lutgens", "Jorn van Harwegen", "Hanneke Beerens",
+    "Esther van Engelshoven",
+    "Jeroen Hoenderkamp",
+    "Wiro Gruisen",
+    "Thomas Gelissen",
+    "Suzan Eerkens",
+    "Micha Lutgens",
+    "Jorn van Harwegen",
+    "Hanneke Beerens",
 }
 
 
@@ -97,8 +103,9 @@ def test_identical_in_another_python_process(data):
         "print(h.hexdigest())"
     )
     env = dict(os.environ, PYTHONHASHSEED="12345")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
-                         text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
     assert out.stdout.strip() == _digest(data)
 
 
@@ -140,8 +147,9 @@ def test_every_record_validates_and_has_a_unique_id(data):
     assert len({a.id for a in data.actors}) == len(data.actors)
     assert len({lk.id for lk in data.links}) == len(data.links)
     for slug in PILOTS:  # readable, stable ids such as daalhof-ha-01
-        assert all(a.id.startswith(slug + "-") for a in data.actors_in(slug)
-                   if a.id != "regio-zvz-01")
+        assert all(
+            a.id.startswith(slug + "-") for a in data.actors_in(slug) if a.id != "regio-zvz-01"
+        )
 
 
 def test_every_actor_belongs_to_pilot_wijken(data):
@@ -162,21 +170,36 @@ def test_each_wijk_has_the_core_organisations_and_professionals(data):
     for slug in PILOTS:
         roles = {a.role for a in data.actors_in(slug)}
         assert {
-            Role.GEMEENTE, Role.HUISARTSENPRAKTIJK, Role.WELZIJNSORGANISATIE,
-            Role.WIJKVERPLEGING, Role.POLITIE, Role.ZORGVERZEKERAAR,
-            Role.HUISARTS, Role.POH_GGZ, Role.WELZIJNSCOACH, Role.WIJKMAKELAAR,
-            Role.SOCIAAL_WERKER, Role.WIJKVERPLEEGKUNDIGE, Role.WIJKAGENT,
+            Role.GEMEENTE,
+            Role.HUISARTSENPRAKTIJK,
+            Role.WELZIJNSORGANISATIE,
+            Role.WIJKVERPLEGING,
+            Role.POLITIE,
+            Role.ZORGVERZEKERAAR,
+            Role.HUISARTS,
+            Role.POH_GGZ,
+            Role.WELZIJNSCOACH,
+            Role.WIJKMAKELAAR,
+            Role.SOCIAAL_WERKER,
+            Role.WIJKVERPLEEGKUNDIGE,
+            Role.WIJKAGENT,
         } <= roles, slug
 
 
 def test_domains_follow_roles(data):
     expected = {
-        Role.HUISARTS: Domain.ZORG, Role.POH_GGZ: Domain.ZORG,
-        Role.WIJKVERPLEEGKUNDIGE: Domain.ZORG, Role.HUISARTSENPRAKTIJK: Domain.ZORG,
-        Role.WELZIJNSCOACH: Domain.SOCIAAL, Role.SOCIAAL_WERKER: Domain.SOCIAAL,
-        Role.WIJKMAKELAAR: Domain.SOCIAAL, Role.WELZIJNSORGANISATIE: Domain.SOCIAAL,
-        Role.GEMEENTE: Domain.GEMEENTE, Role.WIJKAGENT: Domain.VEILIGHEID,
-        Role.WONINGCORPORATIE: Domain.WONEN, Role.ZORGVERZEKERAAR: Domain.ZORGVERZEKERAAR,
+        Role.HUISARTS: Domain.ZORG,
+        Role.POH_GGZ: Domain.ZORG,
+        Role.WIJKVERPLEEGKUNDIGE: Domain.ZORG,
+        Role.HUISARTSENPRAKTIJK: Domain.ZORG,
+        Role.WELZIJNSCOACH: Domain.SOCIAAL,
+        Role.SOCIAAL_WERKER: Domain.SOCIAAL,
+        Role.WIJKMAKELAAR: Domain.SOCIAAL,
+        Role.WELZIJNSORGANISATIE: Domain.SOCIAAL,
+        Role.GEMEENTE: Domain.GEMEENTE,
+        Role.WIJKAGENT: Domain.VEILIGHEID,
+        Role.WONINGCORPORATIE: Domain.WONEN,
+        Role.ZORGVERZEKERAAR: Domain.ZORGVERZEKERAAR,
     }
     for actor in data.actors:
         if actor.kind is ActorKind.INITIATIEF:
@@ -188,11 +211,22 @@ def test_domains_follow_roles(data):
 
 def test_kernaanpakken_only_on_plausible_actors(data):
     allowed = {
-        "welzijn-op-recept": {Role.HUISARTS, Role.POH_GGZ, Role.WELZIJNSCOACH,
-                              Role.SOCIAAL_WERKER, Role.HUISARTSENPRAKTIJK,
-                              Role.WELZIJNSORGANISATIE, Role.ZORGVERZEKERAAR},
-        "pluspraktijk": {Role.HUISARTS, Role.POH_GGZ, Role.POH_SOMATIEK,
-                         Role.HUISARTSENPRAKTIJK, Role.ZORGVERZEKERAAR},
+        "welzijn-op-recept": {
+            Role.HUISARTS,
+            Role.POH_GGZ,
+            Role.WELZIJNSCOACH,
+            Role.SOCIAAL_WERKER,
+            Role.HUISARTSENPRAKTIJK,
+            Role.WELZIJNSORGANISATIE,
+            Role.ZORGVERZEKERAAR,
+        },
+        "pluspraktijk": {
+            Role.HUISARTS,
+            Role.POH_GGZ,
+            Role.POH_SOMATIEK,
+            Role.HUISARTSENPRAKTIJK,
+            Role.ZORGVERZEKERAAR,
+        },
     }
     used = Counter()
     for actor in data.actors:
@@ -200,18 +234,26 @@ def test_kernaanpakken_only_on_plausible_actors(data):
             used[k.value] += 1
             if k.value in allowed:
                 assert actor.role in allowed[k.value], (k, actor.role)
-    assert set(used) == {"doorbraakmethode", "welzijn-op-recept", "kernteam-ouderen",
-                         "pluspraktijk"}
+    assert set(used) == {
+        "doorbraakmethode",
+        "welzijn-op-recept",
+        "kernteam-ouderen",
+        "pluspraktijk",
+    }
     # cohort 1 started earlier: its kernaanpakken reach more actors than cohort 2's
     share = {}
     for cohort in (1, 2):
-        actors = [a for a in data.actors if a.id != "regio-zvz-01"
-                  and PILOTS[a.wijken[0]][2] == cohort]
+        actors = [
+            a for a in data.actors if a.id != "regio-zvz-01" and PILOTS[a.wijken[0]][2] == cohort
+        ]
         share[cohort] = sum(bool(a.kernaanpakken) for a in actors) / len(actors)
     assert share[1] > share[2] + 0.1, share
+
     def has_wor_coach(slug: str) -> bool:
-        return any(a.role is Role.WELZIJNSCOACH and Kernaanpak.WELZIJN_OP_RECEPT in a.kernaanpakken
-                   for a in data.actors_in(slug))
+        return any(
+            a.role is Role.WELZIJNSCOACH and Kernaanpak.WELZIJN_OP_RECEPT in a.kernaanpakken
+            for a in data.actors_in(slug)
+        )
 
     cohort_1 = [slug for slug, (_name, _gemeente, cohort) in PILOTS.items() if cohort == 1]
     assert sum(has_wor_coach(slug) for slug in cohort_1) >= 4
@@ -248,8 +290,11 @@ def test_link_kinds_and_intensities(data):
     assert {lk.intensity.value for lk in data.links} == {1, 2, 3, 4}
     by_id = {a.id: a for a in data.actors}
     referrals = [lk for lk in data.links if lk.kind is LinkKind.VERWIJZING]
-    assert any(by_id[lk.source].role in (Role.HUISARTS, Role.POH_GGZ)
-               and by_id[lk.target].role is Role.WELZIJNSCOACH for lk in referrals)
+    assert any(
+        by_id[lk.source].role in (Role.HUISARTS, Role.POH_GGZ)
+        and by_id[lk.target].role is Role.WELZIJNSCOACH
+        for lk in referrals
+    )
 
 
 def test_some_isolated_initiatives(data):
@@ -329,9 +374,11 @@ def test_each_wijk_has_a_broker_between_zorg_and_sociaal(data):
         for lk in _collaborations(data.links_in(slug)):
             for me, other in ((lk.source, lk.target), (lk.target, lk.source)):
                 ties[me]["care" if actors[other].domain in CARE else "social"] += 1
-        brokers = [i for i, t in ties.items()
-                   if actors[i].kind is ActorKind.PROFESSIONAL
-                   and t["care"] >= 2 and t["social"] >= 2]
+        brokers = [
+            i
+            for i, t in ties.items()
+            if actors[i].kind is ActorKind.PROFESSIONAL and t["care"] >= 2 and t["social"] >= 2
+        ]
         assert brokers, slug
 
 
@@ -393,8 +440,7 @@ def test_generate_wijk_for_benchmarks(n):
 
 def test_generate_wijk_for_a_pilot_takes_its_identity():
     d = generate_wijk("daalhof", 300, links_per_actor=3)
-    assert d.wijken[0] == WijkIn(slug="daalhof", name="Daalhof", gemeente="Maastricht",
-                                 cohort=1)
+    assert d.wijken[0] == WijkIn(slug="daalhof", name="Daalhof", gemeente="Maastricht", cohort=1)
     assert len(d.links) == 900
 
 

@@ -39,8 +39,10 @@ def by_name(store):
 @pytest.mark.parametrize("encoding, bom", [("utf-8", False), ("utf-8", True), ("cp1252", False)])
 @pytest.mark.parametrize("newline", ["\r\n", "\n"])
 def test_csv_in_any_common_dialect_reads_the_same(store, delimiter, encoding, bom, newline):
-    rows = [["Naam", "Soort", "Domein", "Wijk", "Omschrijving"],
-            ["Café De Ontmoeting", "initiatief", "inwoners", "De Baandert", "Koffie; thee, taart"]]
+    rows = [
+        ["Naam", "Soort", "Domein", "Wijk", "Omschrijving"],
+        ["Café De Ontmoeting", "initiatief", "inwoners", "De Baandert", "Koffie; thee, taart"],
+    ]
     data = csv_bytes(rows, delimiter=delimiter, encoding=encoding, bom=bom, newline=newline)
     result = plan(store, ("lijst.csv", data))
     assert result.problems == []
@@ -57,18 +59,37 @@ def test_sniffing_picks_the_delimiter_of_the_header_outside_quotes():
 
 
 def test_english_headers_and_values_give_the_same_records(store, tmp_path):
-    dutch = [["naam", "soort", "domein", "rol", "wijk", "thema's", "kernaanpakken"],
-             ["Buurthuis Noord", "initiatief", "inwoners", "buurthuis", "De Baandert",
-              "eenzaamheid; ouderen", "welzijn op recept"]]
-    english = [["Name", "Kind", "Domain", "Role", "Neighbourhood", "Themes", "Core approaches"],
-               ["Buurthuis Noord", "initiative", "residents", "buurthuis", "de-baandert",
-                "loneliness, elderly", "Welzijn-op-Recept"]]
+    dutch = [
+        ["naam", "soort", "domein", "rol", "wijk", "thema's", "kernaanpakken"],
+        [
+            "Buurthuis Noord",
+            "initiatief",
+            "inwoners",
+            "buurthuis",
+            "De Baandert",
+            "eenzaamheid; ouderen",
+            "welzijn op recept",
+        ],
+    ]
+    english = [
+        ["Name", "Kind", "Domain", "Role", "Neighbourhood", "Themes", "Core approaches"],
+        [
+            "Buurthuis Noord",
+            "initiative",
+            "residents",
+            "buurthuis",
+            "de-baandert",
+            "loneliness, elderly",
+            "Welzijn-op-Recept",
+        ],
+    ]
     run(store, ("nl.csv", csv_bytes(dutch)))
     other = new_store(tmp_path / "en.db")
     try:
         run(other, ("en.csv", csv_bytes(english, delimiter=",")))
-        assert [a.model_dump(exclude={"created_at", "updated_at"}) for a in store.list_actors()] \
-            == [a.model_dump(exclude={"created_at", "updated_at"}) for a in other.list_actors()]
+        assert [
+            a.model_dump(exclude={"created_at", "updated_at"}) for a in store.list_actors()
+        ] == [a.model_dump(exclude={"created_at", "updated_at"}) for a in other.list_actors()]
     finally:
         other.close()
     actor = store.list_actors()[0]
@@ -76,21 +97,34 @@ def test_english_headers_and_values_give_the_same_records(store, tmp_path):
     assert actor.kernaanpakken == [Kernaanpak.WELZIJN_OP_RECEPT]
 
 
-@pytest.mark.parametrize("written", ["Welzijn op recept", "welzijn-op-recept", "WELZIJN OP RECEPT",
-                                     "  welzijn   op-recept ", "WelzijnOpRecept", "wélzijn op recept"])
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Welzijn op recept",
+        "welzijn-op-recept",
+        "WELZIJN OP RECEPT",
+        "  welzijn   op-recept ",
+        "WelzijnOpRecept",
+        "wélzijn op recept",
+    ],
+)
 def test_enum_values_match_without_regard_to_case_accents_spacing_or_hyphens(store, written):
-    rows = [["naam", "soort", "domein", "wijk", "kernaanpak"],
-            ["Coachpunt", "organisatie", "sociaal", "de-baandert", written]]
+    rows = [
+        ["naam", "soort", "domein", "wijk", "kernaanpak"],
+        ["Coachpunt", "organisatie", "sociaal", "de-baandert", written],
+    ]
     assert plan(store, ("a.csv", csv_bytes(rows))).problems == []
     run(store, ("a.csv", csv_bytes(rows)))
     assert store.list_actors()[0].kernaanpakken == [Kernaanpak.WELZIJN_OP_RECEPT]
 
 
 def test_several_values_in_one_cell_split_on_semicolon_comma_or_pipe(store):
-    rows = [["naam", "soort", "domein", "wijk", "thema's"],
-            ["A", "initiatief", "inwoners", "de-baandert", "eenzaamheid; ouderen"],
-            ["B", "initiatief", "inwoners", "de-baandert", "eenzaamheid, mantelzorg"],
-            ["C", "initiatief", "inwoners", "de-baandert, daalhof", "leefstijl | ouderen"]]
+    rows = [
+        ["naam", "soort", "domein", "wijk", "thema's"],
+        ["A", "initiatief", "inwoners", "de-baandert", "eenzaamheid; ouderen"],
+        ["B", "initiatief", "inwoners", "de-baandert", "eenzaamheid, mantelzorg"],
+        ["C", "initiatief", "inwoners", "de-baandert, daalhof", "leefstijl | ouderen"],
+    ]
     run(store, ("a.csv", csv_bytes(rows)))
     actors = by_name(store)
     assert actors["A"].themes == [Theme.EENZAAMHEID, Theme.OUDEREN]
@@ -102,13 +136,19 @@ def test_several_values_in_one_cell_split_on_semicolon_comma_or_pipe(store):
 def test_xlsx_with_two_sheets_and_dates_and_numbers(store):
     from datetime import date
 
-    data = xlsx_bytes({
-        "Partners": [["Naam", "Soort", "Domein", "Wijk", "Sinds"],
-                     ["Sportclub", "organisatie", "sociaal", "De Baandert", date(2021, 4, 1)]],
-        "Samenwerkingen": [["Van", "Naar", "Intensiteit"], ["Sportclub", "Buurthuis", 3]],
-        "Buurthuis": [["Naam", "Soort", "Domein", "Wijk"],
-                      ["Buurthuis", "initiatief", "inwoners", "De Baandert"]],
-    })
+    data = xlsx_bytes(
+        {
+            "Partners": [
+                ["Naam", "Soort", "Domein", "Wijk", "Sinds"],
+                ["Sportclub", "organisatie", "sociaal", "De Baandert", date(2021, 4, 1)],
+            ],
+            "Samenwerkingen": [["Van", "Naar", "Intensiteit"], ["Sportclub", "Buurthuis", 3]],
+            "Buurthuis": [
+                ["Naam", "Soort", "Domein", "Wijk"],
+                ["Buurthuis", "initiatief", "inwoners", "De Baandert"],
+            ],
+        }
+    )
     result = plan(store, ("werk.xlsx", data))
     assert result.problems == [], result.problems
     run(store, ("werk.xlsx", data))
@@ -156,8 +196,10 @@ def test_reimporting_the_same_file_changes_nothing(store):
 
 def test_matching_by_name_ignores_case_accents_and_spacing(store):
     run(store, *sample_files())
-    rows = [["naam", "soort", "wijk", "omschrijving"],
-            ["  huisartsenpraktijk de baandért ", "organisatie", "de-baandert", "Nieuw"]]
+    rows = [
+        ["naam", "soort", "wijk", "omschrijving"],
+        ["  huisartsenpraktijk de baandért ", "organisatie", "de-baandert", "Nieuw"],
+    ]
     result = plan(store, ("a.csv", csv_bytes(rows)))
     assert [(r.action, r.changes) for r in result.rows] == [("update", ["description"])]
     apply_plan(store, result, by=BY)
@@ -189,8 +231,13 @@ def test_new_rows_get_stable_ids(store, tmp_path):
 def test_links_and_organisations_resolve_by_name_or_id_in_file_and_store(store):
     run(store, ("actoren.csv", csv_bytes(ACTORS)))
     ids = {a.name: a.id for a in store.list_actors()}
-    assert store.get_actor(ids["Fleur Fictief"]).organisation == ids["Welzijn Westelijke Mijnstreek"]
-    links = [["from", "to", "kind"], [ids["Fleur Fictief"], "wijkontbijt baandert", "collaboration"]]
+    assert (
+        store.get_actor(ids["Fleur Fictief"]).organisation == ids["Welzijn Westelijke Mijnstreek"]
+    )
+    links = [
+        ["from", "to", "kind"],
+        [ids["Fleur Fictief"], "wijkontbijt baandert", "collaboration"],
+    ]
     run(store, ("links.csv", csv_bytes(links)))
     (link,) = store.list_links()
     assert {link.source, link.target} == {ids["Fleur Fictief"], ids["Wijkontbijt Baandert"]}
@@ -199,8 +246,10 @@ def test_links_and_organisations_resolve_by_name_or_id_in_file_and_store(store):
 
 def test_a_samenwerking_written_the_other_way_round_is_the_same_link(store):
     run(store, *sample_files())
-    links = [["van", "naar", "soort", "intensiteit"],
-             ["Welzijn Westelijke Mijnstreek", "Wijkontbijt Baandert", "samenwerking", "1"]]
+    links = [
+        ["van", "naar", "soort", "intensiteit"],
+        ["Welzijn Westelijke Mijnstreek", "Wijkontbijt Baandert", "samenwerking", "1"],
+    ]
     result = plan(store, ("l.csv", csv_bytes(links)))
     assert [r.action for r in result.rows] == ["skip"]
 
@@ -209,8 +258,11 @@ def test_domain_and_kind_are_inferred_from_the_role(store):
     rows = [["naam", "rol", "wijk"], ["Wijkagent Fictief", "wijkagent", "de-baandert"]]
     run(store, ("a.csv", csv_bytes(rows)))
     actor = store.list_actors()[0]
-    assert (actor.kind, actor.domain, actor.role) == (ActorKind.PROFESSIONAL, Domain.VEILIGHEID,
-                                                      Role.WIJKAGENT)
+    assert (actor.kind, actor.domain, actor.role) == (
+        ActorKind.PROFESSIONAL,
+        Domain.VEILIGHEID,
+        Role.WIJKAGENT,
+    )
 
 
 def test_default_wijk_for_rows_without_one(store):
@@ -225,8 +277,10 @@ def test_default_wijk_for_rows_without_one(store):
 
 def test_columns_a_file_lacks_keep_what_is_stored(store):
     run(store, *sample_files())
-    rows = [["naam", "soort", "wijk", "omschrijving"],
-            ["Fleur Fictief", "professional", "de-baandert", "Coach"]]
+    rows = [
+        ["naam", "soort", "wijk", "omschrijving"],
+        ["Fleur Fictief", "professional", "de-baandert", "Coach"],
+    ]
     run(store, ("a.csv", csv_bytes(rows)))
     fleur = by_name(store)["Fleur Fictief"]
     assert fleur.description == "Coach"
@@ -236,7 +290,10 @@ def test_columns_a_file_lacks_keep_what_is_stored(store):
 
 def test_an_import_adds_wijken_but_never_removes_one(store):
     run(store, *sample_files())
-    rows = [["naam", "soort", "domein", "wijk"], ["Fleur Fictief", "professional", "zorg", "daalhof"]]
+    rows = [
+        ["naam", "soort", "domein", "wijk"],
+        ["Fleur Fictief", "professional", "zorg", "daalhof"],
+    ]
     result = plan(store, ("a.csv", csv_bytes(rows)))
     assert [r.action for r in result.rows] == ["create"]  # another wijk: another actor
     rows = [["id", "wijk"], [by_name(store)["Fleur Fictief"].id, "daalhof"]]
@@ -248,7 +305,10 @@ def test_a_wijken_table_creates_wijken(tmp_path):
     store = new_store(tmp_path / "leeg.db", wijken=())
     try:
         wijken = [["slug", "naam", "gemeente", "cohort"], ["nuth", "Nuth", "Beekdaelen", "2"]]
-        actors = [["naam", "soort", "domein", "wijk"], ["Buurtkracht", "initiatief", "inwoners", "Nuth"]]
+        actors = [
+            ["naam", "soort", "domein", "wijk"],
+            ["Buurtkracht", "initiatief", "inwoners", "Nuth"],
+        ]
         result = plan(store, ("w.csv", csv_bytes(wijken)), ("a.csv", csv_bytes(actors)))
         assert result.changes_wijken and result.wijken == ["nuth"]
         apply_plan(store, result, by=BY)
@@ -275,7 +335,9 @@ def test_every_problem_has_row_column_value_and_a_dutch_hint(store):
     broken = [p for p in result.problems if p.code == "broken_reference"]
     assert {(p.source, p.row, p.column) for p in broken} == {
         ("actoren.csv", 4, "organisatie"),  # Fleur works at the organisation with the error
-        ("links.csv", 2, "van"), ("links.csv", 2, "naar"), ("links.csv", 3, "naar"),
+        ("links.csv", 2, "van"),
+        ("links.csv", 2, "naar"),
+        ("links.csv", 3, "naar"),
         ("links.csv", 4, "naar"),
     }
     assert "actoren.csv, rij 3" in broken[0].message
@@ -295,8 +357,9 @@ def test_problem_rows_refuse_the_whole_import_by_default(store):
 def test_valid_only_writes_the_good_rows_and_reports_the_rest(store):
     actors = [row[:] for row in ACTORS]
     actors[2][2] = "socaal"  # the organisation of Fleur: Fleur and her link fail with it
-    result = run(store, ("actoren.csv", csv_bytes(actors)), ("links.csv", csv_bytes(LINKS)),
-                 valid_only=True)
+    result = run(
+        store, ("actoren.csv", csv_bytes(actors)), ("links.csv", csv_bytes(LINKS)), valid_only=True
+    )
     assert sorted(by_name(store)) == ["Huisartsenpraktijk De Baandert", "Wijkontbijt Baandert"]
     assert store.list_links() == []
     assert result.created == 2 and result.refused == 5
@@ -304,15 +367,19 @@ def test_valid_only_writes_the_good_rows_and_reports_the_rest(store):
 
 
 def test_names_shared_by_two_actors_need_an_id_or_a_wijk(store):
-    rows = [["naam", "soort", "domein", "wijk"],
-            ["Buurthuis", "initiatief", "inwoners", "de-baandert"],
-            ["Buurthuis", "initiatief", "inwoners", "daalhof"],
-            ["Bakker", "organisatie", "werk en inkomen", "daalhof"]]
+    rows = [
+        ["naam", "soort", "domein", "wijk"],
+        ["Buurthuis", "initiatief", "inwoners", "de-baandert"],
+        ["Buurthuis", "initiatief", "inwoners", "daalhof"],
+        ["Bakker", "organisatie", "werk en inkomen", "daalhof"],
+    ]
     run(store, ("a.csv", csv_bytes(rows)))
     ambiguous = plan(store, ("l.csv", csv_bytes([["van", "naar"], ["Bakker", "Buurthuis"]])))
     (problem,) = ambiguous.problems
     assert "2 actoren" in problem.message and "wijk" in problem.message
-    ok = plan(store, ("l.csv", csv_bytes([["van", "naar", "wijk"], ["Bakker", "Buurthuis", "Daalhof"]])))
+    ok = plan(
+        store, ("l.csv", csv_bytes([["van", "naar", "wijk"], ["Bakker", "Buurthuis", "Daalhof"]]))
+    )
     assert ok.problems == []
 
 
@@ -323,7 +390,10 @@ def test_a_duplicate_row_in_the_file_is_a_problem(store):
 
 
 def test_werkt_bij_goes_from_professional_to_organisation(store):
-    links = [["van", "naar", "soort"], ["Welzijn Westelijke Mijnstreek", "Fleur Fictief", "werkt bij"]]
+    links = [
+        ["van", "naar", "soort"],
+        ["Welzijn Westelijke Mijnstreek", "Fleur Fictief", "werkt bij"],
+    ]
     result = plan(store, ("a.csv", csv_bytes(ACTORS)), ("l.csv", csv_bytes(links)))
     assert {p.column for p in result.problems} == {"van", "naar"}
 
@@ -336,10 +406,12 @@ def test_organisation_must_be_an_organisation(store):
 
 
 def test_model_validation_messages_are_dutch_and_name_the_column(store):
-    rows = [["naam", "soort", "domein", "wijk", "e-mail", "sinds", "tot"],
-            ["X", "initiatief", "inwoners", "de-baandert", "geen-mail", "", ""],
-            ["Y", "initiatief", "inwoners", "de-baandert", "", "2024-01-01", "2023"],
-            ["Z", "initiatief", "inwoners", "de-baandert", "", "1 maart", ""]]
+    rows = [
+        ["naam", "soort", "domein", "wijk", "e-mail", "sinds", "tot"],
+        ["X", "initiatief", "inwoners", "de-baandert", "geen-mail", "", ""],
+        ["Y", "initiatief", "inwoners", "de-baandert", "", "2024-01-01", "2023"],
+        ["Z", "initiatief", "inwoners", "de-baandert", "", "1 maart", ""],
+    ]
     problems = {p.row: p for p in plan(store, ("a.csv", csv_bytes(rows))).problems}
     assert problems[2].column == "e-mail" and problems[2].value == "geen-mail"
     assert "einddatum" in problems[3].message
@@ -349,10 +421,16 @@ def test_model_validation_messages_are_dutch_and_name_the_column(store):
 # -- Kumu and our JSON ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("files", [
-    ["actoren.csv", "samenwerkingen.csv"], ["partners.xlsx"], ["kumu.xlsx"], ["kumu.json"],
-    ["wijknet.json"],
-])
+@pytest.mark.parametrize(
+    "files",
+    [
+        ["actoren.csv", "samenwerkingen.csv"],
+        ["partners.xlsx"],
+        ["kumu.xlsx"],
+        ["kumu.json"],
+        ["wijknet.json"],
+    ],
+)
 def test_every_example_file_imports_cleanly_and_idempotently(store, files):
     loaded = [(name, (EXAMPLES / name).read_bytes()) for name in files]
     result = plan(store, *loaded)
@@ -366,8 +444,11 @@ def test_kumu_json_moves_over_whole(store):
     run(store, ("kumu.json", (EXAMPLES / "kumu.json").read_bytes()))
     actors = by_name(store)
     club = actors["Sportvereniging De Voorbeeldrakkers"]
-    assert (club.kind, club.role, club.domain) == (ActorKind.ORGANISATIE, Role.SPORTVERENIGING,
-                                                   Domain.SOCIAAL)
+    assert (club.kind, club.role, club.domain) == (
+        ActorKind.ORGANISATIE,
+        Role.SPORTVERENIGING,
+        Domain.SOCIAAL,
+    )
     assert club.themes == [Theme.BEWEGEN_EN_SPORT, Theme.LEEFSTIJL]
     maatje = actors["Beweegmaatje Voorbeeld"]
     assert (maatje.kind, maatje.domain) == (ActorKind.INITIATIEF, Domain.INWONERS)
@@ -386,5 +467,7 @@ def test_kumu_unknown_connection_types_become_samenwerking_with_a_note(store):
 def test_read_file_names_the_tables_it_found():
     read = read_file("partners.xlsx", (EXAMPLES / "partners.xlsx").read_bytes())
     assert [(t.kind, t.source) for t in read.tables] == [
-        ("actors", "partners.xlsx › Actors"), ("links", "partners.xlsx › Links")]
+        ("actors", "partners.xlsx › Actors"),
+        ("links", "partners.xlsx › Links"),
+    ]
     assert any("Over dit bestand" in n for n in read.notes)

@@ -11,8 +11,9 @@ from importers.duplicates import find_duplicates, merge_actors, plan_merge, simi
 
 
 def org(id, name, wijk="de-baandert", **kw):
-    return ActorIn(id=id, kind=ActorKind.ORGANISATIE, name=name, domain=Domain.ZORG,
-                   wijken=[wijk], **kw)
+    return ActorIn(
+        id=id, kind=ActorKind.ORGANISATIE, name=name, domain=Domain.ZORG, wijken=[wijk], **kw
+    )
 
 
 @pytest.fixture
@@ -23,41 +24,58 @@ def store(tmp_path):
 
 
 def test_names_that_differ_slightly_are_reported(store):
-    store.bulk_upsert(actors=[
-        org("a", "Huisartsenpraktijk De Baandert"),
-        org("b", "Huisartspraktijk de Baandert"),
-        org("c", "Basisschool 1"), org("d", "Basisschool 2"),
-        org("e", "Lief-en-leed-straat Kerkstraat"), org("f", "Lief-en-leed-straat Merelstraat"),
-        org("g", "Huisartsenpraktijk De Baandert", wijk="daalhof"),
-        ActorIn(id="h", kind=ActorKind.INITIATIEF, name="Huisartsenpraktijk De Baandert",
-                domain=Domain.INWONERS, wijken=["de-baandert"]),
-    ], by="test")
+    store.bulk_upsert(
+        actors=[
+            org("a", "Huisartsenpraktijk De Baandert"),
+            org("b", "Huisartspraktijk de Baandert"),
+            org("c", "Basisschool 1"),
+            org("d", "Basisschool 2"),
+            org("e", "Lief-en-leed-straat Kerkstraat"),
+            org("f", "Lief-en-leed-straat Merelstraat"),
+            org("g", "Huisartsenpraktijk De Baandert", wijk="daalhof"),
+            ActorIn(
+                id="h",
+                kind=ActorKind.INITIATIEF,
+                name="Huisartsenpraktijk De Baandert",
+                domain=Domain.INWONERS,
+                wijken=["de-baandert"],
+            ),
+        ],
+        by="test",
+    )
     pairs = find_duplicates(store.list_actors())
     assert [(p.a, p.b, p.wijk) for p in pairs] == [("a", "b", "de-baandert")]
     assert pairs[0].score > 0.9
     assert find_duplicates(store.list_actors("daalhof"), wijk="daalhof") == []
 
 
-@pytest.mark.parametrize("a, b, alike", [
-    ("Huisartsenpraktijk De Baandert", "Huisartspraktijk de Baandert", True),
-    ("Wijkontbijt Daalhof", "wijkontbijt dalhof", True),
-    ("Buurthuis 't Hoes", "Buurthuis t'Hoes", True),
-    ("Praktijk Jansen", "Jansen Praktijk", True),
-    ("Basisschool 1", "Basisschool 2", False),
-    ("Lief-en-leed-straat Hoogstraat", "Lief-en-leed-straat Schoolstraat", False),
-    ("Huisartsenpraktijk De Brug", "Huisartsenpraktijk De Beuk", False),
-])
+@pytest.mark.parametrize(
+    "a, b, alike",
+    [
+        ("Huisartsenpraktijk De Baandert", "Huisartspraktijk de Baandert", True),
+        ("Wijkontbijt Daalhof", "wijkontbijt dalhof", True),
+        ("Buurthuis 't Hoes", "Buurthuis t'Hoes", True),
+        ("Praktijk Jansen", "Jansen Praktijk", True),
+        ("Basisschool 1", "Basisschool 2", False),
+        ("Lief-en-leed-straat Hoogstraat", "Lief-en-leed-straat Schoolstraat", False),
+        ("Huisartsenpraktijk De Brug", "Huisartsenpraktijk De Beuk", False),
+    ],
+)
 def test_similarity(a, b, alike):
     assert (similarity(a, b) >= 0.88) is alike
 
 
 def test_blocking_keeps_large_wijken_fast(store):
-    actors = [org(f"o{i}", f"Organisatie nummer {i} {chr(65 + i % 26)}{i * 7919 % 1000}")
-              for i in range(3000)]
+    actors = [
+        org(f"o{i}", f"Organisatie nummer {i} {chr(65 + i % 26)}{i * 7919 % 1000}")
+        for i in range(3000)
+    ]
     actors.append(org("x", "Organisatie nummer 17 R623x"))
     store.bulk_upsert(actors=actors, by="test")
     pairs = find_duplicates(store.list_actors())
-    assert ("o17", "x") in {(p.a, p.b) for p in pairs} or ("x", "o17") in {(p.a, p.b) for p in pairs}
+    assert ("o17", "x") in {(p.a, p.b) for p in pairs} or ("x", "o17") in {
+        (p.a, p.b) for p in pairs
+    }
 
 
 @pytest.fixture
@@ -65,18 +83,34 @@ def pair(store):
     store.bulk_upsert(
         actors=[
             org("keep", "Huisartsenpraktijk De Baandert", themes=[Theme.OUDEREN]),
-            org("drop", "Huisartspraktijk de Baandert", wijk="daalhof", description="Oud",
-                themes=[Theme.EENZAAMHEID]),
+            org(
+                "drop",
+                "Huisartspraktijk de Baandert",
+                wijk="daalhof",
+                description="Oud",
+                themes=[Theme.EENZAAMHEID],
+            ),
             org("club", "Sportclub"),
             org("buurt", "Buurthuis"),
-            ActorIn(id="pro", kind=ActorKind.PROFESSIONAL, name="Piet Proef", domain=Domain.ZORG,
-                    wijken=["daalhof"], organisation="drop"),
+            ActorIn(
+                id="pro",
+                kind=ActorKind.PROFESSIONAL,
+                name="Piet Proef",
+                domain=Domain.ZORG,
+                wijken=["daalhof"],
+                organisation="drop",
+            ),
         ],
         links=[
             LinkIn(id="l-between", source="keep", target="drop"),
             LinkIn(id="l-both-keep", source="club", target="keep", intensity=Intensity.KENNEN),
-            LinkIn(id="l-both-drop", source="drop", target="club", intensity=Intensity.SAMENWERKEN,
-                   note="Wekelijks"),
+            LinkIn(
+                id="l-both-drop",
+                source="drop",
+                target="club",
+                intensity=Intensity.SAMENWERKEN,
+                note="Wekelijks",
+            ),
             LinkIn(id="l-only-drop", source="buurt", target="drop", kind=LinkKind.VERWIJZING),
             LinkIn(id="l-works", source="pro", target="drop", kind=LinkKind.WERKT_BIJ),
         ],

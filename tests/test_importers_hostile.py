@@ -61,8 +61,9 @@ def test_unknown_columns_are_skipped_with_a_note(store):
 def test_a_20_mb_file_with_one_bad_row_at_the_end_writes_nothing(store):
     filler = "Uitgebreide omschrijving van het aanbod in de wijk. " * 20  # ~1 kB per row
     rows = [["naam", "soort", "domein", "wijk", "omschrijving"]]
-    rows += [[f"Initiatief {i}", "initiatief", "inwoners", "de-baandert", filler]
-             for i in range(20_000)]
+    rows += [
+        [f"Initiatief {i}", "initiatief", "inwoners", "de-baandert", filler] for i in range(20_000)
+    ]
     rows.append(["Laatste rij", "initiatief", "onbekend-domein", "de-baandert", ""])
     data = csv_bytes(rows)
     assert len(data) > 20 * 1024 * 1024
@@ -77,9 +78,13 @@ def test_a_20_mb_file_with_one_bad_row_at_the_end_writes_nothing(store):
 
 def test_a_huge_cell_is_refused_with_a_message(store):
     huge = "x" * (5 * 1024 * 1024)
-    data = csv_bytes([ACTOR_HEADER, ["Groot", "initiatief", "inwoners", "", "de-baandert",
-                                     "", "", "", ""], ["Ander", "initiatief", huge, "", "de-baandert",
-                                                        "", "", "", ""]])
+    data = csv_bytes(
+        [
+            ACTOR_HEADER,
+            ["Groot", "initiatief", "inwoners", "", "de-baandert", "", "", "", ""],
+            ["Ander", "initiatief", huge, "", "de-baandert", "", "", "", ""],
+        ]
+    )
     result = plan(store, ("reus.csv", data))
     (problem,) = result.problems
     assert (problem.row, problem.column, problem.code) == (3, "domein", "cell_too_long")
@@ -93,7 +98,7 @@ def test_xlsx_formulas_are_never_evaluated():
     book = Workbook()
     sheet = book.active
     sheet.append(["naam", "soort", "domein", "wijk"])
-    sheet.append(["=HYPERLINK(\"http://x\",\"klik\")", "initiatief", "inwoners", "de-baandert"])
+    sheet.append(['=HYPERLINK("http://x","klik")', "initiatief", "inwoners", "de-baandert"])
     sheet.append(["Gewoon", "initiatief", "=1+1", "de-baandert"])
     text_cell = sheet.cell(row=4, column=1, value="=tekst, geen formule")
     text_cell.data_type = "s"
@@ -122,13 +127,16 @@ def test_formula_problems_reach_the_plan(store):
     assert "formule" in problem.message and problem.value == "=A1"
 
 
-@pytest.mark.parametrize("name, data, code", [
-    ("oud.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "old_excel"),
-    ("kapot.xlsx", b"PK\x03\x04" + b"\x00" * 100, "bad_file"),
-    ("kapot.json", b'{"actors": [', "bad_json"),
-    ("vreemd.json", b'{"iets": 1}', "wrong_format"),
-    ("plaatje.csv", bytes(range(256)) * 4, "wrong_headers"),
-])
+@pytest.mark.parametrize(
+    "name, data, code",
+    [
+        ("oud.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "old_excel"),
+        ("kapot.xlsx", b"PK\x03\x04" + b"\x00" * 100, "bad_file"),
+        ("kapot.json", b'{"actors": [', "bad_json"),
+        ("vreemd.json", b'{"iets": 1}', "wrong_format"),
+        ("plaatje.csv", bytes(range(256)) * 4, "wrong_headers"),
+    ],
+)
 def test_broken_files_give_a_message(store, name, data, code):
     assert code in codes(plan(store, (name, data)))
 
@@ -139,7 +147,8 @@ def test_a_zip_that_unpacks_too_far_is_refused(monkeypatch):
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("actoren.csv", "naam\n" + "a\n" * 10_000)
     assert [p.code for p in readers.read_file("bom.zip", buffer.getvalue()).problems] == [
-        "too_large"]
+        "too_large"
+    ]
 
 
 def test_a_file_over_the_size_limit_is_refused(monkeypatch, store):
@@ -148,22 +157,39 @@ def test_a_file_over_the_size_limit_is_refused(monkeypatch, store):
 
 
 def test_control_characters_are_refused_in_dutch(store):
-    data = csv_bytes([["naam", "soort", "domein", "wijk", "omschrijving"],
-                      ["Club", "initiatief", "inwoners", "de-baandert", "a\x07b"]])
+    data = csv_bytes(
+        [
+            ["naam", "soort", "domein", "wijk", "omschrijving"],
+            ["Club", "initiatief", "inwoners", "de-baandert", "a\x07b"],
+        ]
+    )
     (problem,) = plan(store, ("c.csv", data)).problems
     assert problem.column == "omschrijving" and "stuurtekens" in problem.message
 
 
 def test_json_records_that_are_not_objects_are_problems(store):
-    data = json.dumps({"actors": ["tekst", {"name": "X", "kind": "initiatief",
-                                            "domain": "inwoners", "wijken": ["de-baandert"]}]})
+    data = json.dumps(
+        {
+            "actors": [
+                "tekst",
+                {
+                    "name": "X",
+                    "kind": "initiatief",
+                    "domain": "inwoners",
+                    "wijken": ["de-baandert"],
+                },
+            ]
+        }
+    )
     result = plan(store, ("a.json", data.encode()))
     assert [p.code for p in result.problems] == ["wrong_format"]
     assert [r.action for r in result.rows] == ["error", "create"]
 
 
-@pytest.mark.parametrize("value", ["=1+1", "+31 6 1234 5678", "-5", "@SUM(A1)", "'=x", "''+y",
-                                   "gewoon", "'citaat'", "", "\tx"])
+@pytest.mark.parametrize(
+    "value",
+    ["=1+1", "+31 6 1234 5678", "-5", "@SUM(A1)", "'=x", "''+y", "gewoon", "'citaat'", "", "\tx"],
+)
 def test_neutralising_is_undone_exactly(value):
     escaped = neutralise(value)
     assert not escaped.startswith(("=", "+", "-", "@", "\t"))
@@ -171,7 +197,13 @@ def test_neutralising_is_undone_exactly(value):
 
 
 def test_a_spreadsheet_cell_in_an_xlsx_with_a_huge_shared_string(store):
-    data = xlsx_bytes({"Actoren": [["naam", "soort", "domein", "wijk", "omschrijving"],
-                                   ["Club", "initiatief", "inwoners", "de-baandert", "y" * 50_000]]})
+    data = xlsx_bytes(
+        {
+            "Actoren": [
+                ["naam", "soort", "domein", "wijk", "omschrijving"],
+                ["Club", "initiatief", "inwoners", "de-baandert", "y" * 50_000],
+            ]
+        }
+    )
     (problem,) = plan(store, ("g.xlsx", data)).problems
     assert problem.code == "cell_too_long" and problem.column == "omschrijving"

@@ -31,7 +31,9 @@ def own_rules(tmp_path):
         f'tekort = "{CHANGED_GAP}"',
     )
     # a requirement no demo wijk can meet, so its gap shows everywhere
-    text = text.replace('wie = { domeinen = ["gemeente"] }', 'wie = { domeinen = ["gemeente"] }\n  minimaal = 99', 1)
+    text = text.replace(
+        'wie = { domeinen = ["gemeente"] }', 'wie = { domeinen = ["gemeente"] }\n  minimaal = 99', 1
+    )
     path = tmp_path / "regels.toml"
     path.write_text(text, encoding="utf-8")
     return path
@@ -52,7 +54,9 @@ def test_the_cli_uses_the_configured_rules(tmp_path, monkeypatch):
     monkeypatch.setenv("WIJKNET_KERNAANPAK_RULES", str(own_rules(tmp_path)))
     changed = CliRunner().invoke(cli, args)
     assert changed.exit_code == 0, changed.output
-    assert CHANGED_GAP in json.dumps(json.loads(changed.output)["kernaanpak_coverage"], ensure_ascii=False)
+    assert CHANGED_GAP in json.dumps(
+        json.loads(changed.output)["kernaanpak_coverage"], ensure_ascii=False
+    )
 
 
 def test_a_broken_rules_file_stops_the_start_with_its_errors(tmp_path):

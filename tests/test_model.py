@@ -11,7 +11,12 @@ from graph.store.common import validated
 
 
 def actor(**overrides):
-    data = {"kind": "initiatief", "name": "Wijkontbijt Daalhof", "domain": "inwoners", "wijken": ["daalhof"]}
+    data = {
+        "kind": "initiatief",
+        "name": "Wijkontbijt Daalhof",
+        "domain": "inwoners",
+        "wijken": ["daalhof"],
+    }
     return {**data, **overrides}
 
 
@@ -22,7 +27,9 @@ def errors_of(model, data):
 
 
 def test_valid_actor_is_normalised():
-    a = ActorIn.model_validate(actor(name="  Wijkontbijt   Daalhof ", themes=["ouderen", "eenzaamheid", "ouderen"]))
+    a = ActorIn.model_validate(
+        actor(name="  Wijkontbijt   Daalhof ", themes=["ouderen", "eenzaamheid", "ouderen"])
+    )
     assert a.name == "Wijkontbijt Daalhof"
     assert [t.value for t in a.themes] == ["eenzaamheid", "ouderen"]
     assert a.kind is ActorKind.INITIATIEF
@@ -86,7 +93,14 @@ def test_contact_is_marked_personal_and_checked():
 
 
 def test_decision_orders_its_pair():
-    d = Decision(wijk="daalhof", a="z-1", b="a-1", status="besproken", by="makelaar", at="2025-01-01T00:00:00Z")
+    d = Decision(
+        wijk="daalhof",
+        a="z-1",
+        b="a-1",
+        status="besproken",
+        by="makelaar",
+        at="2025-01-01T00:00:00Z",
+    )
     assert (d.a, d.b) == ("a-1", "z-1")
 
 
@@ -107,8 +121,11 @@ def test_normalise_and_slugify():
     [
         (ActorIn, actor(name="Buurt\ud800soep"), "name"),
         (ActorIn, actor(description="Elke \udfff dinsdag"), "description"),
-        (ActorIn, actor(kind="organisatie", domain="zorg", contact={"email": "a\ud800@b.nl"}),
-         "contact.email"),
+        (
+            ActorIn,
+            actor(kind="organisatie", domain="zorg", contact={"email": "a\ud800@b.nl"}),
+            "contact.email",
+        ),
         (WijkIn, {"slug": "nieuw\ud800", "name": "Nieuw", "gemeente": "Heerlen"}, "slug"),
         (WijkIn, {"slug": "nieuw", "name": "Nieuw", "gemeente": "Heer\ud800len"}, "gemeente"),
         (LinkIn, {"source": "a-1", "target": "a-2", "note": "\ud83d"}, "note"),
@@ -121,25 +138,43 @@ def test_a_lone_surrogate_is_refused_with_a_dutch_message(model, data, field):
 
 
 def test_text_with_a_real_emoji_is_kept():
-    assert ActorIn.model_validate(actor(name="Buurtsoep \U0001F963")).name == "Buurtsoep \U0001F963"
+    assert ActorIn.model_validate(actor(name="Buurtsoep \U0001f963")).name == "Buurtsoep \U0001f963"
 
 
 @pytest.mark.parametrize(
     "email",
-    ["a@b.c<script>", "<a@voorbeeld.nl>", "a@b.c", "a b@voorbeeld.nl", '"a"@voorbeeld.nl',
-     "a@voorbeeld", "a@voorbeeld..nl", "a@-voorbeeld.nl", "a@@voorbeeld.nl",
-     ".a@voorbeeld.nl", "a@voorbeeld.nl\n", "a@voorbeeld.123"],
+    [
+        "a@b.c<script>",
+        "<a@voorbeeld.nl>",
+        "a@b.c",
+        "a b@voorbeeld.nl",
+        '"a"@voorbeeld.nl',
+        "a@voorbeeld",
+        "a@voorbeeld..nl",
+        "a@-voorbeeld.nl",
+        "a@@voorbeeld.nl",
+        ".a@voorbeeld.nl",
+        "a@voorbeeld.nl\n",
+        "a@voorbeeld.123",
+    ],
 )
 def test_an_implausible_email_is_refused(email):
     assert errors_of(Contact, {"email": email}) == {
-        "email": "Vul een geldig e-mailadres in, bijvoorbeeld naam@organisatie.nl."}
+        "email": "Vul een geldig e-mailadres in, bijvoorbeeld naam@organisatie.nl."
+    }
 
 
 @pytest.mark.parametrize(
     "email",
-    ["a.jansen@voorbeeld.nl", "jan.de.vries+wijk@gemeente-maastricht.nl", "info@x.nl",
-     "rené@café.nl", "post@xn--caf-dma.nl", "Team_Zorg@Voorbeeld.Example",
-     "j.d'hondt@gemeente.nl"],
+    [
+        "a.jansen@voorbeeld.nl",
+        "jan.de.vries+wijk@gemeente-maastricht.nl",
+        "info@x.nl",
+        "rené@café.nl",
+        "post@xn--caf-dma.nl",
+        "Team_Zorg@Voorbeeld.Example",
+        "j.d'hondt@gemeente.nl",
+    ],
 )
 def test_a_plausible_email_is_kept(email):
     assert Contact(email=email).email == email

@@ -106,9 +106,7 @@ def test_records_are_nodes_and_relationships(store, neo4j_admin):
     store.create_wijk(wijk_in("daalhof"), by=BY)
     store.create_actor(ini("i1"), by=BY)
     store.create_actor(ini("i2"), by=BY)
-    store.create_link(
-        link_in("l1", "i1", "i2"), by=BY
-    )
+    store.create_link(link_in("l1", "i1", "i2"), by=BY)
     records, _, _ = neo4j_admin.execute_query(
         "MATCH (a:Actor {id: 'i1'})-[r:LINK]->(b:Actor), (a)-[:ACTIVE_IN]->(w:Wijk) "
         "RETURN r.id AS link, b.id AS target, w.slug AS wijk, keys(a) AS keys"

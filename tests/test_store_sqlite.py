@@ -168,15 +168,11 @@ def test_erased_history_is_not_left_in_the_database_file(tmp_path):
     try:
         s.create_wijk(wijk_in("daalhof"), by=BY)
         s.create_actor(org("o1"), by=BY)
-        s.create_actor(
-            pro("p1", name="Xaviera Quist", contact={"email": "xq@example.org"}), by=BY
-        )
+        s.create_actor(pro("p1", name="Xaviera Quist", contact={"email": "xq@example.org"}), by=BY)
         s.create_actor(pro("p2", name="X. Quist", contact={"phone": "0612340000"}), by=BY)
         s.create_link(link_in("l1", "p2", "o1", note="Xaviera Quist"), by=BY)
         s.merge_actors("p1", "p2", by=BY)
-        s.create_actor(
-            pro("p3", name="Yolanda Zwart", contact={"email": "yz@example.org"}), by=BY
-        )
+        s.create_actor(pro("p3", name="Yolanda Zwart", contact={"email": "yz@example.org"}), by=BY)
         s.update_actor("p3", {"description": "POH"}, expected_version=1, by=BY)
         s.delete_actor("p3", expected_version=2, by=BY)
         s.erase_personal_data("p1", by=BY)
@@ -219,9 +215,7 @@ def test_reads_give_the_same_models_as_full_validation(tmp_path):
             ),
             by=BY,
         )
-        s.create_link(
-            link_in("l1", "p1", "o1", kind=LinkKind.WERKT_BIJ, note="sinds 2024"), by=BY
-        )
+        s.create_link(link_in("l1", "p1", "o1", kind=LinkKind.WERKT_BIJ, note="sinds 2024"), by=BY)
         s.confirm_actor("p1", by="Controleur")
         s.confirm_link("l1", by="Controleur")
         actors = s.list_actors()

@@ -31,10 +31,18 @@ def path(tmp_path) -> Path:
     path = tmp_path / "geheime-map" / "wijknet.db"
     store = new_store(path)
     for id_, name in (("a-soep", "Buurtsoep Daalhof"), ("a-tuin", "Moestuin Daalhof")):
-        store.create_actor(ActorIn(id=id_, kind="initiatief", name=name, domain="inwoners",
-                                   role="buurthuis", wijken=["daalhof"]), by="test")
-    store.create_link(LinkIn(id="l-1", source="a-soep", target="a-tuin", note="Groente"),
-                      by="test")
+        store.create_actor(
+            ActorIn(
+                id=id_,
+                kind="initiatief",
+                name=name,
+                domain="inwoners",
+                role="buurthuis",
+                wijken=["daalhof"],
+            ),
+            by="test",
+        )
+    store.create_link(LinkIn(id="l-1", source="a-soep", target="a-tuin", note="Groente"), by="test")
     store.close()
     return path
 
@@ -84,20 +92,36 @@ def assert_kept(page, *typed: str) -> None:
 
 def test_new_actor_form_keeps_what_was_typed_on_a_read_only_database(path):
     with read_only(path) as store, anna(store) as browser:
-        page = browser.post("/wijk/daalhof/nieuw/initiatief", actor_form(
-            name="Taalcafé De Kiosk", description="Elke woensdag Nederlands oefenen.",
-            since="2025-03-05"))
-        assert_kept(page, 'value="Taalcafé De Kiosk"', ">Elke woensdag Nederlands oefenen.<",
-                    'value="2025-03-05"')
-        assert [a.name for a in store.list_actors("daalhof")] == ["Buurtsoep Daalhof",
-                                                                  "Moestuin Daalhof"]
+        page = browser.post(
+            "/wijk/daalhof/nieuw/initiatief",
+            actor_form(
+                name="Taalcafé De Kiosk",
+                description="Elke woensdag Nederlands oefenen.",
+                since="2025-03-05",
+            ),
+        )
+        assert_kept(
+            page,
+            'value="Taalcafé De Kiosk"',
+            ">Elke woensdag Nederlands oefenen.<",
+            'value="2025-03-05"',
+        )
+        assert [a.name for a in store.list_actors("daalhof")] == [
+            "Buurtsoep Daalhof",
+            "Moestuin Daalhof",
+        ]
 
 
 def test_edit_actor_form_keeps_what_was_typed_while_another_writer_holds_the_lock(
-        path, monkeypatch):
+    path, monkeypatch
+):
     with locked(path, monkeypatch) as store, anna(store) as browser:
-        form = actor_form(name="Buurtsoep Daalhof-Noord", description="Nu ook op zaterdag.",
-                          version="1", toch_opslaan="1")
+        form = actor_form(
+            name="Buurtsoep Daalhof-Noord",
+            description="Nu ook op zaterdag.",
+            version="1",
+            toch_opslaan="1",
+        )
         page = browser.post("/actor/a-soep/bewerken", form)
         assert_kept(page, 'value="Buurtsoep Daalhof-Noord"', ">Nu ook op zaterdag.<")
     store = SqliteStore(path)
@@ -109,19 +133,35 @@ def test_edit_actor_form_keeps_what_was_typed_while_another_writer_holds_the_loc
 
 def test_new_link_form_keeps_what_was_typed_on_a_read_only_database(path):
     with read_only(path) as store, anna(store) as browser:
-        page = browser.post("/wijk/daalhof/samenwerking/nieuw", {
-            "source_name": "Buurtsoep Daalhof", "source": "", "target_name": "Moestuin Daalhof",
-            "target": "", "kind": "verwijzing", "intensity": "3", "since": "2025-04-01",
-            "until": "", "note": "Soep van eigen groente"})
+        page = browser.post(
+            "/wijk/daalhof/samenwerking/nieuw",
+            {
+                "source_name": "Buurtsoep Daalhof",
+                "source": "",
+                "target_name": "Moestuin Daalhof",
+                "target": "",
+                "kind": "verwijzing",
+                "intensity": "3",
+                "since": "2025-04-01",
+                "until": "",
+                "note": "Soep van eigen groente",
+            },
+        )
         assert_kept(page, ">Soep van eigen groente<", 'value="2025-04-01"')
 
 
-def test_edit_link_form_keeps_what_was_typed_while_another_writer_holds_the_lock(
-        path, monkeypatch):
+def test_edit_link_form_keeps_what_was_typed_while_another_writer_holds_the_lock(path, monkeypatch):
     with locked(path, monkeypatch) as store, anna(store) as browser:
-        page = browser.post("/samenwerking/l-1/bewerken", {
-            "version": "1", "intensity": "4", "since": "", "until": "2025-12-31",
-            "note": "Ook fruit"})
+        page = browser.post(
+            "/samenwerking/l-1/bewerken",
+            {
+                "version": "1",
+                "intensity": "4",
+                "since": "",
+                "until": "2025-12-31",
+                "note": "Ook fruit",
+            },
+        )
         assert_kept(page, ">Ook fruit<", 'value="2025-12-31"')
 
 
@@ -129,9 +169,11 @@ def test_edit_link_form_keeps_what_was_typed_while_another_writer_holds_the_lock
 def test_api_503_does_not_name_the_database_file(path, monkeypatch, unavailable):
     args = (path, monkeypatch) if unavailable is locked else (path,)
     with unavailable(*args) as store, token_client(store, ["daalhof"]) as client:
-        r = client.post("/api/v1/wijken", json={"slug": "nuth", "name": "Nuth",
-                                                "gemeente": "Beekdaelen"},
-                        headers=client.tokens["beheer"])
+        r = client.post(
+            "/api/v1/wijken",
+            json={"slug": "nuth", "name": "Nuth", "gemeente": "Beekdaelen"},
+            headers=client.tokens["beheer"],
+        )
     assert r.status_code == 503, r.text
     body = r.json()
     assert body["code"] == "store_unavailable" and body["message"]

@@ -12,14 +12,20 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from wijk_factory import actor, chain_wijk, link, snapshot
 
 from graph.analysis import build_graph, prepare
 from graph.analysis.suggestions import SuggestionWeights, _exact, _spread, suggest
-from wijk_factory import actor, chain_wijk, link, snapshot
 
 ONLY = dict(  # every weight off; tests switch on what they check
-    zorg_sociaal=0, other_domains=0, shared_theme=0, adamic_adar=0, join_fragments=0,
-    join_groups=0, kernaanpak_gap=0, kernaanpak_fit=0,
+    zorg_sociaal=0,
+    other_domains=0,
+    shared_theme=0,
+    adamic_adar=0,
+    join_fragments=0,
+    join_groups=0,
+    kernaanpak_gap=0,
+    kernaanpak_fit=0,
 )
 
 
@@ -39,19 +45,32 @@ def reasons(s):
 
 def test_zorg_meets_sociaal_counts_most_by_default():
     w = SuggestionWeights()
-    single = [w.other_domains, w.shared_theme * w.max_themes, w.max_adamic_adar,
-              w.join_fragments, w.join_groups, w.kernaanpak_gap, w.kernaanpak_fit]
+    single = [
+        w.other_domains,
+        w.shared_theme * w.max_themes,
+        w.max_adamic_adar,
+        w.join_fragments,
+        w.join_groups,
+        w.kernaanpak_gap,
+        w.kernaanpak_fit,
+    ]
     assert w.zorg_sociaal > max(single)
-    snap = snapshot([actor("z", "zorg", themes=("ouderen",)),
-                     actor("s", "sociaal", themes=("ouderen",))], [])
+    snap = snapshot(
+        [actor("z", "zorg", themes=("ouderen",)), actor("s", "sociaal", themes=("ouderen",))], []
+    )
     s = one(snap, weights(zorg_sociaal=3, shared_theme=0.75))
     assert reasons(s)["zorg_sociaal"].points == 3.0
     assert "zorgdomein en het sociaal domein" in reasons(s)["zorg_sociaal"].text
 
 
 def test_other_domains_reason():
-    snap = snapshot([actor("g", "gemeente", themes=("veiligheid",)),
-                     actor("w", "wonen", themes=("veiligheid",))], [])
+    snap = snapshot(
+        [
+            actor("g", "gemeente", themes=("veiligheid",)),
+            actor("w", "wonen", themes=("veiligheid",)),
+        ],
+        [],
+    )
     s = one(snap, weights(zorg_sociaal=3, other_domains=1, shared_theme=0.5))
     assert [(r.code, r.points) for r in s.reasons] == [("domeinen", 1.0), ("thema", 0.5)]
     assert reasons(s)["domeinen"].text == "Verbindt twee domeinen: Gemeente en Wonen."
@@ -64,14 +83,17 @@ def test_shared_themes_are_counted_up_to_the_cap():
     s = one(snap, weights(shared_theme=0.75, max_themes=3))
     assert reasons(s)["thema"].points == 2.25
     assert reasons(s)["thema"].text == (
-        "Werken allebei aan eenzaamheid, leefstijl, mantelzorg en ouderen.")
+        "Werken allebei aan eenzaamheid, leefstijl, mantelzorg en ouderen."
+    )
 
 
 def test_common_partners_score_their_adamic_adar_index():
     # a and b share z (degree 2) and y (degree 3, also tied to w)
-    snap = snapshot([actor(x, name=x.upper()) for x in ("a", "b", "y", "z", "w")],
-                    [link("a", "z"), link("b", "z"), link("a", "y"), link("b", "y"),
-                     link("y", "w")])
+    snap = snapshot(
+        [actor(x, name=x.upper()) for x in ("a", "b", "y", "z", "w")],
+        [link("a", "z"), link("b", "z"), link("a", "y"), link("b", "y"), link("y", "w")],
+    )
+
     def pair(w, x, y):
         result = suggest(build_graph(snap), weights=w, limit=10)
         return next(s for s in result if {s.a.id, s.b.id} == {x, y})
@@ -88,8 +110,15 @@ def test_common_partners_score_their_adamic_adar_index():
 
 
 def test_joining_fragments_names_their_sizes():
-    snap = snapshot([actor("a", themes=("leefstijl",)), actor("b"), actor("c"),
-                     actor("d", themes=("leefstijl",))], [link("a", "b"), link("b", "c")])
+    snap = snapshot(
+        [
+            actor("a", themes=("leefstijl",)),
+            actor("b"),
+            actor("c"),
+            actor("d", themes=("leefstijl",)),
+        ],
+        [link("a", "b"), link("b", "c")],
+    )
     s = one(snap, weights(shared_theme=0.5, join_fragments=2))
     assert {s.a.id, s.b.id} == {"a", "d"}
     assert reasons(s)["fragmenten"].points == 2.0
@@ -99,7 +128,9 @@ def test_joining_fragments_names_their_sizes():
 def test_joining_groups_within_one_fragment():
     members = [actor(f"x{i}", themes=("jeugd-en-gezin",) if i == 3 else ()) for i in range(4)]
     members += [actor(f"y{i}", themes=("jeugd-en-gezin",) if i == 3 else ()) for i in range(4)]
-    links = [link(f"{g}{i}", f"{g}{j}") for g in "xy" for i, j in itertools.combinations(range(4), 2)]
+    links = [
+        link(f"{g}{i}", f"{g}{j}") for g in "xy" for i, j in itertools.combinations(range(4), 2)
+    ]
     links.append(link("x0", "y0"))
     s = one(snapshot(members, links), weights(shared_theme=0.5, join_groups=1))
     assert {s.a.id, s.b.id} == {"x3", "y3"}
@@ -116,13 +147,17 @@ def test_kernaanpak_gap_and_fit():
     assert reasons(gap)["kernaanpak_gat"].points == 2.5
     assert reasons(gap)["kernaanpak_gat"].text == (
         "Vult een gat in Welzijn op Recept: huisarts of POH verbonden met een welzijnscoach "
-        "ontbreekt nog in deze wijk.")
-    fit = one(snapshot([gp, coach, coach2], [link("gp", "wc")]),
-              weights(kernaanpak_gap=2.5, kernaanpak_fit=1))
+        "ontbreekt nog in deze wijk."
+    )
+    fit = one(
+        snapshot([gp, coach, coach2], [link("gp", "wc")]),
+        weights(kernaanpak_gap=2.5, kernaanpak_fit=1),
+    )
     assert {fit.a.id, fit.b.id} == {"gp", "wc2"}
     assert reasons(fit)["kernaanpak"].points == 1.0
     assert reasons(fit)["kernaanpak"].text == (
-        "Versterkt Welzijn op Recept: huisarts of POH verbonden met een welzijnscoach.")
+        "Versterkt Welzijn op Recept: huisarts of POH verbonden met een welzijnscoach."
+    )
 
 
 def test_a_pair_without_common_ground_is_not_suggested_unless_asked():
@@ -135,14 +170,21 @@ def test_a_pair_without_common_ground_is_not_suggested_unless_asked():
 def test_the_introducer_is_the_shared_partner_with_the_strongest_ties():
     snap = snapshot(
         [actor(x, themes=("ouderen",)) for x in ("a", "b")] + [actor("weak"), actor("strong")],
-        [link("a", "weak", intensity=4), link("b", "weak", intensity=1),
-         link("a", "strong", intensity=3), link("b", "strong", intensity=3)])
+        [
+            link("a", "weak", intensity=4),
+            link("b", "weak", intensity=1),
+            link("a", "strong", intensity=3),
+            link("b", "strong", intensity=3),
+        ],
+    )
     s = one(snap, weights(shared_theme=1))
     assert {s.a.id, s.b.id} == {"a", "b"}
     assert s.introducer.id == "strong"
     assert s.action == "Vraag STRONG om A en B aan elkaar voor te stellen."
-    lonely = one(snapshot([actor("a", themes=("ouderen",)), actor("b", themes=("ouderen",))], []),
-                 weights(shared_theme=1))
+    lonely = one(
+        snapshot([actor("a", themes=("ouderen",)), actor("b", themes=("ouderen",))], []),
+        weights(shared_theme=1),
+    )
     assert lonely.introducer is None
     assert lonely.action.startswith("Breng A en B met elkaar in contact")
 
@@ -186,13 +228,27 @@ def test_points_add_up_to_the_score_and_the_list_is_ranked():
 def _random_wijk(seed: int, n: int = 70) -> nx.Graph:
     rng = random.Random(seed)
     domains = ["zorg", "sociaal", "gemeente", "inwoners", "wonen"]
-    roles = ["huisarts", "welzijnscoach", "sociaal-werker", "gemeente", "wijkverpleegkundige",
-             "overig", "schuldhulpverlener", "sportvereniging"]
+    roles = [
+        "huisarts",
+        "welzijnscoach",
+        "sociaal-werker",
+        "gemeente",
+        "wijkverpleegkundige",
+        "overig",
+        "schuldhulpverlener",
+        "sportvereniging",
+    ]
     themes = ["eenzaamheid", "ouderen", "armoede-en-schulden", "leefstijl", "mantelzorg"]
-    actors = [actor(f"a{i:03d}", rng.choice(domains), rng.choice(roles),
-                    themes=tuple(rng.sample(themes, rng.randint(0, 2))),
-                    kernaanpakken=("pluspraktijk",) if rng.random() < 0.2 else ())
-              for i in range(n)]
+    actors = [
+        actor(
+            f"a{i:03d}",
+            rng.choice(domains),
+            rng.choice(roles),
+            themes=tuple(rng.sample(themes, rng.randint(0, 2))),
+            kernaanpakken=("pluspraktijk",) if rng.random() < 0.2 else (),
+        )
+        for i in range(n)
+    ]
     edges = nx.gnm_random_graph(n, 2 * n, seed=seed).edges()
     links = [link(f"a{u:03d}", f"a{v:03d}", intensity=rng.randint(1, 4)) for u, v in edges]
     return build_graph(snapshot(actors, links))
@@ -252,9 +308,16 @@ json.dump(out, sys.stdout, sort_keys=True)
 
 def test_demo_wijk_results_are_identical_across_processes():
     root = Path(__file__).resolve().parents[1]
-    runs = [subprocess.Popen([sys.executable, "-c", STABILITY], cwd=root, text=True,
-                             stdout=subprocess.PIPE, env={"PYTHONHASHSEED": seed, "PATH": ""})
-            for seed in ("1", "2")]  # different hash seeds: no hidden set or dict order
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", STABILITY],
+            cwd=root,
+            text=True,
+            stdout=subprocess.PIPE,
+            env={"PYTHONHASHSEED": seed, "PATH": ""},
+        )
+        for seed in ("1", "2")
+    ]  # different hash seeds: no hidden set or dict order
     outputs = [run.communicate(timeout=120)[0] for run in runs]
     assert [run.returncode for run in runs] == [0, 0]
     assert outputs[0] == outputs[1]

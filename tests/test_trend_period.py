@@ -20,30 +20,46 @@ OUT_OF_RANGE = "Kies een datum van 1900-01-01 tot en met 2999-12-31."
 @pytest.fixture
 def store(tmp_path):
     store = new_store(tmp_path / "trend.db")
-    store.create_actor(ActorIn(id="a-1", kind="initiatief", name="Buurthuis Daalhof",
-                               domain="inwoners", role="buurthuis", wijken=["daalhof"]), by="test")
+    store.create_actor(
+        ActorIn(
+            id="a-1",
+            kind="initiatief",
+            name="Buurthuis Daalhof",
+            domain="inwoners",
+            role="buurthuis",
+            wijken=["daalhof"],
+        ),
+        by="test",
+    )
     yield store
     store.close()
 
 
-@pytest.mark.parametrize(("query", "fields"), [
-    ("until=0001-01-01", {"until"}),
-    ("since=9999-12-01&until=9999-12-31&every=week", {"since", "until"}),
-    ("since=1899-12-31&until=2025-01-01&every=jaar", {"since"}),
-])
+@pytest.mark.parametrize(
+    ("query", "fields"),
+    [
+        ("until=0001-01-01", {"until"}),
+        ("since=9999-12-01&until=9999-12-31&every=week", {"since", "until"}),
+        ("since=1899-12-31&until=2025-01-01&every=jaar", {"since"}),
+    ],
+)
 def test_api_refuses_days_outside_the_calendar_it_can_step_through(store, query, fields):
     with token_client(store, ["daalhof"]) as client:
         r = client.get(f"/api/v1/wijken/daalhof/trend?{query}", headers=client.tokens["lezer"])
     assert r.status_code == 422, r.text
     body = r.json()
     assert body["code"] == "invalid_data" and body["message"]
-    assert {d["field"]: d["message"] for d in body["details"]} == dict.fromkeys(fields, OUT_OF_RANGE)
+    assert {d["field"]: d["message"] for d in body["details"]} == dict.fromkeys(
+        fields, OUT_OF_RANGE
+    )
 
 
 def test_api_trend_still_runs_up_to_the_last_day_allowed(store):
     with token_client(store, ["daalhof"]) as client:
-        r = client.get("/api/v1/wijken/daalhof/trend?since=2999-11-01&until=2999-12-31&every=week",
-                       headers=client.tokens["lezer"])
+        r = client.get(
+            "/api/v1/wijken/daalhof/trend?since=2999-11-01&until=2999-12-31&every=week",
+            headers=client.tokens["lezer"],
+        )
     assert r.status_code == 200, r.text
     points = [p["as_of"] for p in r.json()["points"]]
     assert points[0] == "2999-11-01" and points[-1] == "2999-12-31" and len(points) == 10
@@ -59,15 +75,27 @@ def browser(store):
     accounts.close()
 
 
-@pytest.mark.parametrize(("query", "typed", "message"), [
-    ("tot=0001-06-30", {"vanaf": "", "tot": "0001-06-30"}, OUT_OF_RANGE),
-    ("vanaf=9999-12-01&tot=9999-12-31&stap=week", {"vanaf": "9999-12-01", "tot": "9999-12-31"},
-     OUT_OF_RANGE),
-    ("vanaf=2025-05-01&tot=2025-01-01", {"vanaf": "2025-05-01", "tot": "2025-01-01"},
-     "De einddatum ligt vóór de begindatum."),
-    ("vanaf=1-mei&tot=2025-01-01", {"vanaf": "1-mei", "tot": "2025-01-01"},
-     "Geef de begindatum als JJJJ-MM-DD."),
-])
+@pytest.mark.parametrize(
+    ("query", "typed", "message"),
+    [
+        ("tot=0001-06-30", {"vanaf": "", "tot": "0001-06-30"}, OUT_OF_RANGE),
+        (
+            "vanaf=9999-12-01&tot=9999-12-31&stap=week",
+            {"vanaf": "9999-12-01", "tot": "9999-12-31"},
+            OUT_OF_RANGE,
+        ),
+        (
+            "vanaf=2025-05-01&tot=2025-01-01",
+            {"vanaf": "2025-05-01", "tot": "2025-01-01"},
+            "De einddatum ligt vóór de begindatum.",
+        ),
+        (
+            "vanaf=1-mei&tot=2025-01-01",
+            {"vanaf": "1-mei", "tot": "2025-01-01"},
+            "Geef de begindatum als JJJJ-MM-DD.",
+        ),
+    ],
+)
 def test_trend_form_shows_why_and_keeps_what_was_typed(browser, query, typed, message):
     page = browser.get(f"/vergelijken/trend/daalhof?{query}")
     assert page.status_code == 422

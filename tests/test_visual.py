@@ -39,11 +39,11 @@ def snapshot() -> Snapshot:
     data = generate_wijk("proefwijk", 60, seed=7)
     wijk = _stored(Wijk, data.wijken[0].model_dump())
     actors = [_stored(Actor, a.model_dump()) for a in data.actors]
-    actors[0] = actors[0].model_copy(update={
-        "name": HOSTILE, "contact": {"email": "geheim@voorbeeld.example", "phone": None}})
+    actors[0] = actors[0].model_copy(
+        update={"name": HOSTILE, "contact": {"email": "geheim@voorbeeld.example", "phone": None}}
+    )
     links = [_stored(Link, lk.model_dump()) for lk in data.links]
-    return Snapshot(wijk=wijk, as_of=date(2026, 1, 1), actors=actors, links=links,
-                    change_counter=1)
+    return Snapshot(wijk=wijk, as_of=date(2026, 1, 1), actors=actors, links=links, change_counter=1)
 
 
 def test_the_layout_is_seeded_and_isolates_sit_below():
@@ -57,8 +57,11 @@ def test_the_layout_is_seeded_and_isolates_sit_below():
 
 
 def test_the_map_encodes_domain_kind_intensity_and_keeps_names_as_plain_text(snapshot):
-    data = build_map(snapshot, measures={"degree": {snapshot.actors[0].id: 3.0}},
-                     measure_labels={"degree": "Aantal verbindingen"})
+    data = build_map(
+        snapshot,
+        measures={"degree": {snapshot.actors[0].id: 3.0}},
+        measure_labels={"degree": "Aantal verbindingen"},
+    )
     assert data["mode"] == "actors"
     nodes = {n["id"]: n for n in data["nodes"]}
     assert len(nodes) == len(snapshot.actors)
@@ -85,16 +88,22 @@ def test_the_map_encodes_domain_kind_intensity_and_keeps_names_as_plain_text(sna
 
 def test_suggestions_are_a_dashed_layer(snapshot):
     a, b = snapshot.actors[1].id, snapshot.actors[2].id
-    data = build_map(snapshot, suggestions=[MapSuggestion(a, b, 7.5, "Zorg ontmoet sociaal"),
-                                            MapSuggestion(a, "elders", 1.0)])
+    data = build_map(
+        snapshot,
+        suggestions=[
+            MapSuggestion(a, b, 7.5, "Zorg ontmoet sociaal"),
+            MapSuggestion(a, "elders", 1.0),
+        ],
+    )
     assert len(data["suggestions"]) == 1
     edge = data["suggestions"][0]
     assert edge["dashes"] and edge["suggestion"] and edge["reason"] == "Zorg ontmoet sociaal"
 
 
 def test_the_focus_view_keeps_one_or_two_steps(snapshot):
-    centre = max(snapshot.actors, key=lambda a: sum(a.id in (lk.source, lk.target)
-                                                  for lk in snapshot.links)).id
+    centre = max(
+        snapshot.actors, key=lambda a: sum(a.id in (lk.source, lk.target) for lk in snapshot.links)
+    ).id
     one, two = ego_ids(snapshot.links, centre, 1), ego_ids(snapshot.links, centre, 2)
     assert centre in one and one < two
     data = build_map(snapshot, focus=centre, steps=1)
@@ -114,13 +123,17 @@ def test_large_wijken_switch_to_groups(snapshot):
 
 
 def test_bar_and_line_charts_place_their_marks():
-    chart = bar_chart("Fragmentatie", [("A", 0.1), ("B", None), ("C", 0.4)],
-                      fmt=lambda v: f"{v:.0%}", mean=0.25)
+    chart = bar_chart(
+        "Fragmentatie", [("A", 0.1), ("B", None), ("C", 0.4)], fmt=lambda v: f"{v:.0%}", mean=0.25
+    )
     assert [b.label for b in chart.bars] == ["A", "B", "C"]
     assert chart.bars[1].width == 0 and chart.bars[1].value == "—"
     assert chart.bars[2].width > chart.bars[0].width
     assert chart.bars[0].x < chart.mean < chart.bars[2].x + chart.bars[2].width
-    line = line_chart("Actoren", [(date(2025, 1, 1), 10), (date(2025, 6, 1), None),
-                                  (date(2026, 1, 1), 20)], fmt=str)
+    line = line_chart(
+        "Actoren",
+        [(date(2025, 1, 1), 10), (date(2025, 6, 1), None), (date(2026, 1, 1), 20)],
+        fmt=str,
+    )
     assert len(line.points) == 2 and line.path.startswith("M")
     assert line.points[0].x < line.points[1].x and line.points[0].y > line.points[1].y

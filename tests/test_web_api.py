@@ -43,16 +43,21 @@ def test_the_stale_list_is_served_by_the_api(api, store, monkeypatch):
     import graph.store.sqlite.core as sqlite_store
 
     assert api.get("/api/v1/wijken/daalhof/stale").status_code == 401
-    assert api.get("/api/v1/wijken/daalhof/stale", headers=api.headers_for["lees"]).json()[
-        "count"] == 0
+    assert (
+        api.get("/api/v1/wijken/daalhof/stale", headers=api.headers_for["lees"]).json()["count"]
+        == 0
+    )
     old = utcnow() - timedelta(days=400)
     monkeypatch.setattr(sqlite_store, "utcnow", lambda: old)
-    stale = store.create_actor(ActorIn(kind="initiatief", name="Oude Buurtkrant",
-                                       domain="inwoners", wijken=["daalhof"]), by="baas")
+    stale = store.create_actor(
+        ActorIn(kind="initiatief", name="Oude Buurtkrant", domain="inwoners", wijken=["daalhof"]),
+        by="baas",
+    )
     monkeypatch.undo()
     rows = api.get("/api/v1/wijken/daalhof/stale", headers=api.headers_for["anna"]).json()
     assert [(r["id"], r["kind"], r["may_confirm"], r["days"]) for r in rows["data"]] == [
-        (stale.id, "actor", True, 400)]
+        (stale.id, "actor", True, 400)
+    ]
     as_lezer = api.get("/api/v1/wijken/daalhof/stale", headers=api.headers_for["lees"]).json()
     assert as_lezer["data"][0]["may_confirm"] is False
 
@@ -62,18 +67,40 @@ def test_accounts_through_the_api_for_beheer_only(api, accounts):
     assert api.get("/api/v1/accounts", headers=anna).status_code == 403
     listed = api.get("/api/v1/accounts", headers=baas).json()
     assert {u["username"] for u in listed["data"]} == {"baas", "anna", "lees"}
-    made = api.post("/api/v1/accounts", headers=baas, json={
-        "username": "piet", "password": "nog-een-wachtwoord", "role": "lezer"})
+    made = api.post(
+        "/api/v1/accounts",
+        headers=baas,
+        json={"username": "piet", "password": "nog-een-wachtwoord", "role": "lezer"},
+    )
     assert made.status_code == 201
-    assert api.post("/api/v1/accounts", headers=baas, json={
-        "username": "Piet!", "password": "nog-een-wachtwoord", "role": "lezer"}).status_code == 422
-    assert api.post("/api/v1/accounts", headers=baas, json={
-        "username": "piet", "password": "nog-een-wachtwoord", "role": "lezer"}).status_code == 409
-    changed = api.patch("/api/v1/accounts/piet", headers=baas,
-                        json={"role": "wijkmakelaar", "wijken": ["nuth"]})
+    assert (
+        api.post(
+            "/api/v1/accounts",
+            headers=baas,
+            json={"username": "Piet!", "password": "nog-een-wachtwoord", "role": "lezer"},
+        ).status_code
+        == 422
+    )
+    assert (
+        api.post(
+            "/api/v1/accounts",
+            headers=baas,
+            json={"username": "piet", "password": "nog-een-wachtwoord", "role": "lezer"},
+        ).status_code
+        == 409
+    )
+    changed = api.patch(
+        "/api/v1/accounts/piet", headers=baas, json={"role": "wijkmakelaar", "wijken": ["nuth"]}
+    )
     assert changed.json()["wijken"] == ["nuth"]
-    assert api.put("/api/v1/accounts/piet/password", headers=baas,
-                   json={"password": "weer-een-ander-wachtwoord"}).status_code == 204
+    assert (
+        api.put(
+            "/api/v1/accounts/piet/password",
+            headers=baas,
+            json={"password": "weer-een-ander-wachtwoord"},
+        ).status_code
+        == 204
+    )
     assert api.delete("/api/v1/accounts/baas", headers=baas).status_code == 409
     assert api.delete("/api/v1/accounts/piet", headers=baas).status_code == 204
     assert api.delete("/api/v1/accounts/piet", headers=baas).status_code == 404

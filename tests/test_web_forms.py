@@ -42,9 +42,18 @@ def test_a_new_initiative_is_saved_and_confirmed(browse, store):
 def test_validation_messages_stand_beside_their_field_and_input_is_kept(browse, store):
     anna = browse("anna")
     before = len(store.list_actors("daalhof"))
-    response = anna.post("/wijk/daalhof/nieuw/professional", actor_form(
-        name="   ", domain="zorg", role="huisarts", email="geen-adres", since="2025-05-01",
-        until="2024-01-01", description="Alles wat ik typte blijft staan."))
+    response = anna.post(
+        "/wijk/daalhof/nieuw/professional",
+        actor_form(
+            name="   ",
+            domain="zorg",
+            role="huisarts",
+            email="geen-adres",
+            since="2025-05-01",
+            until="2024-01-01",
+            description="Alles wat ik typte blijft staan.",
+        ),
+    )
     assert response.status_code == 422
     page = response.text
     assert field_error(page, "name") == "Dit veld mag niet leeg zijn."
@@ -59,8 +68,9 @@ def test_validation_messages_stand_beside_their_field_and_input_is_kept(browse, 
 
 def test_until_before_since_is_shown_beside_until(browse):
     anna = browse("anna")
-    response = anna.post("/wijk/daalhof/nieuw/initiatief",
-                         actor_form(since="2025-05-01", until="2024-01-01"))
+    response = anna.post(
+        "/wijk/daalhof/nieuw/initiatief", actor_form(since="2025-05-01", until="2024-01-01")
+    )
     assert response.status_code == 422
     assert "einddatum" in field_error(response.text, "until")
 
@@ -68,8 +78,11 @@ def test_until_before_since_is_shown_beside_until(browse):
 def test_a_similar_name_warns_before_a_duplicate_is_made(browse, store):
     anna = browse("anna")
     existing = next(a for a in store.list_actors("daalhof") if a.kind is ActorKind.ORGANISATIE)
-    typo = existing.name.replace("praktijk", "praktyk") if "praktijk" in existing.name \
+    typo = (
+        existing.name.replace("praktijk", "praktyk")
+        if "praktijk" in existing.name
         else existing.name + "e"
+    )
     data = actor_form(name=typo, domain=existing.domain.value, role=existing.role.value)
     before = len(store.list_actors("daalhof"))
     warned = anna.post("/wijk/daalhof/nieuw/organisatie", data)
@@ -89,9 +102,16 @@ def test_editing_saves_with_the_version_read_and_confirms(browse, store):
     actor = next(a for a in store.list_actors("daalhof") if a.kind is ActorKind.INITIATIEF)
     form = anna.get(f"/actor/{actor.id}/bewerken").text
     assert f'name="version" value="{actor.version}"' in form
-    data = actor_form(name=actor.name, domain=actor.domain.value, role=actor.role.value,
-                      themes=[t.value for t in actor.themes], wijken=actor.wijken,
-                      description="Nieuwe beschrijving", since="", version=actor.version)
+    data = actor_form(
+        name=actor.name,
+        domain=actor.domain.value,
+        role=actor.role.value,
+        themes=[t.value for t in actor.themes],
+        wijken=actor.wijken,
+        description="Nieuwe beschrijving",
+        since="",
+        version=actor.version,
+    )
     response = anna.post(f"/actor/{actor.id}/bewerken", data)
     assert response.status_code == 303
     assert "Opgeslagen." in anna.get(response.headers["location"]).text
@@ -102,11 +122,22 @@ def test_editing_saves_with_the_version_read_and_confirms(browse, store):
 def test_a_version_conflict_shows_both_versions(browse, store):
     anna = browse("anna")
     actor = next(a for a in store.list_actors("daalhof") if a.kind is ActorKind.INITIATIEF)
-    store.update_actor(actor.id, {"description": "Door een collega aangepast"},
-                       expected_version=actor.version, by="baas")
-    data = actor_form(name=actor.name, domain=actor.domain.value, role=actor.role.value,
-                      themes=[t.value for t in actor.themes], wijken=actor.wijken,
-                      description="Mijn eigen tekst", since="", version=actor.version)
+    store.update_actor(
+        actor.id,
+        {"description": "Door een collega aangepast"},
+        expected_version=actor.version,
+        by="baas",
+    )
+    data = actor_form(
+        name=actor.name,
+        domain=actor.domain.value,
+        role=actor.role.value,
+        themes=[t.value for t in actor.themes],
+        wijken=actor.wijken,
+        description="Mijn eigen tekst",
+        since="",
+        version=actor.version,
+    )
     response = anna.post(f"/actor/{actor.id}/bewerken", data)
     assert response.status_code == 409
     page = response.text
@@ -125,24 +156,57 @@ def test_a_collaboration_is_made_by_typing_names(browse, store):
     a, b = [x for x in store.list_actors("daalhof") if x.kind is ActorKind.INITIATIEF][:2]
     found = anna.get(f"/wijk/daalhof/actoren.json?q={a.name[:6]}").json()
     assert any(hit["id"] == a.id for hit in found)
-    response = anna.post("/wijk/daalhof/samenwerking/nieuw", {
-        "source_name": a.name, "source": "", "target_name": b.name.upper(), "target": "",
-        "kind": "samenwerking", "intensity": "3", "since": "", "until": "", "note": "Samen koken"})
+    response = anna.post(
+        "/wijk/daalhof/samenwerking/nieuw",
+        {
+            "source_name": a.name,
+            "source": "",
+            "target_name": b.name.upper(),
+            "target": "",
+            "kind": "samenwerking",
+            "intensity": "3",
+            "since": "",
+            "until": "",
+            "note": "Samen koken",
+        },
+    )
     assert response.status_code == 303, response.text
     link = next(lk for lk in store.list_links("daalhof") if {lk.source, lk.target} == {a.id, b.id})
     assert int(link.intensity) == 3 and link.note == "Samen koken"
-    again = anna.post("/wijk/daalhof/samenwerking/nieuw", {
-        "source_name": a.name, "source": a.id, "target_name": b.name, "target": b.id,
-        "kind": "samenwerking", "intensity": "2", "since": "", "until": "", "note": ""})
+    again = anna.post(
+        "/wijk/daalhof/samenwerking/nieuw",
+        {
+            "source_name": a.name,
+            "source": a.id,
+            "target_name": b.name,
+            "target": b.id,
+            "kind": "samenwerking",
+            "intensity": "2",
+            "since": "",
+            "until": "",
+            "note": "",
+        },
+    )
     assert again.status_code == 422
     assert "al zo met elkaar verbonden" in field_error(again.text, "target_name")
 
 
 def test_an_unknown_name_in_the_collaboration_form_is_explained(browse):
     anna = browse("anna")
-    response = anna.post("/wijk/daalhof/samenwerking/nieuw", {
-        "source_name": "Bestaat echt niet", "source": "", "target_name": "", "target": "",
-        "kind": "samenwerking", "intensity": "9", "since": "", "until": "", "note": ""})
+    response = anna.post(
+        "/wijk/daalhof/samenwerking/nieuw",
+        {
+            "source_name": "Bestaat echt niet",
+            "source": "",
+            "target_name": "",
+            "target": "",
+            "kind": "samenwerking",
+            "intensity": "9",
+            "since": "",
+            "until": "",
+            "note": "",
+        },
+    )
     assert response.status_code == 422
     assert "Geen actor met deze naam" in field_error(response.text, "source_name")
     assert "kies een actor" in field_error(response.text, "target_name")
@@ -152,11 +216,19 @@ def test_an_unknown_name_in_the_collaboration_form_is_explained(browse):
 def test_a_collaboration_edit_conflict_shows_both_versions(browse, store):
     anna = browse("anna")
     link = store.list_links("daalhof")[0]
-    store.update_link(link.id, {"note": "Notitie van een collega"}, expected_version=link.version,
-                      by="baas")
-    response = anna.post(f"/samenwerking/{link.id}/bewerken", {
-        "intensity": "4", "since": "", "until": "", "note": "Mijn notitie",
-        "version": link.version})
+    store.update_link(
+        link.id, {"note": "Notitie van een collega"}, expected_version=link.version, by="baas"
+    )
+    response = anna.post(
+        f"/samenwerking/{link.id}/bewerken",
+        {
+            "intensity": "4",
+            "since": "",
+            "until": "",
+            "note": "Mijn notitie",
+            "version": link.version,
+        },
+    )
     assert response.status_code == 409
     assert "Notitie van een collega" in response.text and "Mijn notitie" in response.text
 
@@ -166,8 +238,10 @@ def test_stale_records_are_listed_and_one_click_confirms(browse, store, monkeypa
 
     old = utcnow() - timedelta(days=400)
     monkeypatch.setattr(sqlite_store, "utcnow", lambda: old)
-    stale = store.create_actor(ActorIn(kind="initiatief", name="Oude Buurtkrant",
-                                       domain="inwoners", wijken=["daalhof"]), by="baas")
+    stale = store.create_actor(
+        ActorIn(kind="initiatief", name="Oude Buurtkrant", domain="inwoners", wijken=["daalhof"]),
+        by="baas",
+    )
     monkeypatch.undo()
     anna = browse("anna")
     page = anna.get("/wijk/daalhof/actueel").text
@@ -183,8 +257,9 @@ def test_stale_records_are_listed_and_one_click_confirms(browse, store, monkeypa
 def test_marking_a_suggestion_removes_it(browse, store):
     anna = browse("anna")
     page = anna.get("/wijk/daalhof").text
-    pair = re.search(r'name="a" value="([^"]+)"><input type="hidden" name="b" value="([^"]+)"',
-                     page)
+    pair = re.search(
+        r'name="a" value="([^"]+)"><input type="hidden" name="b" value="([^"]+)"', page
+    )
     assert pair, "the wijk page lists suggestions with buttons"
     a, b = pair.groups()
     response = anna.post("/wijk/daalhof/voorstel", {"a": a, "b": b, "status": "niet-relevant"})
@@ -193,14 +268,16 @@ def test_marking_a_suggestion_removes_it(browse, store):
     assert "Gemarkeerd als niet relevant" in anna.get(response.headers["location"]).text
     assert f'name="a" value="{a}"><input type="hidden" name="b" value="{b}"' not in after
     assert [(d.a, d.b, d.by) for d in store.list_decisions("daalhof")] == [
-        (min(a, b), max(a, b), "anna")]
+        (min(a, b), max(a, b), "anna")
+    ]
 
 
 def test_a_link_makes_its_pair_leave_the_suggestions(browse, store):
     anna = browse("anna")
     page = anna.get("/wijk/daalhof").text
-    a, b = re.search(r'name="a" value="([^"]+)"><input type="hidden" name="b" value="([^"]+)"',
-                     page).groups()
+    a, b = re.search(
+        r'name="a" value="([^"]+)"><input type="hidden" name="b" value="([^"]+)"', page
+    ).groups()
     store.create_link(LinkIn(source=a, target=b), by="anna")
     after = anna.get("/wijk/daalhof").text
     assert f'name="a" value="{a}"><input type="hidden" name="b" value="{b}"' not in after
@@ -209,12 +286,19 @@ def test_a_link_makes_its_pair_leave_the_suggestions(browse, store):
 @pytest.mark.parametrize("field", ["name", "description"])
 def test_hostile_text_is_shown_as_text(browse, field):
     anna, baas = browse("anna"), browse("baas")
-    data = actor_form(name=f"Buurtclub {HOSTILE}") if field == "name" else \
-        actor_form(description=f'"><script>alert(1)</script>{HOSTILE}')
+    data = (
+        actor_form(name=f"Buurtclub {HOSTILE}")
+        if field == "name"
+        else actor_form(description=f'"><script>alert(1)</script>{HOSTILE}')
+    )
     response = anna.post("/wijk/daalhof/nieuw/initiatief", data)
     assert response.status_code == 303
     actor_page = anna.get(response.headers["location"]).text
     assert "&lt;img src=x onerror=alert(1)&gt;" in actor_page
-    for text in (actor_page, anna.get("/wijk/daalhof").text, baas.get("/beheer").text,
-                 anna.get(response.headers["location"].split("?")[0] + "/bewerken").text):
+    for text in (
+        actor_page,
+        anna.get("/wijk/daalhof").text,
+        baas.get("/beheer").text,
+        anna.get(response.headers["location"].split("?")[0] + "/bewerken").text,
+    ):
         assert HOSTILE not in text and "<script>alert" not in text

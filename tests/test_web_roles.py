@@ -16,8 +16,11 @@ from graph.model import ActorIn, ActorKind
 
 
 def _professional_with_contact(store):
-    return next(a for a in store.list_actors("daalhof")
-                if a.kind is ActorKind.PROFESSIONAL and a.contact and a.contact.email)
+    return next(
+        a
+        for a in store.list_actors("daalhof")
+        if a.kind is ActorKind.PROFESSIONAL and a.contact and a.contact.email
+    )
 
 
 def test_a_lezer_sees_no_contact_details_anywhere(browse, store):
@@ -30,8 +33,12 @@ def test_a_lezer_sees_no_contact_details_anywhere(browse, store):
     assert pro.contact.email not in lees.get("/wijk/daalhof/kaart.json").text
     assert pro.contact.email not in lees.get(f"/api/v1/actors/{pro.id}").text
     # not in the history either, after a change of contact details
-    store.update_actor(pro.id, {"contact": {"email": "nieuw@voorbeeld.example"}},
-                       expected_version=pro.version, by="baas")
+    store.update_actor(
+        pro.id,
+        {"contact": {"email": "nieuw@voorbeeld.example"}},
+        expected_version=pro.version,
+        by="baas",
+    )
     history = lees.get(f"/actor/{pro.id}").text
     assert "nieuw@voorbeeld.example" not in history and "(afgeschermd)" in history
 
@@ -69,8 +76,9 @@ def test_a_wijkmakelaar_writes_only_in_assigned_wijken(browse, store):
     created = anna.post("/wijk/daalhof/nieuw/initiatief", actor_form())
     assert created.status_code == 303
     assert anna.get("/wijk/nuth/nieuw/initiatief").status_code == 403
-    elsewhere = anna.post("/wijk/daalhof/nieuw/initiatief",
-                          actor_form(name="Buurtsoep Nuth", wijken=["nuth"]))
+    elsewhere = anna.post(
+        "/wijk/daalhof/nieuw/initiatief", actor_form(name="Buurtsoep Nuth", wijken=["nuth"])
+    )
     assert elsewhere.status_code == 422
     assert "toegewezen" in elsewhere.text
     other = store.list_actors("nuth")[0]
@@ -88,29 +96,42 @@ def test_a_wijkmakelaar_decides_suggestions_only_in_assigned_wijken(browse, stor
     page = anna.get("/wijk/nuth").text
     assert "Besproken" not in page
     nuth = store.list_actors("nuth")
-    refused = anna.post("/wijk/nuth/voorstel", {"a": nuth[0].id, "b": nuth[1].id,
-                                               "status": "besproken"})
+    refused = anna.post(
+        "/wijk/nuth/voorstel", {"a": nuth[0].id, "b": nuth[1].id, "status": "besproken"}
+    )
     assert refused.status_code == 403
     assert store.list_decisions("nuth") == []
 
 
 def test_beheer_may_do_everything(browse, store, accounts):
     baas = browse("baas")
-    created = baas.post("/wijk/nuth/nieuw/initiatief",
-                        actor_form(name="Buurtsoep Nuth", wijken=["nuth"]))
+    created = baas.post(
+        "/wijk/nuth/nieuw/initiatief", actor_form(name="Buurtsoep Nuth", wijken=["nuth"])
+    )
     assert created.status_code == 303
     page = baas.get("/beheer")
     assert page.status_code == 200 and "Logboek" in page.text and "Buurtsoep Nuth" in page.text
-    made = baas.post("/beheer/accounts", {"username": "piet", "password": "nog-een-wachtwoord",
-                                          "role": "wijkmakelaar", "wijken": ["nuth"]})
+    made = baas.post(
+        "/beheer/accounts",
+        {
+            "username": "piet",
+            "password": "nog-een-wachtwoord",
+            "role": "wijkmakelaar",
+            "wijken": ["nuth"],
+        },
+    )
     assert made.status_code == 303
     assert accounts.get_user("piet").wijken == ["nuth"]
-    changed = baas.post("/beheer/accounts/piet", {"action": "rol", "role": "wijkmakelaar",
-                                                  "wijken": ["nuth", "daalhof"]})
+    changed = baas.post(
+        "/beheer/accounts/piet",
+        {"action": "rol", "role": "wijkmakelaar", "wijken": ["nuth", "daalhof"]},
+    )
     assert changed.status_code == 303
     assert accounts.get_user("piet").wijken == ["daalhof", "nuth"]
-    assert baas.post("/beheer/accounts/piet", {"action": "wachtwoord",
-                                               "password": "kort"}).status_code == 422
+    assert (
+        baas.post("/beheer/accounts/piet", {"action": "wachtwoord", "password": "kort"}).status_code
+        == 422
+    )
     assert baas.post("/beheer/accounts/piet", {"action": "verwijderen"}).status_code == 303
     assert "piet" not in [u.username for u in accounts.list_users()]
     assert baas.post("/beheer/accounts/baas", {"action": "verwijderen"}).status_code == 400
@@ -118,8 +139,9 @@ def test_beheer_may_do_everything(browse, store, accounts):
 
 def test_a_new_account_form_keeps_what_was_typed_and_explains(browse):
     baas = browse("baas")
-    response = baas.post("/beheer/accounts", {"username": "Piet Jansen!", "password": "kort",
-                                              "role": "lezer"})
+    response = baas.post(
+        "/beheer/accounts", {"username": "Piet Jansen!", "password": "kort", "role": "lezer"}
+    )
     assert response.status_code == 422
     assert "Gebruik 2 tot 40 kleine letters" in response.text
     assert 'value="piet jansen!"' in response.text
@@ -129,15 +151,30 @@ def test_a_new_account_form_keeps_what_was_typed_and_explains(browse):
 def test_every_role_reads_every_page(browse, store, who):
     client = browse(who)
     actor = store.list_actors("daalhof")[0]
-    for url in ("/", "/wijk/daalhof", "/wijk/daalhof/kaart.json", f"/actor/{actor.id}",
-                "/wijk/daalhof/actueel", "/vergelijken", "/vergelijken.csv",
-                "/vergelijken/trend/daalhof", "/wijk/daalhof/actoren.json?q=huis"):
+    for url in (
+        "/",
+        "/wijk/daalhof",
+        "/wijk/daalhof/kaart.json",
+        f"/actor/{actor.id}",
+        "/wijk/daalhof/actueel",
+        "/vergelijken",
+        "/vergelijken.csv",
+        "/vergelijken/trend/daalhof",
+        "/wijk/daalhof/actoren.json?q=huis",
+    ):
         assert client.get(url).status_code == 200, url
 
 
 def test_a_wijkmakelaar_may_not_move_an_actor_out_of_reach(browse, store):
     anna = browse("anna")
-    store.create_actor(ActorIn(kind="initiatief", name="Gedeeld initiatief", domain="inwoners",
-                               wijken=["daalhof", "nuth"]), by="baas")
+    store.create_actor(
+        ActorIn(
+            kind="initiatief",
+            name="Gedeeld initiatief",
+            domain="inwoners",
+            wijken=["daalhof", "nuth"],
+        ),
+        by="baas",
+    )
     shared = next(a for a in store.list_actors("daalhof") if a.name == "Gedeeld initiatief")
     assert anna.get(f"/actor/{shared.id}/bewerken").status_code == 403

@@ -36,8 +36,12 @@ def test_login_sets_an_httponly_samesite_cookie_and_returns_to_the_page(browse):
     page = visitor.get("/inloggen?volgende=/wijk/daalhof")
     response = visitor.client.post(
         "/inloggen",
-        data={"csrf_token": csrf_of(page.text), "username": "anna", "password": PASSWORD,
-              "volgende": "/wijk/daalhof"},
+        data={
+            "csrf_token": csrf_of(page.text),
+            "username": "anna",
+            "password": PASSWORD,
+            "volgende": "/wijk/daalhof",
+        },
         follow_redirects=False,
     )
     assert response.status_code == 303
@@ -65,8 +69,12 @@ def test_login_never_redirects_to_another_site(browse):
     page = visitor.get("/inloggen")
     response = visitor.client.post(
         "/inloggen",
-        data={"csrf_token": csrf_of(page.text), "username": "anna", "password": PASSWORD,
-              "volgende": "//evil.example/"},
+        data={
+            "csrf_token": csrf_of(page.text),
+            "username": "anna",
+            "password": PASSWORD,
+            "volgende": "//evil.example/",
+        },
         follow_redirects=False,
     )
     assert response.headers["location"] == "/"
@@ -89,8 +97,10 @@ def test_too_many_failed_logins_lock_the_account(browse, accounts):
     visitor = browse()
     token = csrf_of(visitor.get("/inloggen").text)
     for _ in range(accounts.max_failed):
-        visitor.client.post("/inloggen", data={"csrf_token": token, "username": "anna",
-                                               "password": "fout-fout-fout"})
+        visitor.client.post(
+            "/inloggen",
+            data={"csrf_token": token, "username": "anna", "password": "fout-fout-fout"},
+        )
     response = visitor.client.post(
         "/inloggen", data={"csrf_token": token, "username": "anna", "password": PASSWORD}
     )
@@ -124,12 +134,14 @@ def test_a_post_without_the_csrf_token_is_refused_with_a_dutch_page(browse, stor
     anna = browse("anna")
     before = len(store.list_actors("daalhof"))
     for token in ("", "0" * 64):
-        response = anna.post("/wijk/daalhof/nieuw/initiatief",
-                             {"name": "Zonder token", "domain": "inwoners", "wijken": "daalhof"},
-                             token=token)
+        response = anna.post(
+            "/wijk/daalhof/nieuw/initiatief",
+            {"name": "Zonder token", "domain": "inwoners", "wijken": "daalhof"},
+            token=token,
+        )
         assert response.status_code == 403
         assert "Formulier niet geaccepteerd" in response.text
-        assert "<html lang=\"nl\">" in response.text
+        assert '<html lang="nl">' in response.text
     assert len(store.list_actors("daalhof")) == before
 
 
@@ -148,8 +160,12 @@ def test_the_login_form_needs_its_token_too(browse):
 
 def test_the_json_api_ignores_the_cookie_for_writes_without_the_csrf_header(browse, store):
     anna = browse("anna")
-    actor = {"kind": "initiatief", "name": "Via de API", "domain": "inwoners",
-             "wijken": ["daalhof"]}
+    actor = {
+        "kind": "initiatief",
+        "name": "Via de API",
+        "domain": "inwoners",
+        "wijken": ["daalhof"],
+    }
     refused = anna.client.post("/api/v1/actors", json=actor)
     assert refused.status_code == 401
     accepted = anna.client.post("/api/v1/actors", json=actor, headers={"X-CSRF-Token": anna.token})
@@ -206,11 +222,16 @@ def test_parallel_guesses_cannot_pass_the_failed_login_limit(tmp_path):
             time.sleep(0.05)  # slow enough for the guesses to overlap
             return super().verify(hash, password)
 
-    accounts = AccountStore(str(tmp_path / "a.db"), max_failed=3,
-                            hasher=CountingHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    accounts = AccountStore(
+        str(tmp_path / "a.db"),
+        max_failed=3,
+        hasher=CountingHasher(time_cost=1, memory_cost=1024, parallelism=1),
+    )
     accounts.add_user("anna", PASSWORD, "lezer")
-    threads = [threading.Thread(target=accounts.authenticate, args=("anna", f"fout-{i}"))
-               for i in range(12)]
+    threads = [
+        threading.Thread(target=accounts.authenticate, args=("anna", f"fout-{i}"))
+        for i in range(12)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -95,8 +95,12 @@ class Browser:
         page = self.client.get("/inloggen")
         response = self.client.post(
             "/inloggen",
-            data={"csrf_token": csrf_of(page.text), "username": username,
-                  "password": password, "volgende": "/"},
+            data={
+                "csrf_token": csrf_of(page.text),
+                "username": username,
+                "password": password,
+                "volgende": "/",
+            },
             follow_redirects=False,
         )
         assert response.status_code == 303, response.text
@@ -106,8 +110,9 @@ class Browser:
     def get(self, url: str, **kwargs):  # type: ignore[no-untyped-def]
         return self.client.get(url, **kwargs)
 
-    def post(self, url: str, data: dict | None = None, *, token: str | None = None,
-             follow: bool = False):  # type: ignore[no-untyped-def]
+    def post(
+        self, url: str, data: dict | None = None, *, token: str | None = None, follow: bool = False
+    ):  # type: ignore[no-untyped-def]
         form = dict(data or {})
         form["csrf_token"] = self.token if token is None else token
         return self.client.post(url, data=form, follow_redirects=follow)

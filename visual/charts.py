@@ -121,13 +121,28 @@ def bar_chart(
             bars.append(Bar(left, y + 4, 0, row - 8, name, "—", name == highlight))
             continue
         x0, x1 = sorted((x_of(0.0 if low <= 0 <= high else low), x_of(value)))
-        bars.append(Bar(round(x0, 1), y + 4, round(max(x1 - x0, 1.0), 1), row - 8, name,
-                        fmt(value), name == highlight))
+        bars.append(
+            Bar(
+                round(x0, 1),
+                y + 4,
+                round(max(x1 - x0, 1.0), 1),
+                row - 8,
+                name,
+                fmt(value),
+                name == highlight,
+            )
+        )
     height = int(top + len(items) * row + 24)
-    return BarChart(title, width, height, left, bars,
-                    [Tick(round(x_of(t), 1), fmt(t)) for t in ticks],
-                    round(x_of(mean), 1) if mean is not None else None,
-                    fmt(mean) if mean is not None else "")
+    return BarChart(
+        title,
+        width,
+        height,
+        left,
+        bars,
+        [Tick(round(x_of(t), 1), fmt(t)) for t in ticks],
+        round(x_of(mean), 1) if mean is not None else None,
+        fmt(mean) if mean is not None else "",
+    )
 
 
 def line_chart(
@@ -158,5 +173,16 @@ def line_chart(
     path = " ".join(f"{'M' if i == 0 else 'L'}{p.x},{p.y}" for i, p in enumerate(pts))
     step = max(1, len(points) // 6)
     x_ticks = [Tick(round(x_of(d), 1), f"{d.month:02d}-{d.year}") for d, _ in points[::step]]
-    return LineChart(title, width, height, left, top, height - bottom, width - right, pts, path,
-                     [Tick(round(y_of(t), 1), fmt(t)) for t in ticks], x_ticks)
+    return LineChart(
+        title,
+        width,
+        height,
+        left,
+        top,
+        height - bottom,
+        width - right,
+        pts,
+        path,
+        [Tick(round(y_of(t), 1), fmt(t)) for t in ticks],
+        x_ticks,
+    )

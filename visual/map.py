@@ -199,8 +199,13 @@ def _options(net: Network, size: int) -> dict[str, Any]:
     )
     options["nodes"] = {
         "borderWidth": 1,
-        "font": {"size": 14, "face": "system-ui, sans-serif", "color": "#1b1f23",
-                 "strokeWidth": 3, "strokeColor": "#ffffff"},
+        "font": {
+            "size": 14,
+            "face": "system-ui, sans-serif",
+            "color": "#1b1f23",
+            "strokeWidth": 3,
+            "strokeColor": "#ffffff",
+        },
         "scaling": {"label": {"enabled": True, "drawThreshold": 7 if size > 300 else 4}},
     }
     options["layout"] = {"improvedLayout": False, "randomSeed": SEED}
@@ -219,8 +224,11 @@ def _actor_node(
         actor.id,
         label=actor.name,
         shape=KIND_SHAPES[actor.kind],
-        color={"background": colour, "border": "#1b1f23",
-               "highlight": {"background": colour, "border": "#000000"}},
+        color={
+            "background": colour,
+            "border": "#1b1f23",
+            "highlight": {"background": colour, "border": "#000000"},
+        },
         x=pos[0],
         y=pos[1],
         size=12,
@@ -350,8 +358,10 @@ def _group_map(snapshot: Snapshot, groups: Mapping[str, int] | None) -> dict[str
             between[(min(ga, gb), max(ga, gb))] += 1
     names = [f"g{g}" for g in sorted(members)]
     # groups are big circles: spread them further than single actors
-    positions = {k: (x * 1.6, y * 1.6) for k, (x, y) in
-                 layout(names, [(f"g{a}", f"g{b}") for a, b in between]).items()}
+    positions = {
+        k: (x * 1.6, y * 1.6)
+        for k, (x, y) in layout(names, [(f"g{a}", f"g{b}") for a, b in between]).items()
+    }
     net = Network(directed=False)
     for g in sorted(members):
         group_actors = members[g]
@@ -376,8 +386,14 @@ def _group_map(snapshot: Snapshot, groups: Mapping[str, int] | None) -> dict[str
             m=[],
         )
     net.edges = [
-        {"id": f"e{a}-{b}", "from": f"g{a}", "to": f"g{b}", "width": min(8.0, 1 + math.log2(n)),
-         "color": {"color": GROUP_COLOUR, "opacity": 0.5}, "count": n}
+        {
+            "id": f"e{a}-{b}",
+            "from": f"g{a}",
+            "to": f"g{b}",
+            "width": min(8.0, 1 + math.log2(n)),
+            "color": {"color": GROUP_COLOUR, "opacity": 0.5},
+            "count": n,
+        }
         for (a, b), n in sorted(between.items())
     ]
     return {
@@ -394,4 +410,3 @@ def _group_map(snapshot: Snapshot, groups: Mapping[str, int] | None) -> dict[str
         "legend": legend(),
         "actors": len(snapshot.actors),
     }
-

@@ -12,6 +12,7 @@ from __future__ import annotations
 # The order of these imports is the order of the commands in ``wijknet --help``.
 # isort: off
 from api.cli import serve, accounts, io, analysis  # noqa: F401
+
 # isort: on
 from api.cli.common import app
 

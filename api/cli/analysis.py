@@ -26,19 +26,38 @@ from graph.analysis.results import (
 )
 from graph.errors import WijknetError
 
-AsOf = Annotated[str | None, typer.Option("--as-of", help="Day to look at, JJJJ-MM-DD (default today)")]
+AsOf = Annotated[
+    str | None, typer.Option("--as-of", help="Day to look at, JJJJ-MM-DD (default today)")
+]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables")]
 
 TABLE_METRICS = (
-    "actors", "links", "density", "average_degree", "components", "isolate_count",
-    "fragmentation", "cross_domain_share", "zorg_sociaal_share", "ei_index", "silo_count",
+    "actors",
+    "links",
+    "density",
+    "average_degree",
+    "components",
+    "isolate_count",
+    "fragmentation",
+    "cross_domain_share",
+    "zorg_sociaal_share",
+    "ei_index",
+    "silo_count",
     "kernaanpak_score",
 )
 SHORT = {
-    "actors": "actoren", "links": "verb.", "density": "dichth.", "average_degree": "gem.gr.",
-    "components": "delen", "isolate_count": "isol.", "fragmentation": "fragm.",
-    "cross_domain_share": "domover.", "zorg_sociaal_share": "zorg-soc", "ei_index": "E-I",
-    "silo_count": "silo's", "kernaanpak_score": "kernaanp.",
+    "actors": "actoren",
+    "links": "verb.",
+    "density": "dichth.",
+    "average_degree": "gem.gr.",
+    "components": "delen",
+    "isolate_count": "isol.",
+    "fragmentation": "fragm.",
+    "cross_domain_share": "domover.",
+    "zorg_sociaal_share": "zorg-soc",
+    "ei_index": "E-I",
+    "silo_count": "silo's",
+    "kernaanpak_score": "kernaanp.",
 }
 
 
@@ -68,12 +87,14 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     """A plain-text table; numbers right-aligned."""
     cells = [[_num(c) if not isinstance(c, str) else c for c in row] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
-    numeric = [all(not isinstance(r[i], str) for r in rows) if rows else False
-               for i in range(len(headers))]
+    numeric = [
+        all(not isinstance(r[i], str) for r in rows) if rows else False for i in range(len(headers))
+    ]
 
     def line(values: Sequence[str]) -> str:
-        return "  ".join(v.rjust(w) if num else v.ljust(w)
-                         for v, w, num in zip(values, widths, numeric)).rstrip()
+        return "  ".join(
+            v.rjust(w) if num else v.ljust(w) for v, w, num in zip(values, widths, numeric)
+        ).rstrip()
 
     out = [line(headers), line(["-" * w for w in widths])]
     out += [line(r) for r in cells]
@@ -103,8 +124,12 @@ def analyse_cmd(wijk: str, as_of: AsOf = None, json: Json = False) -> None:
         base.print_json(result)
         return
     typer.echo(f"Netwerkanalyse {result.name}, {result.as_of}\n")
-    typer.echo(table(["maat", "waarde"], [[label, getattr(result, key)]
-                                          for key, label in METRIC_LABELS.items()]))
+    typer.echo(
+        table(
+            ["maat", "waarde"],
+            [[label, getattr(result, key)] for key, label in METRIC_LABELS.items()],
+        )
+    )
     sections = [
         ("Geïsoleerde actoren", [r.name for r in result.isolates]),
         ("Makelaars (betweenness)", [b.text for b in result.brokers]),
@@ -116,10 +141,15 @@ def analyse_cmd(wijk: str, as_of: AsOf = None, json: Json = False) -> None:
         for text in lines:
             typer.echo(f"  - {text}")
     typer.echo("\nKernaanpakken:")
-    typer.echo(table(["kernaanpak", "eisen", "deelnemers"], [
-        [c.label, f"{c.met}/{c.total}", len(c.participants)]
-        for c in result.kernaanpak_coverage
-    ]))
+    typer.echo(
+        table(
+            ["kernaanpak", "eisen", "deelnemers"],
+            [
+                [c.label, f"{c.met}/{c.total}", len(c.participants)]
+                for c in result.kernaanpak_coverage
+            ],
+        )
+    )
     for c in result.kernaanpak_coverage:
         for gap in c.gaps:
             typer.echo(f"  - {c.label}: {gap}")
@@ -134,17 +164,29 @@ def suggest_cmd(
 ) -> None:
     """Who should meet in a wijk, and why (best first)."""
     result: list[Suggestion] = _run(
-        lambda s, reports: reports.suggestions_for(s, wijk, _day(as_of), limit=limit))
+        lambda s, reports: reports.suggestions_for(s, wijk, _day(as_of), limit=limit)
+    )
     if json:
         base.print_json(result)
         return
     if not result:
         typer.echo("Geen suggesties: elk paar met iets gemeen is al verbonden of besproken.")
         return
-    typer.echo(table(["#", "score", "wie", "met wie", "via"], [
-        [i, _points(s.score), s.a.name, s.b.name, s.introducer.name if s.introducer else "-"]
-        for i, s in enumerate(result, start=1)
-    ]))
+    typer.echo(
+        table(
+            ["#", "score", "wie", "met wie", "via"],
+            [
+                [
+                    i,
+                    _points(s.score),
+                    s.a.name,
+                    s.b.name,
+                    s.introducer.name if s.introducer else "-",
+                ]
+                for i, s in enumerate(result, start=1)
+            ],
+        )
+    )
     for i, s in enumerate(result, start=1):
         typer.echo(f"\n{i}. {s.action}")
         for r in s.reasons:
@@ -159,8 +201,11 @@ def compare_cmd(
     json: Json = False,
 ) -> None:
     """All wijken side by side, with the region and the means."""
-    result: Comparison = _run(lambda s, reports: reports.comparison_for(
-        s, _day(as_of), sort=sort, descending=desc, progress=_progress))
+    result: Comparison = _run(
+        lambda s, reports: reports.comparison_for(
+            s, _day(as_of), sort=sort, descending=desc, progress=_progress
+        )
+    )
     if json:
         base.print_json(result)
         return
@@ -186,9 +231,16 @@ def trend_cmd(
     """The measures of one wijk over time."""
     if every not in ("week", "maand", "kwartaal", "jaar"):
         raise base.fail("--every: kies week, maand, kwartaal of jaar.")
-    result: Trend = _run(lambda s, reports: reports.trend_for(
-        s, wijk, _day(since, "--since"), _day(until, "--until"), every=every,  # type: ignore[arg-type]
-        progress=_progress))
+    result: Trend = _run(
+        lambda s, reports: reports.trend_for(
+            s,
+            wijk,
+            _day(since, "--since"),
+            _day(until, "--until"),
+            every=every,  # type: ignore[arg-type]
+            progress=_progress,
+        )
+    )
     if json:
         base.print_json(result)
         return
@@ -205,22 +257,35 @@ def diff_cmd(
     json: Json = False,
 ) -> None:
     """What changed between two moments of a wijk, or between two wijken."""
-    result: Diff = _run(lambda s, reports: reports.diff_for(
-        s, wijk, _day(before, "--before"), _day(after, "--after"), other=other))
+    result: Diff = _run(
+        lambda s, reports: reports.diff_for(
+            s, wijk, _day(before, "--before"), _day(after, "--after"), other=other
+        )
+    )
     if json:
         base.print_json(result)
         return
-    typer.echo(f"Van {result.before.name} ({result.before.as_of}) "
-               f"naar {result.after.name} ({result.after.as_of})\n")
-    typer.echo(table(["maat", "voor", "na", "verschil"], [
-        [m.label, m.before, m.after, m.change] for m in result.metrics]))
-    for title, refs in (("Nieuwe actoren", result.actors_added),
-                        ("Verdwenen actoren", result.actors_removed)):
+    typer.echo(
+        f"Van {result.before.name} ({result.before.as_of}) "
+        f"naar {result.after.name} ({result.after.as_of})\n"
+    )
+    typer.echo(
+        table(
+            ["maat", "voor", "na", "verschil"],
+            [[m.label, m.before, m.after, m.change] for m in result.metrics],
+        )
+    )
+    for title, refs in (
+        ("Nieuwe actoren", result.actors_added),
+        ("Verdwenen actoren", result.actors_removed),
+    ):
         typer.echo(f"\n{title} ({len(refs)}):")
         for r in refs:
             typer.echo(f"  - {r.name}")
-    for title, links in (("Nieuwe verbindingen", result.links_added),
-                         ("Verdwenen verbindingen", result.links_removed)):
+    for title, links in (
+        ("Nieuwe verbindingen", result.links_added),
+        ("Verdwenen verbindingen", result.links_removed),
+    ):
         typer.echo(f"\n{title} ({len(links)}):")
         for lk in links:
             typer.echo(f"  - {lk.a.name} – {lk.b.name} ({lk.kind})")

@@ -27,8 +27,7 @@ SHOWN_ROWS = 100
 PROGRESS_FROM_ROWS = 2000
 """Files with at least this many rows get a progress bar."""
 
-ACTIONS = (("create", "nieuw"), ("update", "bijwerken"), ("skip", "ongewijzigd"),
-           ("error", "fout"))
+ACTIONS = (("create", "nieuw"), ("update", "bijwerken"), ("skip", "ongewijzigd"), ("error", "fout"))
 ENTITIES = (("wijk", "wijken"), ("actor", "actoren"), ("link", "samenwerkingen"))
 
 err = Console(stderr=True)
@@ -56,12 +55,16 @@ def _progress(label: str, total: int) -> Iterator[Progress | None]:
 
 @app.command("import")
 def import_files(
-    files: Annotated[list[Path], typer.Argument(help="CSV, XLSX, Kumu or JSON files",
-                                                exists=True, dir_okay=False)],
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; "
-                                          "write nothing")] = False,
-    valid_only: Annotated[bool, typer.Option("--valid-only", help="Write the rows without "
-                                             "problems, report the rest")] = False,
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="CSV, XLSX, Kumu or JSON files", exists=True, dir_okay=False),
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would change; write nothing")
+    ] = False,
+    valid_only: Annotated[
+        bool, typer.Option("--valid-only", help="Write the rows without problems, report the rest")
+    ] = False,
     wijk: Annotated[str | None, typer.Option(help="Wijk for rows that name none")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON")] = False,
     by: ByOption = "",
@@ -78,7 +81,10 @@ def import_files(
         with _progress("Rijen controleren", total) as bar:
             task = bar.add_task("plan", total=total) if bar else None
             plan = build_plan(
-                store, read.tables, default_wijk=wijk, problems=read.problems,
+                store,
+                read.tables,
+                default_wijk=wijk,
+                problems=read.problems,
                 notes=read.notes,
                 progress=(lambda done, _: bar.update(task, completed=done)) if bar else None,
             )
@@ -95,16 +101,19 @@ def import_files(
             raise fail(exc.message) from None
         except WijknetError as exc:
             raise fail(f"Niets geschreven: {exc.message}") from None
-    typer.echo(f"Geschreven: {result.created} nieuw, {result.updated} bijgewerkt, "
-               f"{result.unchanged} ongewijzigd"
-               + (f", {result.refused} rijen met een probleem overgeslagen." if result.refused
-                  else "."))
+    typer.echo(
+        f"Geschreven: {result.created} nieuw, {result.updated} bijgewerkt, "
+        f"{result.unchanged} ongewijzigd"
+        + (f", {result.refused} rijen met een probleem overgeslagen." if result.refused else ".")
+    )
 
 
 def _print_plan(plan: ImportPlan, names: list[str], *, dry_run: bool) -> None:
     out = Console(soft_wrap=True, highlight=False)
-    out.print(f"Import van {', '.join(names)}" + (" (proefdraai: er wordt niets geschreven)"
-                                                  if dry_run else ""))
+    out.print(
+        f"Import van {', '.join(names)}"
+        + (" (proefdraai: er wordt niets geschreven)" if dry_run else "")
+    )
     table = Table(show_edge=False, box=None, pad_edge=False)
     table.add_column("")
     for _, title in ACTIONS:
@@ -117,16 +126,20 @@ def _print_plan(plan: ImportPlan, names: list[str], *, dry_run: bool) -> None:
     if dry_run:
         changes = [r for r in plan.rows if r.action in {"create", "update"}]
         for row in changes[:SHOWN_ROWS]:
-            verb = "nieuw" if row.action == "create" else "bijwerken (" + ", ".join(row.changes) + ")"
-            out.print(f"  {row.source} rij {row.row}: {row.label or row.id} — {verb}",
-                      markup=False)
+            verb = (
+                "nieuw" if row.action == "create" else "bijwerken (" + ", ".join(row.changes) + ")"
+            )
+            out.print(f"  {row.source} rij {row.row}: {row.label or row.id} — {verb}", markup=False)
         if len(changes) > SHOWN_ROWS:
             out.print(f"  … en nog {len(changes) - SHOWN_ROWS} (alles: --json)")
     if plan.problems:
         out.print(f"\nProblemen ({len(plan.problems)}):")
         for p in plan.problems[:SHOWN_PROBLEMS]:
-            where = f"{p.source}" + (f" rij {p.row}" if p.row else "") + (
-                f", kolom '{p.column}'" if p.column else "")
+            where = (
+                f"{p.source}"
+                + (f" rij {p.row}" if p.row else "")
+                + (f", kolom '{p.column}'" if p.column else "")
+            )
             value = f" '{p.value}'" if p.value else ""
             out.print(f"  {where}:{value} — {p.message}", markup=False)
         if len(plan.problems) > SHOWN_PROBLEMS:
@@ -137,29 +150,41 @@ def _print_plan(plan: ImportPlan, names: list[str], *, dry_run: bool) -> None:
 
 @app.command("export")
 def export_graph(
-    fmt: Annotated[str, typer.Option("--format", "-f",
-                                        help="csv, xlsx, json, graphml or gexf")] = "xlsx",
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="csv, xlsx, json, graphml or gexf")
+    ] = "xlsx",
     wijk: Annotated[str | None, typer.Option(help="Only this wijk (default: the region)")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="File (csv: a .zip or "
-                                                "a folder); '-' for stdout")] = None,
-    with_contact: Annotated[bool, typer.Option("--with-contact", help="Include contact "
-                                               "details (personal data)")] = False,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="File (csv: a .zip or a folder); '-' for stdout"),
+    ] = None,
+    with_contact: Annotated[
+        bool, typer.Option("--with-contact", help="Include contact details (personal data)")
+    ] = False,
 ) -> None:
     """Export the graph of a wijk or the region."""
     if fmt not in FORMATS:
         raise fail(f"Onbekend formaat '{fmt}'; kies uit {', '.join(FORMATS)}.")
     try:
         with store_from_settings() as store:
-            if fmt == "csv" and output is not None and str(output) != "-" \
-                    and output.suffix.lower() != ".zip":
+            if (
+                fmt == "csv"
+                and output is not None
+                and str(output) != "-"
+                and output.suffix.lower() != ".zip"
+            ):
                 output.mkdir(parents=True, exist_ok=True)
                 files = csv_files(collect(store, wijk, include_contact=with_contact))
                 for name, content in files.items():
                     (output / name).write_bytes(content)
                 typer.echo(f"Geschreven: {', '.join(str(output / n) for n in files)}", err=True)
                 return
-            exported = export(store, fmt, wijk=wijk,  # type: ignore[arg-type]
-                              include_contact=with_contact)
+            exported = export(
+                store,
+                fmt,
+                wijk=wijk,  # type: ignore[arg-type]
+                include_contact=with_contact,
+            )
     except WijknetError as exc:
         raise fail(exc.message) from None
     if output is not None and str(output) == "-":
@@ -168,7 +193,9 @@ def export_graph(
         return
     target = output or Path(exported.filename)
     target.write_bytes(exported.content)
-    note = " (met contactgegevens: persoonsgegevens, ga er zorgvuldig mee om)" if with_contact else ""
+    note = (
+        " (met contactgegevens: persoonsgegevens, ga er zorgvuldig mee om)" if with_contact else ""
+    )
     typer.echo(f"Geschreven: {target}{note}", err=True)
 
 
@@ -192,8 +219,10 @@ def duplicates(
         return
     for p in pairs:
         typer.echo(f"{p.wijk}: {p.a} '{p.a_name}'  ~  {p.b} '{p.b_name}'  ({p.score:.2f})")
-    typer.echo(f"\nSamenvoegen: wijknet merge HOUDEN WEG  (bijvoorbeeld: wijknet merge "
-               f"{pairs[0].a} {pairs[0].b} --dry-run)")
+    typer.echo(
+        f"\nSamenvoegen: wijknet merge HOUDEN WEG  (bijvoorbeeld: wijknet merge "
+        f"{pairs[0].a} {pairs[0].b} --dry-run)"
+    )
 
 
 @app.command("merge")
@@ -206,13 +235,18 @@ def merge(
     """Merge actor B into actor A: B's links, wijken and themes move to A; B is removed."""
     with store_from_settings() as store:
         try:
-            plan = plan_merge(store, keep, drop) if dry_run else merge_actors(
-                store, keep, drop, by=by or default_by())
+            plan = (
+                plan_merge(store, keep, drop)
+                if dry_run
+                else merge_actors(store, keep, drop, by=by or default_by())
+            )
         except WijknetError as exc:
             raise fail(exc.message) from None
     head = "Proefdraai: samenvoegen zou" if dry_run else "Samengevoegd:"
     typer.echo(f"{head} '{plan.drop_name}' ({plan.drop}) in '{plan.keep_name}' ({plan.keep}):")
-    typer.echo(f"  {len(plan.moved)} samenwerkingen verplaatst of versterkt, "
-               f"{len(plan.removed)} van {plan.drop} verwijderd, "
-               f"{len(plan.professionals)} professionals naar de nieuwe organisatie, "
-               f"wijken: {', '.join(plan.actor.wijken)}")
+    typer.echo(
+        f"  {len(plan.moved)} samenwerkingen verplaatst of versterkt, "
+        f"{len(plan.removed)} van {plan.drop} verwijderd, "
+        f"{len(plan.professionals)} professionals naar de nieuwe organisatie, "
+        f"wijken: {', '.join(plan.actor.wijken)}"
+    )

@@ -72,7 +72,9 @@ def serve(
     config = settings()
     host = host or config.host
     port = port or config.port
-    typer.echo(f"wijknet op http://{host}:{port}  (API-documentatie: /docs, store: {config.database})")
+    typer.echo(
+        f"wijknet op http://{host}:{port}  (API-documentatie: /docs, store: {config.database})"
+    )
     uvicorn.run(create_app(config), host=host, port=port, log_level="info")
 
 

@@ -47,13 +47,12 @@ def read_accounts(accounts: AccountsDep, reader: ReaderDep, user: AdminDep) -> P
 
 
 @router.post("", response_model=User, status_code=status.HTTP_201_CREATED)
-def create_account(
-    data: AccountIn, accounts: AccountsDep, store: StoreDep, user: AdminDep
-) -> User:
+def create_account(data: AccountIn, accounts: AccountsDep, store: StoreDep, user: AdminDep) -> User:
     """Create an account; 409 when the name is taken, 422 for a wijk that does not exist."""
     known = [w.slug for w in store.list_wijken()] if data.wijken else None
-    return accounts.add_user(data.username, data.password, data.role, data.wijken,
-                             known_wijken=known)
+    return accounts.add_user(
+        data.username, data.password, data.role, data.wijken, known_wijken=known
+    )
 
 
 @router.patch("/{username}", response_model=User)

@@ -40,8 +40,9 @@ def update_actor(actor_id: str, body: Changes, store: StoreDep, user: WriterDep)
     current = store.get_actor(actor_id)
     if not may_write_actor(user, current, wijken=body.fields().get("wijken") or []):
         raise api_refused(ApiRefusal.CHANGE_ACTOR)
-    employer = refused_employer(store, user, body.fields().get("organisation"),
-                                current.organisation)
+    employer = refused_employer(
+        store, user, body.fields().get("organisation"), current.organisation
+    )
     if employer:
         raise api_refused(ApiRefusal.employer(employer))
     return store.update_actor(

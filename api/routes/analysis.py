@@ -43,12 +43,18 @@ class DecisionIn(BaseModel):
 
 
 @router.get("/wijken/{slug}/analysis", response_model=Analysis)
-def read_analysis(slug: str, store: StoreDep, cache: CacheDep, reader: ReaderDep,
-                  as_of: AsOf = None) -> Response:
+def read_analysis(
+    slug: str, store: StoreDep, cache: CacheDep, reader: ReaderDep, as_of: AsOf = None
+) -> Response:
     """Every measure of the wijk's network on ``as_of``."""
     day = as_of or date.today()
-    body = cache.get(store, slug, day, "analysis.json", lambda: reports.analysis_for(
-        store, slug, day, cache=cache).model_dump_json().encode())
+    body = cache.get(
+        store,
+        slug,
+        day,
+        "analysis.json",
+        lambda: reports.analysis_for(store, slug, day, cache=cache).model_dump_json().encode(),
+    )
     return Response(body, media_type="application/json")  # cached as JSON: a large document
 
 
@@ -72,18 +78,23 @@ def read_decisions(slug: str, store: StoreDep, reader: ReaderDep) -> Page[Decisi
     return page(store.list_decisions(slug))
 
 
-@router.post("/wijken/{slug}/suggestions/decisions", response_model=Decision,
-             status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/wijken/{slug}/suggestions/decisions",
+    response_model=Decision,
+    status_code=status.HTTP_201_CREATED,
+)
 def create_decision(slug: str, body: DecisionIn, store: StoreDep, user: WriterDep) -> Decision:
     """Mark a pair as ``besproken`` or ``niet-relevant``: it is no longer suggested."""
     if not may_write_wijk(user, slug):
         raise api_refused(ApiRefusal.DECIDE)
-    return reports.decide(store, slug, body.a, body.b, body.status, by=user.username,
-                          note=body.note)
+    return reports.decide(
+        store, slug, body.a, body.b, body.status, by=user.username, note=body.note
+    )
 
 
-@router.delete("/wijken/{slug}/suggestions/decisions/{a}/{b}",
-               status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/wijken/{slug}/suggestions/decisions/{a}/{b}", status_code=status.HTTP_204_NO_CONTENT
+)
 def delete_decision(slug: str, a: str, b: str, store: StoreDep, user: WriterDep) -> None:
     """Take back the verdict on a pair (either order): it may be suggested again."""
     if not may_write_wijk(user, slug):
@@ -92,8 +103,9 @@ def delete_decision(slug: str, a: str, b: str, store: StoreDep, user: WriterDep)
 
 
 @router.get("/wijken/{slug}/kernaanpakken", response_model=Page[KernaanpakCoverage])
-def read_coverage(slug: str, store: StoreDep, cache: CacheDep, reader: ReaderDep,
-                  as_of: AsOf = None) -> Page[KernaanpakCoverage]:
+def read_coverage(
+    slug: str, store: StoreDep, cache: CacheDep, reader: ReaderDep, as_of: AsOf = None
+) -> Page[KernaanpakCoverage]:
     """For each kernaanpak: who takes part, which links it needs, and what is missing."""
     return page(reports.coverage_for(store, slug, as_of, cache=cache))
 
@@ -137,4 +149,3 @@ def read_comparison(
 ) -> Comparison:
     """All wijken side by side, sortable, with the region as one network and the means."""
     return reports.comparison_for(store, as_of, sort=sort, descending=descending, cache=cache)
-

@@ -44,8 +44,9 @@ class DryRun(BaseModel):
     plan: ImportPlan
     rows_truncated: bool = Field(description="True when plan.rows lists only the first rows")
     may_import: bool = Field(description="The file has no problems and your role may write it")
-    forbidden_wijken: list[str] = Field(description="Wijken the file touches that you may not "
-                                        "write in")
+    forbidden_wijken: list[str] = Field(
+        description="Wijken the file touches that you may not write in"
+    )
 
 
 class MergeRequest(BaseModel):
@@ -59,27 +60,39 @@ def _read(files: list[UploadFile]) -> list[tuple[str, bytes]]:
     for upload in files:
         data = upload.file.read(MAX_FILE_BYTES + 1)
         if len(data) > MAX_FILE_BYTES:
-            raise ApiError(413, "too_large", f"{upload.filename}: het bestand is groter dan "
-                           f"{MAX_FILE_BYTES // 2**20} MB.")
+            raise ApiError(
+                413,
+                "too_large",
+                f"{upload.filename}: het bestand is groter dan {MAX_FILE_BYTES // 2**20} MB.",
+            )
         loaded.append((upload.filename or "upload", data))
     return loaded
 
 
 @router.post("/import/dry-run", response_model=DryRun)
-def dry_run_import(files: Uploads, store: StoreDep, user: WriterDep,
-                   wijk: DefaultWijk = None) -> DryRun:
+def dry_run_import(
+    files: Uploads, store: StoreDep, user: WriterDep, wijk: DefaultWijk = None
+) -> DryRun:
     """What importing the files would create, update and skip, and every problem (no writes)."""
     plan = plan_files(store, _read(files), default_wijk=wijk, may_employ=employer_rule(user))
     refused = forbidden_wijken(plan, user)
     shown = plan.model_copy(update={"rows": plan.rows[:MAX_ROWS_SHOWN]})
-    return DryRun(plan=shown, rows_truncated=len(plan.rows) > MAX_ROWS_SHOWN,
-                  may_import=plan.ok and not refused, forbidden_wijken=refused)
+    return DryRun(
+        plan=shown,
+        rows_truncated=len(plan.rows) > MAX_ROWS_SHOWN,
+        may_import=plan.ok and not refused,
+        forbidden_wijken=refused,
+    )
 
 
 @router.post("/import", response_model=ImportResult)
-def import_files(files: Uploads, store: StoreDep, user: WriterDep, wijk: DefaultWijk = None,
-                 valid_only: Annotated[bool, Form(description="Write only the rows without "
-                                                  "problems")] = False) -> ImportResult:
+def import_files(
+    files: Uploads,
+    store: StoreDep,
+    user: WriterDep,
+    wijk: DefaultWijk = None,
+    valid_only: Annotated[bool, Form(description="Write only the rows without problems")] = False,
+) -> ImportResult:
     """Import the files in one transaction: all or nothing, or only the valid rows."""
     plan = plan_files(store, _read(files), default_wijk=wijk, may_employ=employer_rule(user))
     refused = forbidden_wijken(plan, user)
@@ -88,16 +101,21 @@ def import_files(files: Uploads, store: StoreDep, user: WriterDep, wijk: Default
     return apply_plan(store, plan, by=user.username, valid_only=valid_only)
 
 
-@router.get("/export", response_class=Response,
-            responses={200: {"content": {"application/octet-stream": {}},
-                             "description": "The exported file"}})
+@router.get(
+    "/export",
+    response_class=Response,
+    responses={
+        200: {"content": {"application/octet-stream": {}}, "description": "The exported file"}
+    },
+)
 def export_graph(
     store: StoreDep,
     reader: ReaderDep,
     format: Annotated[Format, Query(description=", ".join(FORMATS))] = "xlsx",
     wijk: Annotated[str | None, Query(description="One wijk (default: the region)")] = None,
-    with_contact: Annotated[bool, Query(description="Include contact details (roles that "
-                                        "may see them)")] = False,
+    with_contact: Annotated[
+        bool, Query(description="Include contact details (roles that may see them)")
+    ] = False,
 ) -> Response:
     """Export a wijk or the region as CSV (zip), XLSX, JSON, GraphML or GEXF."""
     if with_contact and (reader.user is None or not reader.user.may_see_contact):
@@ -108,8 +126,9 @@ def export_graph(
 
 
 @router.get("/duplicates", response_model=Page[DuplicatePair])
-def read_duplicates(store: StoreDep, reader: ReaderDep,
-                    wijk: str | None = None) -> Page[DuplicatePair]:
+def read_duplicates(
+    store: StoreDep, reader: ReaderDep, wijk: str | None = None
+) -> Page[DuplicatePair]:
     """Likely duplicate actors: same kind, same wijk, names that differ only slightly."""
     if wijk:
         store.get_wijk(wijk)

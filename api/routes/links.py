@@ -47,7 +47,9 @@ def update_link(link_id: str, body: Changes, store: StoreDep, user: WriterDep) -
     """Change a link's intensity, dates or note; send the version you read."""
     current = store.get_link(link_id)
     _check_ends(store, user, current.source, current.target)
-    return store.update_link(link_id, body.fields(), expected_version=body.version, by=user.username)
+    return store.update_link(
+        link_id, body.fields(), expected_version=body.version, by=user.username
+    )
 
 
 @router.delete("/{link_id}", status_code=status.HTTP_204_NO_CONTENT)

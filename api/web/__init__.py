@@ -79,8 +79,18 @@ def install(app: FastAPI) -> None:
     app.add_middleware(SessionMiddleware, unavailable=_accounts_unavailable)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.state.uploads = PendingUploads(app.state.settings.upload_dir)
-    for module in (auth, pages, actors, forms, linkforms, upkeep, compare, admin, importing,
-                   merging):
+    for module in (
+        auth,
+        pages,
+        actors,
+        forms,
+        linkforms,
+        upkeep,
+        compare,
+        admin,
+        importing,
+        merging,
+    ):
         app.include_router(module.router)
 
     json_domain = app.exception_handlers[WijknetError]

@@ -29,8 +29,15 @@ _ACCOUNT_MESSAGES = {
 }
 
 
-def _page(request: Request, store: GraphStore, accounts: AccountStore, state: FormState,
-          *, wijk: str | None = None, status: int = 200) -> Response:
+def _page(
+    request: Request,
+    store: GraphStore,
+    accounts: AccountStore,
+    state: FormState,
+    *,
+    wijk: str | None = None,
+    status: int = 200,
+) -> Response:
     wijken = store.list_wijken()
     context = {
         "accounts": accounts.list_users(),
@@ -38,9 +45,11 @@ def _page(request: Request, store: GraphStore, accounts: AccountStore, state: Fo
         "roles": list(ROLE_LABELS.items()),
         "state": state,
         "audit_wijk": wijk or "",
-        "history": history.rows(store.audit_log(wijk=wijk or None, limit=100),
-                                request.state.user,
-                                {a.id: a.name for a in store.list_actors(wijk or None)}),
+        "history": history.rows(
+            store.audit_log(wijk=wijk or None, limit=100),
+            request.state.user,
+            {a.id: a.name for a in store.list_actors(wijk or None)},
+        ),
         "show_entity": True,
         "nav": "beheer",
     }
@@ -54,23 +63,39 @@ def _empty() -> FormState:
 
 
 @router.get("", response_class=HTMLResponse)
-def admin_page(request: Request, store: StoreDep, accounts: AccountsDep, user: PageAdmin,
-               wijk: str | None = Query(None, max_length=60)) -> Response:
+def admin_page(
+    request: Request,
+    store: StoreDep,
+    accounts: AccountsDep,
+    user: PageAdmin,
+    wijk: str | None = Query(None, max_length=60),
+) -> Response:
     """Accounts with their roles and wijken, a form for a new account, the audit log."""
     return _page(request, store, accounts, _empty(), wijk=wijk)
 
 
 @router.post("/accounts", response_class=HTMLResponse)
-def create_account(request: Request, form: Form, store: StoreDep, accounts: AccountsDep,
-                   user: PageAdmin) -> Response:
+def create_account(
+    request: Request, form: Form, store: StoreDep, accounts: AccountsDep, user: PageAdmin
+) -> Response:
     """Create an account (the password is set here and told to the person)."""
-    state = FormState({"username": text(form, "username").strip().lower(),
-                       "role": text(form, "role"), "wijken": many(form, "wijken"), "password": ""})
+    state = FormState(
+        {
+            "username": text(form, "username").strip().lower(),
+            "role": text(form, "role"),
+            "wijken": many(form, "wijken"),
+            "password": "",
+        }
+    )
     password = text(form, "password")
     try:
-        accounts.add_user(state.values["username"], password, state.values["role"],
-                          state.values["wijken"],
-                          known_wijken=[w.slug for w in store.list_wijken()])
+        accounts.add_user(
+            state.values["username"],
+            password,
+            state.values["role"],
+            state.values["wijken"],
+            known_wijken=[w.slug for w in store.list_wijken()],
+        )
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
             field = str(err["loc"][0]) if err.get("loc") else "username"
@@ -84,10 +109,10 @@ def create_account(request: Request, form: Form, store: StoreDep, accounts: Acco
     return _page(request, store, accounts, state, status=422)
 
 
-
 @router.post("/accounts/{username}", response_class=HTMLResponse)
-def change_account(username: str, form: Form, store: StoreDep, accounts: AccountsDep,
-                   user: PageAdmin) -> Response:
+def change_account(
+    username: str, form: Form, store: StoreDep, accounts: AccountsDep, user: PageAdmin
+) -> Response:
     """Change an account's role and wijken, reset its password, or delete it."""
     action = text(form, "action")
     try:
@@ -102,14 +127,19 @@ def change_account(username: str, form: Form, store: StoreDep, accounts: Account
         role = text(form, "role")
         if username == user.username and role != AccountRole.BEHEER.value:
             raise WebError(400, "Dat kan niet", "U kunt uw eigen beheerrol niet afnemen.")
-        accounts.set_role(username, role, many(form, "wijken"),
-                          known_wijken=[w.slug for w in store.list_wijken()])
+        accounts.set_role(
+            username, role, many(form, "wijken"), known_wijken=[w.slug for w in store.list_wijken()]
+        )
     except NotFound:
         raise WebError(404, "Niet gevonden", "Dit account bestaat niet (meer).") from None
     except InvalidData as exc:
-        raise WebError(422, "Niet opgeslagen",
-                       " ".join(err.message for err in exc.errors)) from None
+        raise WebError(
+            422, "Niet opgeslagen", " ".join(err.message for err in exc.errors)
+        ) from None
     except ValidationError:
-        raise WebError(422, "Niet opgeslagen",
-                       "Kies een geldige rol, en een wachtwoord van minstens 10 tekens.") from None
+        raise WebError(
+            422,
+            "Niet opgeslagen",
+            "Kies een geldige rol, en een wachtwoord van minstens 10 tekens.",
+        ) from None
     return RedirectResponse("/beheer?melding=account-gewijzigd", status_code=303)

@@ -42,9 +42,7 @@ def login_page(request: Request, accounts: AccountsDep, settings: SettingsDep) -
 
 
 @router.post("/inloggen", response_class=HTMLResponse)
-def login(
-    request: Request, form: Form, accounts: AccountsDep, settings: SettingsDep
-) -> Response:
+def login(request: Request, form: Form, accounts: AccountsDep, settings: SettingsDep) -> Response:
     """Check the password; on success start a fresh session (the old one is ended)."""
     username = str(form.get("username") or "").strip().lower()
     password = str(form.get("password") or "")
@@ -70,9 +68,7 @@ def login(
 
 
 @router.post("/uitloggen")
-def logout(
-    request: Request, form: Form, accounts: AccountsDep, settings: SettingsDep
-) -> Response:
+def logout(request: Request, form: Form, accounts: AccountsDep, settings: SettingsDep) -> Response:
     """End the session and forget the cookie."""
     token = request.cookies.get(COOKIE)
     if token:

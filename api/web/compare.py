@@ -15,20 +15,41 @@ from api.errors import WebError
 from api.web.render import number, percent, render
 from graph.analysis import reports
 from graph.analysis.compare import SORT_KEYS
-from graph.errors import InvalidData
 from graph.analysis.results import METRIC_LABELS, Metrics
+from graph.errors import InvalidData
 from importers.tables import neutralise
 from visual.charts import bar_chart, line_chart
 
 router = APIRouter(prefix="/vergelijken", include_in_schema=False)
 
-SHARES = {"largest_component_share", "fragmentation", "cross_domain_share",
-          "zorg_sociaal_share", "kernaanpak_score"}
-COUNTS = {"actors", "links", "components", "isolate_count", "cross_domain_links",
-          "zorg_sociaal_links", "community_count", "silo_count", "cut_point_count", "bridge_count"}
+SHARES = {
+    "largest_component_share",
+    "fragmentation",
+    "cross_domain_share",
+    "zorg_sociaal_share",
+    "kernaanpak_score",
+}
+COUNTS = {
+    "actors",
+    "links",
+    "components",
+    "isolate_count",
+    "cross_domain_links",
+    "zorg_sociaal_links",
+    "community_count",
+    "silo_count",
+    "cut_point_count",
+    "bridge_count",
+}
 CHARTS = ("average_degree", "fragmentation", "cross_domain_share", "kernaanpak_score")
-TREND = ("actors", "average_degree", "components", "cross_domain_share", "fragmentation",
-         "kernaanpak_score")
+TREND = (
+    "actors",
+    "average_degree",
+    "components",
+    "cross_domain_share",
+    "fragmentation",
+    "kernaanpak_score",
+)
 STEPS = {"week": "per week", "maand": "per maand", "kwartaal": "per kwartaal", "jaar": "per jaar"}
 TREND_FIELDS = {"since": "vanaf", "until": "tot", "every": "stap"}
 """The trend form's field for each field a refusal of ``reports.trend_for`` names."""
@@ -88,12 +109,17 @@ def compare_page(
     if sorteer not in SORT_KEYS:
         sorteer = "name"
     as_of = _date(datum, "de datum")
-    comparison = reports.comparison_for(store, as_of, sort=sorteer, descending=aflopend,
-                                        cache=cache)
+    comparison = reports.comparison_for(
+        store, as_of, sort=sorteer, descending=aflopend, cache=cache
+    )
     by_name = sorted(comparison.rows, key=lambda m: m.name)
     charts = [
-        bar_chart(METRIC_LABELS[key], [(m.name, getattr(m, key)) for m in by_name],
-                  fmt=_formatter(key), mean=comparison.means.get(key))
+        bar_chart(
+            METRIC_LABELS[key],
+            [(m.name, getattr(m, key)) for m in by_name],
+            fmt=_formatter(key),
+            mean=comparison.means.get(key),
+        )
         for key in CHARTS
     ]
     context = {
@@ -163,19 +189,34 @@ def trend_page(
             errors[name] = exc.message
     if not errors:
         try:
-            trend = reports.trend_for(store, slug, days["vanaf"], days["tot"],
-                                      every=stap, cache=cache)  # type: ignore[arg-type]
+            trend = reports.trend_for(
+                store, slug, days["vanaf"], days["tot"], every=stap, cache=cache
+            )  # type: ignore[arg-type]
         except InvalidData as exc:
             for err in exc.errors:
                 errors.setdefault(TREND_FIELDS.get(err.field, "stap"), err.message)
     if errors:  # the form again, with what was typed and why it cannot be shown
-        return render(request, "trend.html", {
-            "wijk": wijk, "trend": None, "errors": errors, "vanaf": vanaf or "", "tot": tot or "",
-            "stap": stap, "steps": list(STEPS.items()), "nav": "vergelijken",
-        }, status=422)
+        return render(
+            request,
+            "trend.html",
+            {
+                "wijk": wijk,
+                "trend": None,
+                "errors": errors,
+                "vanaf": vanaf or "",
+                "tot": tot or "",
+                "stap": stap,
+                "steps": list(STEPS.items()),
+                "nav": "vergelijken",
+            },
+            status=422,
+        )
     charts = [
-        line_chart(METRIC_LABELS[key], [(p.as_of or date.today(), getattr(p, key))
-                                        for p in trend.points], fmt=_formatter(key))
+        line_chart(
+            METRIC_LABELS[key],
+            [(p.as_of or date.today(), getattr(p, key)) for p in trend.points],
+            fmt=_formatter(key),
+        )
         for key in TREND
     ]
     first, last = trend.points[0], trend.points[-1]

@@ -46,10 +46,14 @@ _FIELD_ALIASES = {
 
 
 _CLEARER = {
-    ("email", "string_pattern_mismatch"):
-        "Vul een geldig e-mailadres in, bijvoorbeeld naam@organisatie.nl.",
-    ("phone", "string_pattern_mismatch"):
-        "Vul een telefoonnummer in: cijfers, spaties, +, - en haakjes (6 tot 30 tekens).",
+    (
+        "email",
+        "string_pattern_mismatch",
+    ): "Vul een geldig e-mailadres in, bijvoorbeeld naam@organisatie.nl.",
+    (
+        "phone",
+        "string_pattern_mismatch",
+    ): "Vul een telefoonnummer in: cijfers, spaties, +, - en haakjes (6 tot 30 tekens).",
 }
 """Plainer words for refusals whose generic message says too little beside this field."""
 
@@ -150,8 +154,18 @@ def actor_values(form: FormData) -> dict[str, Any]:
 
 def empty_actor_values() -> dict[str, Any]:
     return {
-        "name": "", "domain": "", "role": "", "themes": [], "kernaanpakken": [], "wijken": [],
-        "organisation": "", "description": "", "email": "", "phone": "", "since": "", "until": "",
+        "name": "",
+        "domain": "",
+        "role": "",
+        "themes": [],
+        "kernaanpakken": [],
+        "wijken": [],
+        "organisation": "",
+        "description": "",
+        "email": "",
+        "phone": "",
+        "since": "",
+        "until": "",
     }
 
 

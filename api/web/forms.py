@@ -43,14 +43,25 @@ from graph.store import GraphStore
 
 router = APIRouter(include_in_schema=False)
 
-KINDS = {"organisatie": ActorKind.ORGANISATIE, "professional": ActorKind.PROFESSIONAL,
-         "initiatief": ActorKind.INITIATIEF}
+KINDS = {
+    "organisatie": ActorKind.ORGANISATIE,
+    "professional": ActorKind.PROFESSIONAL,
+    "initiatief": ActorKind.INITIATIEF,
+}
 DEFAULT_DOMAIN = {ActorKind.INITIATIEF: Domain.INWONERS.value}
 FIELD_LABELS = {
-    "name": "Naam", "domain": "Domein", "role": "Soort / rol", "themes": "Thema's",
-    "kernaanpakken": "Kernaanpakken", "wijken": "Wijken", "organisation": "Organisatie",
-    "description": "Beschrijving", "email": "E-mail", "phone": "Telefoon",
-    "since": "Actief sinds", "until": "Actief tot",
+    "name": "Naam",
+    "domain": "Domein",
+    "role": "Soort / rol",
+    "themes": "Thema's",
+    "kernaanpakken": "Kernaanpakken",
+    "wijken": "Wijken",
+    "organisation": "Organisatie",
+    "description": "Beschrijving",
+    "email": "E-mail",
+    "phone": "Telefoon",
+    "since": "Actief sinds",
+    "until": "Actief tot",
 }
 
 
@@ -116,8 +127,9 @@ def _check_wijken(user: User, wijken: list[str], state: FormState) -> None:
         state.errors.setdefault("wijken", PageRefusal.wijken(user))
 
 
-def _check_employer(store: GraphStore, user: User, state: FormState,
-                    current: str | None = None) -> None:
+def _check_employer(
+    store: GraphStore, user: User, state: FormState, current: str | None = None
+) -> None:
     employer = refused_employer(store, user, state.values["organisation"], current)
     if employer:
         state.errors.setdefault("organisation", PageRefusal.employer(employer, user))
@@ -175,8 +187,16 @@ def edit_actor_form(request: Request, actor_id: str, store: StoreDep, user: Page
     actor = store.get_actor(actor_id)
     _may_edit(user, actor, actor.wijken)
     state = FormState(values_of(actor, with_contact=user.may_see_contact))
-    return _page(request, store, user, kind=actor.kind, state=state, wijk=actor.wijken[0],
-                 actor=actor, version=actor.version)
+    return _page(
+        request,
+        store,
+        user,
+        kind=actor.kind,
+        state=state,
+        wijk=actor.wijken[0],
+        actor=actor,
+        version=actor.version,
+    )
 
 
 def _may_edit(user: User, actor: Actor, wijken: list[str]) -> None:
@@ -214,14 +234,31 @@ def update_actor(
                 "Hieronder staan beide versies. Pas zo nodig uw invoer aan en sla opnieuw op "
                 "om uw versie te bewaren."
             )
-            return _page(request, store, user, kind=current.kind, state=state,
-                         wijk=current.wijken[0], actor=latest, version=latest.version, status=409)
+            return _page(
+                request,
+                store,
+                user,
+                kind=current.kind,
+                state=state,
+                wijk=current.wijken[0],
+                actor=latest,
+                version=latest.version,
+                status=409,
+            )
         except InvalidData as exc:
             store_refusal(exc, state)
         except StoreUnavailable:
             store_unavailable(state)
         else:
             return RedirectResponse(f"/actor/{actor_id}?melding=opgeslagen", status_code=303)
-    return _page(request, store, user, kind=current.kind, state=state, wijk=current.wijken[0],
-                 actor=current, version=version, status=state.status)
-
+    return _page(
+        request,
+        store,
+        user,
+        kind=current.kind,
+        state=state,
+        wijk=current.wijken[0],
+        actor=current,
+        version=version,
+        status=state.status,
+    )

@@ -21,11 +21,23 @@ ACTIONS = {
 }
 ENTITIES = {"wijk": "wijk", "actor": "actor", "link": "verbinding", "decision": "voorstel"}
 FIELDS = {
-    "name": "naam", "domain": "domein", "role": "soort/rol", "themes": "thema's",
-    "kernaanpakken": "kernaanpakken", "wijken": "wijken", "organisation": "organisatie",
-    "description": "beschrijving", "contact": "contactgegevens", "since": "sinds",
-    "until": "tot", "intensity": "intensiteit", "note": "notitie", "kind": "soort",
-    "gemeente": "gemeente", "cohort": "cohort", "status": "besluit",
+    "name": "naam",
+    "domain": "domein",
+    "role": "soort/rol",
+    "themes": "thema's",
+    "kernaanpakken": "kernaanpakken",
+    "wijken": "wijken",
+    "organisation": "organisatie",
+    "description": "beschrijving",
+    "contact": "contactgegevens",
+    "since": "sinds",
+    "until": "tot",
+    "intensity": "intensiteit",
+    "note": "notitie",
+    "kind": "soort",
+    "gemeente": "gemeente",
+    "cohort": "cohort",
+    "status": "besluit",
 }
 _HIDDEN = {"version", "created_at", "updated_at", "confirmed", "id"}
 

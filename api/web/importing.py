@@ -61,15 +61,33 @@ ACTIONS = {"create": "nieuw", "update": "bijwerken", "skip": "ongewijzigd", "err
 ENTITIES = {"wijk": "Wijken", "actor": "Actoren", "link": "Samenwerkingen"}
 ENTITY = {"wijk": "wijk", "actor": "actor", "link": "samenwerking"}
 FIELDS = {
-    "name": "naam", "kind": "soort", "domain": "domein", "role": "rol", "wijken": "wijken",
-    "themes": "thema's", "kernaanpakken": "kernaanpakken", "organisation": "organisatie",
-    "description": "omschrijving", "contact": "contactgegevens", "since": "sinds",
-    "until": "tot", "source": "van", "target": "naar", "intensity": "intensiteit",
-    "note": "notitie", "gemeente": "gemeente", "cohort": "cohort", "slug": "wijkcode",
+    "name": "naam",
+    "kind": "soort",
+    "domain": "domein",
+    "role": "rol",
+    "wijken": "wijken",
+    "themes": "thema's",
+    "kernaanpakken": "kernaanpakken",
+    "organisation": "organisatie",
+    "description": "omschrijving",
+    "contact": "contactgegevens",
+    "since": "sinds",
+    "until": "tot",
+    "source": "van",
+    "target": "naar",
+    "intensity": "intensiteit",
+    "note": "notitie",
+    "gemeente": "gemeente",
+    "cohort": "cohort",
+    "slug": "wijkcode",
 }
-FORMAT_LABELS = {"csv": "CSV (ZIP, voor Excel)", "xlsx": "Excel (XLSX)",
-                 "json": "wijknet-JSON (alles)", "graphml": "GraphML (yEd, Gephi)",
-                 "gexf": "GEXF (Gephi)"}
+FORMAT_LABELS = {
+    "csv": "CSV (ZIP, voor Excel)",
+    "xlsx": "Excel (XLSX)",
+    "json": "wijknet-JSON (alles)",
+    "graphml": "GraphML (yEd, Gephi)",
+    "gexf": "GEXF (Gephi)",
+}
 ACCEPT = ".csv,.txt,.tsv,.xlsx,.json,.graphml,.zip"
 
 
@@ -88,8 +106,19 @@ def fingerprint(plan: ImportPlan) -> str:
     """What the import would do, as a digest: equal digests, equal imports (as previewed)."""
     digest = hashlib.sha256()
     for r in plan.rows:
-        digest.update("\x1f".join((r.source, str(r.row), r.entity, r.action, r.id or "",
-                                   ",".join(r.changes), ",".join(r.wijken))).encode())
+        digest.update(
+            "\x1f".join(
+                (
+                    r.source,
+                    str(r.row),
+                    r.entity,
+                    r.action,
+                    r.id or "",
+                    ",".join(r.changes),
+                    ",".join(r.wijken),
+                )
+            ).encode()
+        )
         digest.update(b"\x1e")
     for p in plan.problems:
         digest.update(p.model_dump_json().encode())
@@ -99,18 +128,28 @@ def fingerprint(plan: ImportPlan) -> str:
 
 def export_links(wijk: str, user: User) -> dict[str, Any]:
     """The export formats of a wijk, and whether the user may ask for contact details."""
-    return {"export_formats": [(f, FORMAT_LABELS[f]) for f in FORMATS],
-            "export_wijk": wijk, "may_export_contact": user.may_see_contact}
+    return {
+        "export_formats": [(f, FORMAT_LABELS[f]) for f in FORMATS],
+        "export_wijk": wijk,
+        "may_export_contact": user.may_see_contact,
+    }
 
 
 # -- upload --------------------------------------------------------------------------------
 
 
-def _upload_page(request: Request, wijk: Wijk, user: User, *, error: str = "",
-                 status: int = 200) -> Response:
-    context = {"wijk": wijk, "error": error, "max_mb": MAX_FILE_BYTES // 2**20,
-               "max_files": MAX_FILES, "accept": ACCEPT, "nav": "start",
-               **export_links(wijk.slug, user)}
+def _upload_page(
+    request: Request, wijk: Wijk, user: User, *, error: str = "", status: int = 200
+) -> Response:
+    context = {
+        "wijk": wijk,
+        "error": error,
+        "max_mb": MAX_FILE_BYTES // 2**20,
+        "max_files": MAX_FILES,
+        "accept": ACCEPT,
+        "nav": "start",
+        **export_links(wijk.slug, user),
+    }
     return render(request, "importeren.html", context, status=status)
 
 
@@ -131,15 +170,18 @@ def _read_uploads(form: Any) -> tuple[list[tuple[str, bytes]], str]:
     for upload in uploads:
         data = upload.file.read(MAX_FILE_BYTES + 1)
         if len(data) > MAX_FILE_BYTES:
-            return [], (f"{upload.filename}: het bestand is groter dan "
-                        f"{MAX_FILE_BYTES // 2**20} MB. Splits het bestand op.")
+            return [], (
+                f"{upload.filename}: het bestand is groter dan "
+                f"{MAX_FILE_BYTES // 2**20} MB. Splits het bestand op."
+            )
         files.append((upload.filename or "bestand", data))
     return files, ""
 
 
 @router.post("/wijk/{slug}/importeren", response_class=HTMLResponse)
-def upload(request: Request, slug: str, form: Form, store: StoreDep, user: PageWriter,
-                 uploads: UploadsDep) -> Response:
+def upload(
+    request: Request, slug: str, form: Form, store: StoreDep, user: PageWriter, uploads: UploadsDep
+) -> Response:
     """Keep the files on the server and go to their preview."""
     wijk = _wijk_for_writer(store, slug, user)
     files, error = _read_uploads(form)
@@ -194,76 +236,111 @@ def likely_duplicates(store: GraphStore, plan: ImportPlan) -> list[Duplicate]:
         first, second = (pair.a, pair.b) if pair.a in new else (pair.b, pair.a)
         entry = found.setdefault(first, Duplicate(pool[first].name, new[first][1]))
         if all(o.id != second for o in entry.others):
-            entry.others.append(Similar(second, pool[second].name,
-                                        new[second][1] if second in new else ""))
+            entry.others.append(
+                Similar(second, pool[second].name, new[second][1] if second in new else "")
+            )
     return list(found.values())
 
 
-def _preview_page(request: Request, store: GraphStore, user: User, wijk: Wijk, token: str,
-                  names: list[str], plan: ImportPlan, *, message: str = "",
-                  status: int = 200) -> Response:
+def _preview_page(
+    request: Request,
+    store: GraphStore,
+    user: User,
+    wijk: Wijk,
+    token: str,
+    names: list[str],
+    plan: ImportPlan,
+    *,
+    message: str = "",
+    status: int = 200,
+) -> Response:
     refused = forbidden_wijken(plan, user)
     file_problem = any(p.row == 0 for p in plan.problems)
     error_rows = sum(1 for r in plan.rows if r.action == "error")
     writes = sum(1 for r in plan.rows if r.action in ("create", "update"))
     counts = [(ENTITIES[e], plan.counts[e]) for e in ("wijk", "actor", "link") if e in plan.counts]
     context = {
-        "wijk": wijk, "token": token, "names": names, "plan": plan,
-        "fingerprint": fingerprint(plan), "counts": counts,
-        "problems": plan.problems[:PROBLEMS_SHOWN], "problem_count": len(plan.problems),
-        "rows": plan.rows[:ROWS_SHOWN], "row_count": len(plan.rows),
-        "actions": ACTIONS, "entity": ENTITY, "fields": FIELDS,
+        "wijk": wijk,
+        "token": token,
+        "names": names,
+        "plan": plan,
+        "fingerprint": fingerprint(plan),
+        "counts": counts,
+        "problems": plan.problems[:PROBLEMS_SHOWN],
+        "problem_count": len(plan.problems),
+        "rows": plan.rows[:ROWS_SHOWN],
+        "row_count": len(plan.rows),
+        "actions": ACTIONS,
+        "entity": ENTITY,
+        "fields": FIELDS,
         "duplicates": likely_duplicates(store, plan),
         "refusal": PageRefusal.import_file(plan, refused, user) if refused else "",
-        "file_problem": file_problem, "error_rows": error_rows,
-        "writes": writes, "may_import": not refused and not file_problem and writes > 0,
-        "message": message, "nav": "start",
+        "file_problem": file_problem,
+        "error_rows": error_rows,
+        "writes": writes,
+        "may_import": not refused and not file_problem and writes > 0,
+        "message": message,
+        "nav": "start",
     }
     return render(request, "importeren_voorbeeld.html", context, status=status)
 
 
-def _pending(uploads: PendingUploads, request: Request, user: User, slug: str,
-             token: str) -> Pending:
+def _pending(
+    uploads: PendingUploads, request: Request, user: User, slug: str, token: str
+) -> Pending:
     pending = uploads.get(token, _owner(request, user))
     if pending is None or pending.wijk != slug:
-        raise WebError(404, "Upload niet gevonden",
-                       "Deze upload is verlopen of hoort bij een andere sessie. Kies het "
-                       "bestand opnieuw op de pagina Importeren.")
+        raise WebError(
+            404,
+            "Upload niet gevonden",
+            "Deze upload is verlopen of hoort bij een andere sessie. Kies het "
+            "bestand opnieuw op de pagina Importeren.",
+        )
     return pending
 
 
 @router.get("/wijk/{slug}/importeren/{token}", response_class=HTMLResponse)
-def preview(request: Request, slug: str, token: str, store: StoreDep, user: PageWriter,
-            uploads: UploadsDep) -> Response:
+def preview(
+    request: Request, slug: str, token: str, store: StoreDep, user: PageWriter, uploads: UploadsDep
+) -> Response:
     """The dry run of the kept files: what would change, every problem, likely duplicates."""
     wijk = _wijk_for_writer(store, slug, user)
     pending = _pending(uploads, request, user, slug, token)
     if pending.result is not None:
         return RedirectResponse(f"/wijk/{slug}/importeren/{token}/klaar", status_code=303)
-    plan = plan_files(store, pending.files(), default_wijk=slug,
-                      may_employ=employer_rule(user))
+    plan = plan_files(store, pending.files(), default_wijk=slug, may_employ=employer_rule(user))
     return _preview_page(request, store, user, wijk, token, pending.names, plan)
 
 
 @router.post("/wijk/{slug}/importeren/{token}", response_class=HTMLResponse)
-def confirm(request: Request, slug: str, token: str, form: Form, store: StoreDep,
-            user: PageWriter, uploads: UploadsDep) -> Response:
+def confirm(
+    request: Request,
+    slug: str,
+    token: str,
+    form: Form,
+    store: StoreDep,
+    user: PageWriter,
+    uploads: UploadsDep,
+) -> Response:
     """Import what was previewed: planned again, refused when the plan has changed."""
     wijk = _wijk_for_writer(store, slug, user)
     pending = _pending(uploads, request, user, slug, token)
     if pending.result is not None:
         return RedirectResponse(f"/wijk/{slug}/importeren/{token}/klaar", status_code=303)
-    plan = plan_files(store, pending.files(), default_wijk=slug,
-                      may_employ=employer_rule(user))
+    plan = plan_files(store, pending.files(), default_wijk=slug, may_employ=employer_rule(user))
 
     def again(message: str, status: int) -> Response:
-        return _preview_page(request, store, user, wijk, token, pending.names, plan,
-                             message=message, status=status)
+        return _preview_page(
+            request, store, user, wijk, token, pending.names, plan, message=message, status=status
+        )
 
     if form.get("plan") != fingerprint(plan):
-        return again("Er is niets geïmporteerd: sinds het voorbeeld is er in wijknet iets "
-                     "veranderd, waardoor de import nu iets anders zou doen. Hieronder staat "
-                     "het nieuwe voorbeeld. Controleer het en bevestig opnieuw.", 409)
+        return again(
+            "Er is niets geïmporteerd: sinds het voorbeeld is er in wijknet iets "
+            "veranderd, waardoor de import nu iets anders zou doen. Hieronder staat "
+            "het nieuwe voorbeeld. Controleer het en bevestig opnieuw.",
+            409,
+        )
     refused = forbidden_wijken(plan, user)
     if refused:
         raise page_refused(PageRefusal.import_file(plan, refused, user))
@@ -272,30 +349,41 @@ def confirm(request: Request, slug: str, token: str, form: Form, store: StoreDep
         result = apply_plan(store, plan, by=user.username, valid_only=valid_only)
     except ImportRefused as exc:
         if plan.problems and not valid_only:
-            text = (f"Er is niets geïmporteerd: het bestand heeft {len(exc.problems)} "
-                    f"{'probleem' if len(exc.problems) == 1 else 'problemen'} (zie de tabel). "
-                    "Alles of niets is de standaard. Herstel het bestand en kies het opnieuw, "
-                    "of vink aan dat alleen de goede rijen geïmporteerd worden.")
+            text = (
+                f"Er is niets geïmporteerd: het bestand heeft {len(exc.problems)} "
+                f"{'probleem' if len(exc.problems) == 1 else 'problemen'} (zie de tabel). "
+                "Alles of niets is de standaard. Herstel het bestand en kies het opnieuw, "
+                "of vink aan dat alleen de goede rijen geïmporteerd worden."
+            )
         else:
-            text = ("Er is niets geïmporteerd: wijknet weigerde een deel van de gegevens. "
-                    + exc.message)
+            text = (
+                "Er is niets geïmporteerd: wijknet weigerde een deel van de gegevens. "
+                + exc.message
+            )
         return again(text, 422)
     detail = "" if valid_only else written(plan)
-    uploads.finish(pending, result.model_dump(mode="json") | {"valid_only": valid_only,
-                                                              "detail": detail})
+    uploads.finish(
+        pending, result.model_dump(mode="json") | {"valid_only": valid_only, "detail": detail}
+    )
     return RedirectResponse(f"/wijk/{slug}/importeren/{token}/klaar", status_code=303)
 
 
-_NOUNS = {"wijk": ("wijk", "wijken"), "actor": ("actor", "actoren"),
-          "link": ("samenwerking", "samenwerkingen")}
+_NOUNS = {
+    "wijk": ("wijk", "wijken"),
+    "actor": ("actor", "actoren"),
+    "link": ("samenwerking", "samenwerkingen"),
+}
 
 
 def written(plan: ImportPlan) -> str:
     """What an all-or-nothing import of ``plan`` wrote, per kind of record, in words."""
     parts = []
     for action, verb in (("create", "nieuw"), ("update", "bijgewerkt")):
-        items = [f"{n} {_NOUNS[e][n != 1]}" for e in ("wijk", "actor", "link")
-                 if (n := plan.counts.get(e, {}).get(action, 0))]
+        items = [
+            f"{n} {_NOUNS[e][n != 1]}"
+            for e in ("wijk", "actor", "link")
+            if (n := plan.counts.get(e, {}).get(action, 0))
+        ]
         if items:
             joined = ", ".join(items[:-1]) + " en " + items[-1] if len(items) > 1 else items[0]
             parts.append(f"{verb}: {joined}")
@@ -304,8 +392,9 @@ def written(plan: ImportPlan) -> str:
 
 
 @router.get("/wijk/{slug}/importeren/{token}/klaar", response_class=HTMLResponse)
-def done(request: Request, slug: str, token: str, store: StoreDep, user: PageWriter,
-         uploads: UploadsDep) -> Response:
+def done(
+    request: Request, slug: str, token: str, store: StoreDep, user: PageWriter, uploads: UploadsDep
+) -> Response:
     """What the import wrote, with links to the wijken it touched."""
     wijk = _wijk_for_writer(store, slug, user)
     pending = _pending(uploads, request, user, slug, token)
@@ -314,10 +403,12 @@ def done(request: Request, slug: str, token: str, store: StoreDep, user: PageWri
     names = {w.slug: w for w in store.list_wijken()}
     result = pending.result
     context = {
-        "wijk": wijk, "result": result, "names": pending.names,
+        "wijk": wijk,
+        "result": result,
+        "names": pending.names,
         "wijken": [names[s] for s in result.get("wijken", []) if s in names] or [wijk],
         "problems": result.get("problems", [])[:PROBLEMS_SHOWN],
-        "problem_count": len(result.get("problems", [])), "nav": "start",
+        "problem_count": len(result.get("problems", [])),
+        "nav": "start",
     }
     return render(request, "importeren_klaar.html", context)
-

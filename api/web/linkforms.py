@@ -30,12 +30,20 @@ from graph.store import GraphStore
 
 router = APIRouter(include_in_schema=False)
 
-LINK_LABELS = {"intensity": "Intensiteit", "since": "Sinds", "until": "Tot",
-               "note": "Notitie"}
+LINK_LABELS = {"intensity": "Intensiteit", "since": "Sinds", "until": "Tot", "note": "Notitie"}
 
 
-_LINK_FIELDS = ("source", "source_name", "target", "target_name", "kind", "intensity", "since",
-                "until", "note")
+_LINK_FIELDS = (
+    "source",
+    "source_name",
+    "target",
+    "target_name",
+    "kind",
+    "intensity",
+    "since",
+    "until",
+    "note",
+)
 
 
 def _link_values(form: FormData) -> dict[str, str]:
@@ -48,11 +56,15 @@ def _stored_values(link: Link, names: dict[str, Actor]) -> dict[str, str]:
         return names[actor_id].name if actor_id in names else actor_id
 
     return {
-        "source": link.source, "source_name": name(link.source),
-        "target": link.target, "target_name": name(link.target),
-        "kind": link.kind.value, "intensity": str(int(link.intensity)),
+        "source": link.source,
+        "source_name": name(link.source),
+        "target": link.target,
+        "target_name": name(link.target),
+        "kind": link.kind.value,
+        "intensity": str(int(link.intensity)),
         "since": link.since.isoformat() if link.since else "",
-        "until": link.until.isoformat() if link.until else "", "note": link.note,
+        "until": link.until.isoformat() if link.until else "",
+        "note": link.note,
     }
 
 
@@ -85,8 +97,16 @@ def resolve(actors: list[Actor], actor_id: str, name: str) -> tuple[Actor | None
     return None, "Geen actor met deze naam in deze wijk; kies een naam uit de lijst."
 
 
-def _page(request: Request, store: GraphStore, slug: str, state: FormState, *,
-          link: Link | None = None, version: int | None = None, status: int = 200) -> Response:
+def _page(
+    request: Request,
+    store: GraphStore,
+    slug: str,
+    state: FormState,
+    *,
+    link: Link | None = None,
+    version: int | None = None,
+    status: int = 200,
+) -> Response:
     context = {
         "wijk": store.get_wijk(slug),
         "state": state,
@@ -112,20 +132,24 @@ def actor_names(
     wanted = normalise(q)
     hits = [a for a in store.list_actors(slug) if wanted and wanted in normalise(a.name)]
     hits.sort(key=lambda a: (not normalise(a.name).startswith(wanted), a.name.lower()))
-    data = [{"id": a.id, "name": a.name, "kind": label(a.kind), "domain": label(a.domain)}
-            for a in hits[:12]]
+    data = [
+        {"id": a.id, "name": a.name, "kind": label(a.kind), "domain": label(a.domain)}
+        for a in hits[:12]
+    ]
     return JSONResponse(data)
 
 
 @router.get("/wijk/{slug}/samenwerking/nieuw", response_class=HTMLResponse)
-def new_link_form(request: Request, slug: str, store: StoreDep, user: PageWriter,
-                  van: str = "") -> Response:
+def new_link_form(
+    request: Request, slug: str, store: StoreDep, user: PageWriter, van: str = ""
+) -> Response:
     """An empty collaboration form, optionally with the first actor filled in."""
     store.get_wijk(slug)
     if not may_write_wijk(user, slug):
         raise page_refused(PageRefusal.WIJK)
-    values = {k: "" for k in ("source", "source_name", "target", "target_name", "since",
-                              "until", "note")}
+    values = {
+        k: "" for k in ("source", "source_name", "target", "target_name", "since", "until", "note")
+    }
     values |= {"kind": LinkKind.SAMENWERKING.value, "intensity": "2"}
     if van:
         first = next((a for a in store.list_actors(slug) if a.id == van), None)
@@ -152,9 +176,12 @@ def create_link(
             state.values[side] = actor.id
     if len(ends) == 2:
         _check_ends(user, ends, state)
-        existing = [lk for lk in store.list_links(slug)
-                    if {lk.source, lk.target} == {ends[0].id, ends[1].id}
-                    and lk.kind.value == state.values["kind"]]
+        existing = [
+            lk
+            for lk in store.list_links(slug)
+            if {lk.source, lk.target} == {ends[0].id, ends[1].id}
+            and lk.kind.value == state.values["kind"]
+        ]
         if existing:
             state.errors["target_name"] = (
                 "Deze twee zijn al zo met elkaar verbonden; bewerk die verbinding."
@@ -192,8 +219,10 @@ def update_link(
     link = store.get_link(link_id)
     ends = [store.get_actor(link.source), store.get_actor(link.target)]
     names = {a.id: a for a in ends}
-    state = FormState(_stored_values(link, names) | {k: v for k, v in _link_values(form).items()
-                                                     if k in LINK_LABELS})
+    state = FormState(
+        _stored_values(link, names)
+        | {k: v for k, v in _link_values(form).items() if k in LINK_LABELS}
+    )
     if not may_link(user, *ends):
         raise page_refused(PageRefusal.LINK_ENDS)
     try:
@@ -213,8 +242,9 @@ def update_link(
                 "Iemand anders heeft deze verbinding gewijzigd nadat u het formulier opende. "
                 "Hieronder staan beide versies; sla opnieuw op om uw versie te bewaren."
             )
-            return _page(request, store, slug, state, link=latest, version=latest.version,
-                         status=409)
+            return _page(
+                request, store, slug, state, link=latest, version=latest.version, status=409
+            )
         except InvalidData as exc:
             store_refusal(exc, state)
         except StoreUnavailable:

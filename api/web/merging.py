@@ -74,35 +74,65 @@ def _texts(values: list[Any]) -> str:
     return ", ".join(label(v) for v in values) or "—"
 
 
-def _fields(actor: Actor, names: dict[str, Actor], wijken: dict[str, str], links: int,
-            staff: int, user: User) -> list[tuple[str, str]]:
-    organisation = names[actor.organisation].name if actor.organisation in names else (
-        actor.organisation or "—")
+def _fields(
+    actor: Actor,
+    names: dict[str, Actor],
+    wijken: dict[str, str],
+    links: int,
+    staff: int,
+    user: User,
+) -> list[tuple[str, str]]:
+    organisation = (
+        names[actor.organisation].name
+        if actor.organisation in names
+        else (actor.organisation or "—")
+    )
     rows = [
-        ("Naam", actor.name), ("Soort", label(actor.kind)), ("Domein", label(actor.domain)),
+        ("Naam", actor.name),
+        ("Soort", label(actor.kind)),
+        ("Domein", label(actor.domain)),
         ("Rol", label(actor.role)),
         ("Wijken", ", ".join(wijken.get(w, w) for w in actor.wijken)),
-        ("Thema's", _texts(actor.themes)), ("Kernaanpakken", _texts(actor.kernaanpakken)),
-        ("Werkt bij", organisation), ("Beschrijving", actor.description or "—"),
+        ("Thema's", _texts(actor.themes)),
+        ("Kernaanpakken", _texts(actor.kernaanpakken)),
+        ("Werkt bij", organisation),
+        ("Beschrijving", actor.description or "—"),
     ]
     if user.may_see_contact:
         contact = actor.contact
-        rows.append(("Contact", ", ".join(v for v in (contact.email, contact.phone) if v)
-                     if contact else "—"))
+        rows.append(
+            (
+                "Contact",
+                ", ".join(v for v in (contact.email, contact.phone) if v) if contact else "—",
+            )
+        )
     rows += [
-        ("Actief", f"{dutch_date(actor.since)} tot {dutch_date(actor.until)}"
-         if actor.since or actor.until else "—"),
-        ("Verbindingen", str(links)), ("Medewerkers", str(staff)),
+        (
+            "Actief",
+            f"{dutch_date(actor.since)} tot {dutch_date(actor.until)}"
+            if actor.since or actor.until
+            else "—",
+        ),
+        ("Verbindingen", str(links)),
+        ("Medewerkers", str(staff)),
         ("Laatst gewijzigd", dutch_date(actor.updated_at, time=True)),
     ]
     return rows
 
 
-def _side_by_side(a: Actor, b: Actor, names: dict[str, Actor], links: list[Link],
-                  wijken: dict[str, str], user: User) -> list[Compared]:
+def _side_by_side(
+    a: Actor,
+    b: Actor,
+    names: dict[str, Actor],
+    links: list[Link],
+    wijken: dict[str, str],
+    user: User,
+) -> list[Compared]:
     def count(actor: Actor) -> tuple[int, int]:
-        return (sum(1 for lk in links if actor.id in (lk.source, lk.target)),
-                sum(1 for x in names.values() if x.organisation == actor.id))
+        return (
+            sum(1 for lk in links if actor.id in (lk.source, lk.target)),
+            sum(1 for x in names.values() if x.organisation == actor.id),
+        )
 
     left = _fields(a, names, wijken, *count(a), user)
     right = _fields(b, names, wijken, *count(b), user)
@@ -115,8 +145,9 @@ def _moved(plan: MergePlan, links: list[Link], names: dict[str, Actor]) -> list[
     for link in plan.moved:
         other = link.target if link.source == plan.keep else link.source
         partner = names[other].name if other in names else other
-        out.append(Moved(partner, other, label(link.kind), label(link.intensity),
-                         link.id in existing))
+        out.append(
+            Moved(partner, other, label(link.kind), label(link.intensity), link.id in existing)
+        )
     return sorted(out, key=lambda m: m.partner.lower())
 
 
@@ -125,25 +156,49 @@ def _both_actors(store: GraphStore, user: User, a_id: str, b_id: str) -> tuple[A
     try:
         a, b = store.get_actor(a_id), store.get_actor(b_id)
     except NotFound:
-        raise WebError(404, "Niet gevonden", "Een van beide actoren bestaat niet (meer); "
-                       "misschien heeft iemand anders ze al samengevoegd.") from None
+        raise WebError(
+            404,
+            "Niet gevonden",
+            "Een van beide actoren bestaat niet (meer); "
+            "misschien heeft iemand anders ze al samengevoegd.",
+        ) from None
     if not may_merge(user, a, b):
         raise page_refused(PageRefusal.MERGE_ACTORS)
     return a, b
 
 
-def _merge_page(request: Request, store: GraphStore, user: User, slug: str, a_id: str,
-                b_id: str, keep_id: str | None, *, message: str = "",
-                status: int = 200) -> Response:
+def _merge_page(
+    request: Request,
+    store: GraphStore,
+    user: User,
+    slug: str,
+    a_id: str,
+    b_id: str,
+    keep_id: str | None,
+    *,
+    message: str = "",
+    status: int = 200,
+) -> Response:
     wijk = _wijk_for_writer(store, slug, user)
     a, b = _both_actors(store, user, a_id, b_id)
     names = {x.id: x for x in store.list_actors()}
     links = store.list_links()
     wijken = {w.slug: w.name for w in store.list_wijken()}
     context: dict[str, Any] = {
-        "wijk": wijk, "a": a, "b": b, "compared": _side_by_side(a, b, names, links, wijken, user),
-        "keep": None, "drop": None, "plan": None, "moved": [], "between": 0,
-        "professionals": [], "changes": [], "message": message, "error": "", "nav": "start",
+        "wijk": wijk,
+        "a": a,
+        "b": b,
+        "compared": _side_by_side(a, b, names, links, wijken, user),
+        "keep": None,
+        "drop": None,
+        "plan": None,
+        "moved": [],
+        "between": 0,
+        "professionals": [],
+        "changes": [],
+        "message": message,
+        "error": "",
+        "nav": "start",
     }
     if keep_id in (a.id, b.id):
         keep, drop = (a, b) if keep_id == a.id else (b, a)
@@ -157,20 +212,29 @@ def _merge_page(request: Request, store: GraphStore, user: User, slug: str, a_id
         after = dict(_fields(merged, names, wijken, 0, 0, user))
         before = dict(_fields(keep, names, wijken, 0, 0, user))
         context.update(
-            plan=plan, moved=_moved(plan, links, names),
+            plan=plan,
+            moved=_moved(plan, links, names),
             between=sum(1 for lk in links if {lk.source, lk.target} == {keep.id, drop.id}),
             professionals=sorted(p.name for p in plan.professionals),
-            changes=[(f, before[f], v) for f, v in after.items()
-                     if f not in ("Verbindingen", "Medewerkers", "Laatst gewijzigd")
-                     and before[f] != v],
+            changes=[
+                (f, before[f], v)
+                for f, v in after.items()
+                if f not in ("Verbindingen", "Medewerkers", "Laatst gewijzigd") and before[f] != v
+            ],
         )
     return render(request, "samenvoegen.html", context, status=status)
 
 
 @router.get("/wijk/{slug}/samenvoegen", response_class=HTMLResponse)
-def merge_form(request: Request, slug: str, store: StoreDep, user: PageWriter,
-               a: str = Query(..., max_length=80), b: str = Query(..., max_length=80),
-               houden: str | None = Query(None, max_length=80)) -> Response:
+def merge_form(
+    request: Request,
+    slug: str,
+    store: StoreDep,
+    user: PageWriter,
+    a: str = Query(..., max_length=80),
+    b: str = Query(..., max_length=80),
+    houden: str | None = Query(None, max_length=80),
+) -> Response:
     """Both actors side by side; with ``houden`` the preview of the merge."""
     if a == b:
         raise WebError(400, "Dat kan niet", "Kies twee verschillende actoren.")
@@ -178,8 +242,7 @@ def merge_form(request: Request, slug: str, store: StoreDep, user: PageWriter,
 
 
 @router.post("/wijk/{slug}/samenvoegen", response_class=HTMLResponse)
-def merge(request: Request, slug: str, form: Form, store: StoreDep,
-          user: PageWriter) -> Response:
+def merge(request: Request, slug: str, form: Form, store: StoreDep, user: PageWriter) -> Response:
     """Merge the actor that goes into the one that stays, when neither changed meanwhile."""
     keep_id, drop_id = text(form, "keep"), text(form, "drop")
     if not keep_id or not drop_id or keep_id == drop_id:
@@ -195,15 +258,37 @@ def merge(request: Request, slug: str, form: Form, store: StoreDep,
     try:
         merge_actors(store, keep_id, drop_id, by=user.username, expected_versions=versions)
     except Conflict:
-        return _merge_page(request, store, user, slug, keep_id, drop_id, keep_id, status=409,
-                           message="Er is niets samengevoegd: iemand anders heeft een van "
-                           "beide actoren gewijzigd nadat u het voorbeeld opende. Hieronder "
-                           "staat het nieuwe voorbeeld. Controleer het en voeg opnieuw samen.")
+        return _merge_page(
+            request,
+            store,
+            user,
+            slug,
+            keep_id,
+            drop_id,
+            keep_id,
+            status=409,
+            message="Er is niets samengevoegd: iemand anders heeft een van "
+            "beide actoren gewijzigd nadat u het voorbeeld opende. Hieronder "
+            "staat het nieuwe voorbeeld. Controleer het en voeg opnieuw samen.",
+        )
     except NotFound:
-        raise WebError(404, "Niet gevonden", "Een van beide actoren bestaat niet meer; "
-                       "misschien heeft iemand anders ze al samengevoegd.") from None
+        raise WebError(
+            404,
+            "Niet gevonden",
+            "Een van beide actoren bestaat niet meer; "
+            "misschien heeft iemand anders ze al samengevoegd.",
+        ) from None
     except InvalidData as exc:
         reason = " ".join(e.message for e in exc.errors) or exc.message
-        return _merge_page(request, store, user, slug, keep_id, drop_id, keep_id,
-                           message=f"Er is niets samengevoegd: {reason}", status=422)
+        return _merge_page(
+            request,
+            store,
+            user,
+            slug,
+            keep_id,
+            drop_id,
+            keep_id,
+            message=f"Er is niets samengevoegd: {reason}",
+            status=422,
+        )
     return RedirectResponse(f"/actor/{keep_id}?melding=samengevoegd", status_code=303)

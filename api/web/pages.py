@@ -42,8 +42,11 @@ def start_page(
     rows = [(wijken[m.wijk], m) for m in comparison.rows if m.wijk in wijken]
     if q.strip():
         wanted = normalise(q)
-        rows = [(w, m) for w, m in rows
-                if wanted in normalise(w.name) or wanted in normalise(w.gemeente)]
+        rows = [
+            (w, m)
+            for w, m in rows
+            if wanted in normalise(w.name) or wanted in normalise(w.gemeente)
+        ]
     cohorts: dict[str, list] = {}
     for wijk, metrics in sorted(rows, key=lambda r: (r[0].cohort or 9, r[0].name)):
         title = f"Cohort {wijk.cohort}" if wijk.cohort else "Overige wijken"
@@ -112,9 +115,11 @@ def decide(slug: str, form: Form, store: StoreDep, user: PageUser) -> Response:
         raise page_refused(PageRefusal.DECIDE)
     status = str(form.get("status"))
     try:
-        reports.decide(store, slug, str(form.get("a")), str(form.get("b")), status,
-                       by=user.username)
+        reports.decide(
+            store, slug, str(form.get("a")), str(form.get("b")), status, by=user.username
+        )
     except InvalidData:
-        raise WebError(400, "Dat ging niet goed",
-                       "Dit voorstel kon niet worden vastgelegd.") from None
+        raise WebError(
+            400, "Dat ging niet goed", "Dit voorstel kon niet worden vastgelegd."
+        ) from None
     return RedirectResponse(f"/wijk/{slug}?melding={status}#voorstellen", status_code=303)

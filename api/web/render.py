@@ -26,8 +26,18 @@ TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
 
 MONTHS = (
-    "januari", "februari", "maart", "april", "mei", "juni",
-    "juli", "augustus", "september", "oktober", "november", "december",
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
 )
 
 MESSAGES = {
@@ -95,9 +105,7 @@ def _static_version() -> str:
 
 
 templates = Jinja2Templates(directory=str(TEMPLATES))
-templates.env.filters.update(
-    datum=dutch_date, getal=number, procent=percent, label=enum_label
-)
+templates.env.filters.update(datum=dutch_date, getal=number, procent=percent, label=enum_label)
 templates.env.globals.update(static_version=_static_version(), csrf_field=CSRF_FIELD)
 templates.env.trim_blocks = True
 templates.env.lstrip_blocks = True

@@ -95,8 +95,9 @@ def _add_tie(
         d["links"] = tuple(sorted(set(d["links"]) | set(ids)))
         d["referrals"] = tuple(sorted(set(d["referrals"]) | set(referral)))
     else:
-        G.add_edge(u, v, intensity=int(intensity), kinds=(kind.value,), links=ids,
-                   referrals=referral)
+        G.add_edge(
+            u, v, intensity=int(intensity), kinds=(kind.value,), links=ids, referrals=referral
+        )
 
 
 def node_ref(G: nx.Graph, v: Hashable) -> ActorRef:

@@ -49,16 +49,23 @@ TREND_LAST = date(2999, 12, 31)
 
 def check_trend_days(**days: date | None) -> None:
     """Refuse a trend day (by field name) outside ``TREND_FIRST``..``TREND_LAST``."""
-    message = (f"Kies een datum van {TREND_FIRST.isoformat()} tot en met "
-               f"{TREND_LAST.isoformat()}.")
-    errors = [FieldError(field, message, "out_of_range") for field, day in days.items()
-              if day is not None and not TREND_FIRST <= day <= TREND_LAST]
+    message = f"Kies een datum van {TREND_FIRST.isoformat()} tot en met {TREND_LAST.isoformat()}."
+    errors = [
+        FieldError(field, message, "out_of_range")
+        for field, day in days.items()
+        if day is not None and not TREND_FIRST <= day <= TREND_LAST
+    ]
     if errors:
         raise InvalidData(errors)
 
 
-def region_graph(snapshots: Iterable[Snapshot], *, wijk: str = "regio",
-                 name: str = "Regio (alle wijken)", as_of: date | None = None) -> nx.Graph:
+def region_graph(
+    snapshots: Iterable[Snapshot],
+    *,
+    wijk: str = "regio",
+    name: str = "Regio (alle wijken)",
+    as_of: date | None = None,
+) -> nx.Graph:
     """All snapshots as one network: an actor active in several wijken counts once."""
     actors: dict[str, Actor] = {}
     links: dict[str, Link] = {}
@@ -68,11 +75,14 @@ def region_graph(snapshots: Iterable[Snapshot], *, wijk: str = "regio",
     return graph_from_records(actors.values(), links.values(), wijk=wijk, name=name, as_of=as_of)
 
 
-def sort_rows(rows: Sequence[Metrics], key: str = "wijk", descending: bool = False) -> list[Metrics]:
+def sort_rows(
+    rows: Sequence[Metrics], key: str = "wijk", descending: bool = False
+) -> list[Metrics]:
     """Rows sorted on ``key`` (one of ``SORT_KEYS``); rows without a value go last."""
     if key not in SORT_KEYS:
-        raise InvalidData([FieldError(
-            "sort", f"Sorteer op een van: {', '.join(SORT_KEYS)}.", "unknown_sort_key")])
+        raise InvalidData(
+            [FieldError("sort", f"Sorteer op een van: {', '.join(SORT_KEYS)}.", "unknown_sort_key")]
+        )
     present = [r for r in rows if getattr(r, key) is not None]
     missing = [r for r in rows if getattr(r, key) is None]
     present.sort(key=lambda r: r.wijk)
@@ -80,15 +90,27 @@ def sort_rows(rows: Sequence[Metrics], key: str = "wijk", descending: bool = Fal
     return present + sorted(missing, key=lambda r: r.wijk)
 
 
-def compare(rows: Sequence[Metrics], region: Metrics, *, as_of: date, sort: str = "wijk",
-            descending: bool = False) -> Comparison:
+def compare(
+    rows: Sequence[Metrics],
+    region: Metrics,
+    *,
+    as_of: date,
+    sort: str = "wijk",
+    descending: bool = False,
+) -> Comparison:
     """All wijken side by side, sorted, with the region as one network and the means."""
     means: dict[str, float | None] = {}
     for key in METRIC_LABELS:
         values = [getattr(r, key) for r in rows if getattr(r, key) is not None]
         means[key] = sum(values) / len(values) if values else None
-    return Comparison(as_of=as_of, sort=sort, descending=descending,
-                      rows=sort_rows(rows, sort, descending), region=region, means=means)
+    return Comparison(
+        as_of=as_of,
+        sort=sort,
+        descending=descending,
+        rows=sort_rows(rows, sort, descending),
+        region=region,
+        means=means,
+    )
 
 
 def trend_dates(since: date, until: date, every: Every = "maand") -> list[date]:
@@ -109,9 +131,15 @@ def trend_dates(since: date, until: date, every: Every = "maand") -> list[date]:
         out.append(day)
         step += 1
         if len(out) >= MAX_POINTS:
-            raise InvalidData([FieldError(
-                "every", f"Te veel meetmomenten (meer dan {MAX_POINTS}); kies een grotere stap.",
-                "too_many_points")])
+            raise InvalidData(
+                [
+                    FieldError(
+                        "every",
+                        f"Te veel meetmomenten (meer dan {MAX_POINTS}); kies een grotere stap.",
+                        "too_many_points",
+                    )
+                ]
+            )
     return [*out, until]
 
 
@@ -132,7 +160,9 @@ def trend(wijk: str, name: str, points: Sequence[Metrics]) -> Trend:
     return Trend(wijk=wijk, name=name, points=sorted(points, key=lambda m: m.as_of or date.min))
 
 
-def diff(before: Snapshot, after: Snapshot, before_metrics: Metrics, after_metrics: Metrics) -> Diff:
+def diff(
+    before: Snapshot, after: Snapshot, before_metrics: Metrics, after_metrics: Metrics
+) -> Diff:
     """What changed from ``before`` to ``after``: two moments of a wijk, or two wijken.
 
     Actors and links are matched by id; every scalar measure is given with its change.
@@ -146,8 +176,13 @@ def diff(before: Snapshot, after: Snapshot, before_metrics: Metrics, after_metri
 
     def link_refs(links: Iterable[Link], G: nx.Graph) -> list[LinkRef]:
         return [
-            LinkRef(id=lk.id, a=node_ref(G, lk.source), b=node_ref(G, lk.target),
-                    kind=lk.kind.value, intensity=int(lk.intensity))
+            LinkRef(
+                id=lk.id,
+                a=node_ref(G, lk.source),
+                b=node_ref(G, lk.target),
+                kind=lk.kind.value,
+                intensity=int(lk.intensity),
+            )
             for lk in sorted(links, key=lambda lk: lk.id)
         ]
 
@@ -156,15 +191,23 @@ def diff(before: Snapshot, after: Snapshot, before_metrics: Metrics, after_metri
     changes = []
     for key, text in METRIC_LABELS.items():
         x, y = getattr(before_metrics, key), getattr(after_metrics, key)
-        changes.append(MetricChange(metric=key, label=text, before=x, after=y,
-                                    change=None if x is None or y is None else y - x))
+        changes.append(
+            MetricChange(
+                metric=key,
+                label=text,
+                before=x,
+                after=y,
+                change=None if x is None or y is None else y - x,
+            )
+        )
     return Diff(
         before=Moment(wijk=before.wijk.slug, name=before.wijk.name, as_of=before.as_of),
         after=Moment(wijk=after.wijk.slug, name=after.wijk.name, as_of=after.as_of),
         actors_added=refs(g_after, new - old),
         actors_removed=refs(g_before, old - new),
         links_added=link_refs((lk for i, lk in new_links.items() if i not in old_links), g_after),
-        links_removed=link_refs((lk for i, lk in old_links.items() if i not in new_links),
-                                g_before),
+        links_removed=link_refs(
+            (lk for i, lk in old_links.items() if i not in new_links), g_before
+        ),
         metrics=changes,
     )

@@ -202,7 +202,11 @@ def components(ix: Indexed) -> tuple[np.ndarray, np.ndarray]:
 
 
 def average_distance(
-    ix: Indexed, members: Iterable[int], *, k: int | None = None, seed: int = 0,
+    ix: Indexed,
+    members: Iterable[int],
+    *,
+    k: int | None = None,
+    seed: int = 0,
     targets: int = 2000,
 ) -> float | None:
     """Mean shortest-path length over ordered pairs of the connected node set ``members``.
@@ -264,9 +268,7 @@ def biconnected(ix: Indexed) -> tuple[list[list[int]], list[int]]:
     return sorted(sorted(b) for b in blocks), sorted(cuts)
 
 
-def brokerage(
-    ix: Indexed, arcs: tuple[np.ndarray, np.ndarray], group: np.ndarray
-) -> np.ndarray:
+def brokerage(ix: Indexed, arcs: tuple[np.ndarray, np.ndarray], group: np.ndarray) -> np.ndarray:
     """Gould-Fernandez brokerage counts per node (columns in ``BROKERAGE_ROLES`` order:
     coordinator, gatekeeper, representative, consultant, liaison), equal to
     ``graph.analysis.measures.brokerage_roles``.
@@ -290,20 +292,29 @@ def brokerage(
     tri = np.asarray(ix.ig.list_triangles(), dtype=np.int64).reshape(-1, 3)
     if len(tri):
         keys = np.unique(tails * n + heads)
-        for v_col, a_col, c_col in ((0, 1, 2), (0, 2, 1), (1, 0, 2), (1, 2, 0), (2, 0, 1), (2, 1, 0)):
+        for v_col, a_col, c_col in (
+            (0, 1, 2),
+            (0, 2, 1),
+            (1, 0, 2),
+            (1, 2, 0),
+            (2, 0, 1),
+            (2, 1, 0),
+        ):
             v, a, c = tri[:, v_col], tri[:, a_col], tri[:, c_col]
             closed = _has(keys, a * n + v) & _has(keys, v * n + c) & _has(keys, a * n + c)
             np.subtract.at(pairs, (v[closed], group[a[closed]], group[c[closed]]), 1)
     ga, gc = np.meshgrid(idx, idx, indexing="ij")
     counts = np.zeros((n, 5))
     for gv in range(g):
-        masks = np.stack([
-            (ga == gv) & (gc == gv),               # coordinator
-            (ga != gv) & (gc == gv),               # gatekeeper
-            (ga == gv) & (gc != gv),               # representative
-            (ga == gc) & (ga != gv),               # consultant
-            (ga != gv) & (gc != gv) & (ga != gc),  # liaison
-        ]).astype(float)
+        masks = np.stack(
+            [
+                (ga == gv) & (gc == gv),  # coordinator
+                (ga != gv) & (gc == gv),  # gatekeeper
+                (ga == gv) & (gc != gv),  # representative
+                (ga == gc) & (ga != gv),  # consultant
+                (ga != gv) & (gc != gv) & (ga != gc),  # liaison
+            ]
+        ).astype(float)
         members = group == gv
         counts[members] = np.einsum("nxy,rxy->nr", pairs[members], masks)
     return np.rint(counts).astype(np.int64)
@@ -378,5 +389,9 @@ def mixing_counts(ix: Indexed, codes: np.ndarray, group: np.ndarray) -> Counter[
     lo, hi = np.minimum(a, b), np.maximum(a, b)
     k = len(codes)
     found, counts = np.unique(lo * k + hi, return_counts=True)
-    return Counter({(str(codes[f // k]), str(codes[f % k])): int(c)
-                    for f, c in zip(found.tolist(), counts.tolist())})
+    return Counter(
+        {
+            (str(codes[f // k]), str(codes[f % k])): int(c)
+            for f, c in zip(found.tolist(), counts.tolist())
+        }
+    )

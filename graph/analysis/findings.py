@@ -63,8 +63,9 @@ def profiles(p: Prepared, x: ActorMeasures, broker_ids: set[str]) -> list[ActorP
             community=int(p.community[i]) + 1 if community_sizes[p.community[i]] > 1 else None,
             cut_point=i in cut_set,
             brokerage=x.brokerage[i],
-            position=_position(int(ix.degree[i]), i in cut_set, refs(i).id in broker_ids,
-                               mean_degree),
+            position=_position(
+                int(ix.degree[i]), i in cut_set, refs(i).id in broker_ids, mean_degree
+            ),
         )
         for i in range(ix.n)
     ]
@@ -95,15 +96,17 @@ def brokers(p: Prepared, x: ActorMeasures) -> list[Broker]:
     for i in order[:BROKER_COUNT]:
         if x.betweenness[i] <= 0:
             break
-        out.append(Broker(
-            **p.refs(i).__dict__,
-            degree=int(p.ix.degree[i]),
-            betweenness=float(x.betweenness[i]),
-            constraint=_finite(x.constraint[i]),
-            effective_size=_finite(x.effective[i]),
-            domains_reached=x.reached[i],
-            text=broker_text(p.refs.display(i), float(x.betweenness[i]), x.reached[i]),
-        ))
+        out.append(
+            Broker(
+                **p.refs(i).__dict__,
+                degree=int(p.ix.degree[i]),
+                betweenness=float(x.betweenness[i]),
+                constraint=_finite(x.constraint[i]),
+                effective_size=_finite(x.effective[i]),
+                domains_reached=x.reached[i],
+                text=broker_text(p.refs.display(i), float(x.betweenness[i]), x.reached[i]),
+            )
+        )
     return out
 
 
@@ -116,17 +119,24 @@ def cut_points(p: Prepared, tree: BlockCutTree) -> list[CutPoint]:
         cut_off = _members(tree, c, parts[1:])
         named = _members(tree, c, parts) if no_main_part else cut_off
         component = int(p.component_sizes[p.component[c]])
-        out.append(CutPoint(
-            **p.refs(c).__dict__,
-            parts=len(parts),
-            part_sizes=[size for _, size in parts],
-            cut_off_count=cut_off_count,
-            cut_off=[p.refs(i) for i in cut_off],
-            text=cut_point_text(p.refs.display(c), len(parts), component, p.ix.n,
-                                [p.refs.display(i) for i in named],
-                                component - 1 if no_main_part else cut_off_count,
-                                no_main_part=no_main_part),
-        ))
+        out.append(
+            CutPoint(
+                **p.refs(c).__dict__,
+                parts=len(parts),
+                part_sizes=[size for _, size in parts],
+                cut_off_count=cut_off_count,
+                cut_off=[p.refs(i) for i in cut_off],
+                text=cut_point_text(
+                    p.refs.display(c),
+                    len(parts),
+                    component,
+                    p.ix.n,
+                    [p.refs.display(i) for i in named],
+                    component - 1 if no_main_part else cut_off_count,
+                    no_main_part=no_main_part,
+                ),
+            )
+        )
     return sorted(out, key=lambda cp: (-cp.cut_off_count, -cp.parts, cp.name, cp.id))
 
 
@@ -147,10 +157,14 @@ def bridges(p: Prepared, tree: BlockCutTree) -> list[Bridge]:
             continue
         sides = tree.bridge_sides(b)
         u, v = block
-        out.append(Bridge(
-            a=p.refs(u), b=p.refs(v), sides=list(sides),
-            text=bridge_text(p.refs.display(u), p.refs.display(v), sides),
-        ))
+        out.append(
+            Bridge(
+                a=p.refs(u),
+                b=p.refs(v),
+                sides=list(sides),
+                text=bridge_text(p.refs.display(u), p.refs.display(v), sides),
+            )
+        )
     return sorted(out, key=lambda br: (-min(br.sides), br.a.name, br.b.name, br.a.id, br.b.id))
 
 
@@ -166,16 +180,18 @@ def communities(p: Prepared, domains: list[str]) -> list[Community]:
         mix = Counter(domains[i] for i in members)
         main, top = min(mix.items(), key=lambda kv: (-kv[1], kv[0]))
         silo = len(members) >= 3 and len(mix) == 1
-        out.append(Community(
-            number=label + 1,
-            size=len(members),
-            domains=dict(sorted(mix.items(), key=lambda kv: (-kv[1], kv[0]))),
-            main_domain=main,
-            main_domain_share=top / len(members),
-            silo=silo,
-            members=sorted((p.refs(i) for i in members), key=lambda r: (r.name, r.id)),
-            text=community_text(label + 1, len(members), main, top / len(members), silo),
-        ))
+        out.append(
+            Community(
+                number=label + 1,
+                size=len(members),
+                domains=dict(sorted(mix.items(), key=lambda kv: (-kv[1], kv[0]))),
+                main_domain=main,
+                main_domain_share=top / len(members),
+                silo=silo,
+                members=sorted((p.refs(i) for i in members), key=lambda r: (r.name, r.id)),
+                text=community_text(label + 1, len(members), main, top / len(members), silo),
+            )
+        )
     return out
 
 
@@ -185,14 +201,19 @@ def brokerage_by_domain(
     out = []
     for domain in sorted(set(domains)):
         members = [i for i, d in enumerate(domains) if d == domain]
-        totals = {role: sum(getattr(brokerage[i], role) for i in members)
-                  for role in BROKERAGE_ROLES}
-        ranked = sorted((i for i in members if brokerage[i].across > 0),
-                        key=lambda i: (-brokerage[i].across, p.refs(i).name, i))
-        out.append(DomainBrokerage(
-            domain=domain,
-            label=domain_label(domain),
-            roles=BrokerageCounts(**totals),
-            top=[p.refs(i) for i in ranked[:3]],
-        ))
+        totals = {
+            role: sum(getattr(brokerage[i], role) for i in members) for role in BROKERAGE_ROLES
+        }
+        ranked = sorted(
+            (i for i in members if brokerage[i].across > 0),
+            key=lambda i: (-brokerage[i].across, p.refs(i).name, i),
+        )
+        out.append(
+            DomainBrokerage(
+                domain=domain,
+                label=domain_label(domain),
+                roles=BrokerageCounts(**totals),
+                top=[p.refs(i) for i in ranked[:3]],
+            )
+        )
     return out

@@ -59,8 +59,11 @@ class Selector(_Rule):
     def mask(self, table: Mapping[str, np.ndarray], kernaanpak: str) -> np.ndarray:
         """Which nodes this selector picks, given :func:`node_table`'s columns."""
         picked = np.ones(len(table["role"]), dtype=bool)
-        for column, values in (("role", self.rollen), ("domain", self.domeinen),
-                               ("kind", self.soorten)):
+        for column, values in (
+            ("role", self.rollen),
+            ("domain", self.domeinen),
+            ("kind", self.soorten),
+        ):
             if values:
                 picked &= np.isin(table[column], [v.value for v in values])
         if self.alleen_deelnemers:
@@ -71,11 +74,14 @@ class Selector(_Rule):
 def node_table(ix: Indexed) -> dict[str, np.ndarray]:
     """Role, domain and kind of every node of ``ix``, and per kernaanpak who takes part."""
     attrs = [ix.graph.nodes[v] for v in ix.nodes]
-    table = {col: np.array([a.get(col, "") for a in attrs], dtype=object)
-             for col in ("role", "domain", "kind")}
+    table = {
+        col: np.array([a.get(col, "") for a in attrs], dtype=object)
+        for col in ("role", "domain", "kind")
+    }
     for k in Kernaanpak:
         table[f"kernaanpak:{k.value}"] = np.array(
-            [k.value in a.get("kernaanpakken", ()) for a in attrs], dtype=bool)
+            [k.value in a.get("kernaanpakken", ()) for a in attrs], dtype=bool
+        )
     return table
 
 
@@ -192,9 +198,11 @@ def evaluate(ix: Indexed, rules: RuleSet | None = None) -> list[RequirementState
             who = req.wie.mask(table, rule.slug.value)
             if req.met is None:
                 hits = np.flatnonzero(who)
-                states.append(RequirementState(
-                    rule, req, who, None, len(hits), [(int(i),) for i in hits[:EXAMPLES]]
-                ))
+                states.append(
+                    RequirementState(
+                        rule, req, who, None, len(hits), [(int(i),) for i in hits[:EXAMPLES]]
+                    )
+                )
                 continue
             other = req.met.mask(table, rule.slug.value)
             s, d = ix.src, ix.dst
@@ -208,8 +216,7 @@ def evaluate(ix: Indexed, rules: RuleSet | None = None) -> list[RequirementState
 
 
 def _edge_intensity(ix: Indexed) -> np.ndarray:
-    return np.fromiter((d.get("intensity", 1) for d in ix.edge_data), dtype=np.int64,
-                       count=ix.m)
+    return np.fromiter((d.get("intensity", 1) for d in ix.edge_data), dtype=np.int64, count=ix.m)
 
 
 def coverage(
@@ -235,17 +242,19 @@ def coverage(
             for i, v in enumerate(ix.nodes)
             if slug.value in ix.graph.nodes[v].get("kernaanpakken", ())
         ]
-        out.append(KernaanpakCoverage(
-            kernaanpak=slug.value,
-            label=rule.label,
-            goal=rule.doel,
-            participants=participants,
-            requirements=results,
-            met=met,
-            total=len(results),
-            coverage=met / len(results),
-            gaps=[r.gap for r in results if r.gap],
-        ))
+        out.append(
+            KernaanpakCoverage(
+                kernaanpak=slug.value,
+                label=rule.label,
+                goal=rule.doel,
+                participants=participants,
+                requirements=results,
+                met=met,
+                total=len(results),
+                coverage=met / len(results),
+                gaps=[r.gap for r in results if r.gap],
+            )
+        )
     return out
 
 

@@ -76,8 +76,9 @@ def prepare(
     ix = fast.index_graph(G)
     component, sizes = fast.components(ix)
     community = fast.communities(ix, seed=seed, engine=community_engine)
-    return Prepared(G, ix, component, sizes, community, evaluate(ix, rules), Refs(ix), seed,
-                    community_engine)
+    return Prepared(
+        G, ix, component, sizes, community, evaluate(ix, rules), Refs(ix), seed, community_engine
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -123,4 +124,4 @@ def measure_actors(p: Prepared, k: int | None) -> ActorMeasures:
 
 def _domains_reached(ix: fast.Indexed, domains: list[str]) -> list[list[str]]:
     indptr, indices = ix.adj.indptr, ix.adj.indices
-    return [sorted({domains[j] for j in indices[indptr[i]:indptr[i + 1]]}) for i in range(ix.n)]
+    return [sorted({domains[j] for j in indices[indptr[i] : indptr[i + 1]]}) for i in range(ix.n)]

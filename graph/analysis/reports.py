@@ -52,43 +52,75 @@ T = TypeVar("T")
 Progress = Callable[[str], None]
 
 
-def _cached(cache: AnalysisCache | None, store: GraphStore, wijk: str, day: date,
-            kind: Any, compute: Callable[[], T]) -> T:
+def _cached(
+    cache: AnalysisCache | None,
+    store: GraphStore,
+    wijk: str,
+    day: date,
+    kind: Any,
+    compute: Callable[[], T],
+) -> T:
     if cache is None:
         return compute()
     return cache.get(store, wijk, day, kind, compute)
 
 
-def analysis_for(store: GraphStore, wijk: str, as_of: date | None = None, *,
-                 cache: AnalysisCache | None = None,
-                 snapshot: Callable[[], Snapshot] | None = None) -> Analysis:
+def analysis_for(
+    store: GraphStore,
+    wijk: str,
+    as_of: date | None = None,
+    *,
+    cache: AnalysisCache | None = None,
+    snapshot: Callable[[], Snapshot] | None = None,
+) -> Analysis:
     """The analysis of ``wijk`` on ``as_of`` (default today)."""
     day = as_of or date.today()
     read = snapshot or (lambda: store.snapshot(wijk, day))
     return _cached(cache, store, wijk, day, "analysis", lambda: analyse(build_graph(read())))
 
 
-def coverage_for(store: GraphStore, wijk: str, as_of: date | None = None, *,
-                 cache: AnalysisCache | None = None) -> list[KernaanpakCoverage]:
+def coverage_for(
+    store: GraphStore, wijk: str, as_of: date | None = None, *, cache: AnalysisCache | None = None
+) -> list[KernaanpakCoverage]:
     """The kernaanpak coverage of ``wijk`` on ``as_of`` (default today)."""
     return analysis_for(store, wijk, as_of, cache=cache).kernaanpak_coverage
 
 
-def suggestions_for(store: GraphStore, wijk: str, as_of: date | None = None, *,
-                    limit: int = 10, weights: SuggestionWeights | None = None,
-                    cache: AnalysisCache | None = None) -> list[Suggestion]:
+def suggestions_for(
+    store: GraphStore,
+    wijk: str,
+    as_of: date | None = None,
+    *,
+    limit: int = 10,
+    weights: SuggestionWeights | None = None,
+    cache: AnalysisCache | None = None,
+) -> list[Suggestion]:
     """The ``limit`` best introductions in ``wijk``, leaving out every decided pair."""
     day = as_of or date.today()
     weights = weights or SuggestionWeights()
     exclude = tuple(sorted((d.a, d.b) for d in store.list_decisions(wijk)))
     kind = ("suggestions", limit, weights.model_dump_json(), exclude)
-    return _cached(cache, store, wijk, day, kind, lambda: suggest(
-        build_graph(store.snapshot(wijk, day)), weights=weights, limit=limit, exclude=exclude))
+    return _cached(
+        cache,
+        store,
+        wijk,
+        day,
+        kind,
+        lambda: suggest(
+            build_graph(store.snapshot(wijk, day)), weights=weights, limit=limit, exclude=exclude
+        ),
+    )
 
 
-def comparison_for(store: GraphStore, as_of: date | None = None, *, sort: str = "wijk",
-                   descending: bool = False, cache: AnalysisCache | None = None,
-                   progress: Progress | None = None) -> Comparison:
+def comparison_for(
+    store: GraphStore,
+    as_of: date | None = None,
+    *,
+    sort: str = "wijk",
+    descending: bool = False,
+    cache: AnalysisCache | None = None,
+    progress: Progress | None = None,
+) -> Comparison:
     """Every wijk side by side on ``as_of``, with the region as one network."""
     day = as_of or date.today()
     slugs = [w.slug for w in store.list_wijken()]
@@ -108,18 +140,30 @@ def comparison_for(store: GraphStore, as_of: date | None = None, *, sort: str = 
     for slug in slugs:
         if progress:
             progress(slug)
-        analysis = through_cache((slug, day, "analysis"), counters.get(slug),
-                                 lambda s=slug: analyse(build_graph(snap(s))))
+        analysis = through_cache(
+            (slug, day, "analysis"),
+            counters.get(slug),
+            lambda s=slug: analyse(build_graph(snap(s))),
+        )
         rows.append(analysis.metrics())
     region_metrics = through_cache(
-        ("*", day, "region"), tuple(counters.items()),
-        lambda: analyse(region_graph((snap(s) for s in slugs), as_of=day)).metrics())
+        ("*", day, "region"),
+        tuple(counters.items()),
+        lambda: analyse(region_graph((snap(s) for s in slugs), as_of=day)).metrics(),
+    )
     return compare(rows, region_metrics, as_of=day, sort=sort, descending=descending)
 
 
-def trend_for(store: GraphStore, wijk: str, since: date | None = None,
-              until: date | None = None, *, every: Every = "maand",
-              cache: AnalysisCache | None = None, progress: Progress | None = None) -> Trend:
+def trend_for(
+    store: GraphStore,
+    wijk: str,
+    since: date | None = None,
+    until: date | None = None,
+    *,
+    every: Every = "maand",
+    cache: AnalysisCache | None = None,
+    progress: Progress | None = None,
+) -> Trend:
     """The measures of ``wijk`` at every step from ``since`` to ``until`` (default: the
     last year up to today)."""
     until = until or date.today()
@@ -134,9 +178,15 @@ def trend_for(store: GraphStore, wijk: str, since: date | None = None,
     return trend(wijk, name, points)
 
 
-def diff_for(store: GraphStore, wijk: str, before: date | None = None,
-             after: date | None = None, *, other: str | None = None,
-             cache: AnalysisCache | None = None) -> Diff:
+def diff_for(
+    store: GraphStore,
+    wijk: str,
+    before: date | None = None,
+    after: date | None = None,
+    *,
+    other: str | None = None,
+    cache: AnalysisCache | None = None,
+) -> Diff:
     """From ``wijk`` on ``before`` to ``other`` (default the same wijk) on ``after``."""
     after = after or date.today()
     before = before or after
@@ -144,9 +194,12 @@ def diff_for(store: GraphStore, wijk: str, before: date | None = None,
 
     def compute() -> Diff:
         old, new = store.snapshot(wijk, before), store.snapshot(second, after)
-        return diff(old, new,
-                    analysis_for(store, wijk, before, cache=cache, snapshot=lambda: old).metrics(),
-                    analysis_for(store, second, after, cache=cache, snapshot=lambda: new).metrics())
+        return diff(
+            old,
+            new,
+            analysis_for(store, wijk, before, cache=cache, snapshot=lambda: old).metrics(),
+            analysis_for(store, second, after, cache=cache, snapshot=lambda: new).metrics(),
+        )
 
     if cache is None:
         return compute()
@@ -154,8 +207,16 @@ def diff_for(store: GraphStore, wijk: str, before: date | None = None,
     return cache.versioned((wijk, before, ("diff", second, after)), version, compute)
 
 
-def decide(store: GraphStore, wijk: str, a: str, b: str, status: DecisionStatus | str, *,
-           by: str, note: str = "") -> Decision:
+def decide(
+    store: GraphStore,
+    wijk: str,
+    a: str,
+    b: str,
+    status: DecisionStatus | str,
+    *,
+    by: str,
+    note: str = "",
+) -> Decision:
     """Record that the pair ``a``-``b`` of ``wijk`` was discussed or is not relevant, so
     it stays out of the suggestions. Both must be actors of the wijk."""
     store.get_wijk(wijk)
@@ -170,6 +231,8 @@ def decide(store: GraphStore, wijk: str, a: str, b: str, status: DecisionStatus 
             errors.append(FieldError(field, "Deze actor hoort niet bij deze wijk.", "other_wijk"))
     if errors:
         raise InvalidData(errors)
-    decision = validated(Decision, {"wijk": wijk, "a": a, "b": b, "status": status, "by": by,
-                                    "at": utcnow(), "note": note})
+    decision = validated(
+        Decision,
+        {"wijk": wijk, "a": a, "b": b, "status": status, "by": by, "at": utcnow(), "note": note},
+    )
     return store.record_decision(decision)

@@ -112,8 +112,11 @@ def suggest(
 
 
 def _choose(
-    p: Prepared, w: SuggestionWeights, links: list[RequirementState],
-    shortlist: list[tuple[float, int, int]], limit: int,
+    p: Prepared,
+    w: SuggestionWeights,
+    links: list[RequirementState],
+    shortlist: list[tuple[float, int, int]],
+    limit: int,
 ) -> tuple[list[_Candidate], bool]:
     """Score the shortlist exactly, best approximate score first, until no pair left can
     still enter the top ``limit``; then spread over the actors. ``exhausted`` when every
@@ -151,8 +154,7 @@ def _type_tables(
     columns = [domains == "zorg", domains == "sociaal", np.unique(domains, return_inverse=True)[1]]
     for state in links:
         columns += [state.who, state.with_]
-    codes, kind = np.unique(np.stack(columns, axis=1).astype(np.int64), axis=0,
-                            return_inverse=True)
+    codes, kind = np.unique(np.stack(columns, axis=1).astype(np.int64), axis=0, return_inverse=True)
     z, s, d = codes[:, 0] == 1, codes[:, 1] == 1, codes[:, 2]
     zs = (z[:, None] & s[None, :]) | (s[:, None] & z[None, :])
     domain = np.where(zs, w.zorg_sociaal, np.where(d[:, None] != d[None, :], w.other_domains, 0))
@@ -160,13 +162,17 @@ def _type_tables(
     for r, state in enumerate(links):
         who, other = codes[:, 3 + 2 * r] == 1, codes[:, 4 + 2 * r] == 1
         fits = (who[:, None] & other[None, :]) | (other[:, None] & who[None, :])
-        kern = np.maximum(kern, np.where(fits, w.kernaanpak_fit if state.met else w.kernaanpak_gap,
-                                         0.0))
+        kern = np.maximum(
+            kern, np.where(fits, w.kernaanpak_fit if state.met else w.kernaanpak_gap, 0.0)
+        )
     return kind.ravel(), (domain + kern).astype(np.float32), kern > 0
 
 
 def _shortlist(
-    p: Prepared, w: SuggestionWeights, links: list[RequirementState], blocked: sp.csr_array,
+    p: Prepared,
+    w: SuggestionWeights,
+    links: list[RequirementState],
+    blocked: sp.csr_array,
     pool: int,
 ) -> tuple[list[tuple[float, int, int]], bool]:
     """Approximate scores of the best pairs, best first: the ``pool`` best and every pair
@@ -196,8 +202,14 @@ def _shortlist(
 
 
 def _block_scores(
-    p: Prepared, w: SuggestionWeights, kind: np.ndarray, total_table: np.ndarray,
-    kern_table: np.ndarray, themes: np.ndarray, blocked: sp.csr_array, rows: np.ndarray,
+    p: Prepared,
+    w: SuggestionWeights,
+    kind: np.ndarray,
+    total_table: np.ndarray,
+    kern_table: np.ndarray,
+    themes: np.ndarray,
+    blocked: sp.csr_array,
+    rows: np.ndarray,
     cols: np.ndarray,
 ) -> np.ndarray:
     """Approximate score of each pair (rows x cols); 0 where the pair does not qualify.
@@ -218,7 +230,8 @@ def _block_scores(
     # communities lie within components: apart in components means apart in groups too
     total += (p.community[rows][:, None] != p.community[cols][None, :]) * np.float32(w.join_groups)
     total += (p.component[rows][:, None] != p.component[cols][None, :]) * np.float32(
-        w.join_fragments - w.join_groups)
+        w.join_fragments - w.join_groups
+    )
     if w.require_common_ground:
         total[~ground] = 0.0
     off = blocked[rows][:, cols].tocoo()
@@ -238,8 +251,9 @@ def _theme_matrix(p: Prepared) -> np.ndarray:
     return T
 
 
-def _exact(p: Prepared, w: SuggestionWeights, links: list[RequirementState], i: int,
-           j: int) -> _Candidate | None:
+def _exact(
+    p: Prepared, w: SuggestionWeights, links: list[RequirementState], i: int, j: int
+) -> _Candidate | None:
     """The points of each reason for the pair ``(i, j)``, in ``_COMPONENTS`` order, or
     None when the pair does not qualify."""
     G, u, v = p.graph, p.ix.nodes[i], p.ix.nodes[j]
@@ -294,8 +308,10 @@ def _explain(p: Prepared, links: list[RequirementState], c: _Candidate) -> Sugge
     introducer = _introducer(p, u, v, common)
     left, right = refs.display(c.i), refs.display(c.j)
     if introducer is not None:
-        action = (f"Vraag {refs.display(p.ix.index[introducer])} om {left} en {right} "
-                  "aan elkaar voor te stellen.")
+        action = (
+            f"Vraag {refs.display(p.ix.index[introducer])} om {left} en {right} "
+            "aan elkaar voor te stellen."
+        )
     else:
         action = f"Breng {left} en {right} met elkaar in contact, bijvoorbeeld in het wijkoverleg."
     return Suggestion(
@@ -308,16 +324,34 @@ def _explain(p: Prepared, links: list[RequirementState], c: _Candidate) -> Sugge
     )
 
 
-def _reason(p: Prepared, links: list[RequirementState], c: _Candidate, code: str, pts: float,
-            a: dict, b: dict, common: list[Hashable]) -> Reason:
+def _reason(
+    p: Prepared,
+    links: list[RequirementState],
+    c: _Candidate,
+    code: str,
+    pts: float,
+    a: dict,
+    b: dict,
+    common: list[Hashable],
+) -> Reason:
     if code == "domain":
         if {a["domain"], b["domain"]} == {"zorg", "sociaal"}:
-            return Reason(code="zorg_sociaal", points=pts, text=(
-                "Verbindt het zorgdomein en het sociaal domein: domeinoverstijgend samenwerken "
-                "is waar PlusWIJken om draait."))
-        return Reason(code="domeinen", points=pts, text=(
-            f"Verbindt twee domeinen: {domain_label(a['domain'])} en "
-            f"{domain_label(b['domain'])}."))
+            return Reason(
+                code="zorg_sociaal",
+                points=pts,
+                text=(
+                    "Verbindt het zorgdomein en het sociaal domein: domeinoverstijgend samenwerken "
+                    "is waar PlusWIJken om draait."
+                ),
+            )
+        return Reason(
+            code="domeinen",
+            points=pts,
+            text=(
+                f"Verbindt twee domeinen: {domain_label(a['domain'])} en "
+                f"{domain_label(b['domain'])}."
+            ),
+        )
     if code == "theme":
         shared = sorted(set(a.get("themes", ())) & set(b.get("themes", ())))
         labels = [_theme(t) for t in shared]
@@ -325,25 +359,43 @@ def _reason(p: Prepared, links: list[RequirementState], c: _Candidate, code: str
     if code == "partners":
         who = [p.refs.display(p.ix.index[z]) for z in common]
         word = "partner" if len(who) == 1 else "partners"
-        return Reason(code="partners", points=pts, text=(
-            f"Hebben {len(who)} gezamenlijke {word} ({names(who)}): ze zitten dicht bij "
-            "elkaar in het netwerk, een kennismaking ligt voor de hand."))
+        return Reason(
+            code="partners",
+            points=pts,
+            text=(
+                f"Hebben {len(who)} gezamenlijke {word} ({names(who)}): ze zitten dicht bij "
+                "elkaar in het netwerk, een kennismaking ligt voor de hand."
+            ),
+        )
     if code == "fragments":
         sa = int(p.component_sizes[p.component[c.i]])
         sb = int(p.component_sizes[p.component[c.j]])
-        return Reason(code="fragmenten", points=pts, text=(
-            f"Verbindt twee delen van het netwerk die nu los van elkaar staan ({sa} en {sb} "
-            f"{'actor' if sa == sb == 1 else 'actoren'})."))
+        return Reason(
+            code="fragmenten",
+            points=pts,
+            text=(
+                f"Verbindt twee delen van het netwerk die nu los van elkaar staan ({sa} en {sb} "
+                f"{'actor' if sa == sb == 1 else 'actoren'})."
+            ),
+        )
     if code == "groups":
         ga, gb = int(p.community[c.i]) + 1, int(p.community[c.j]) + 1
-        return Reason(code="groepen", points=pts, text=(
-            f"Verbindt twee groepen die nu weinig contact hebben (groep {ga} en groep {gb})."))
+        return Reason(
+            code="groepen",
+            points=pts,
+            text=(
+                f"Verbindt twee groepen die nu weinig contact hebben (groep {ga} en groep {gb})."
+            ),
+        )
     state = links[c.requirement]
     name, what = state.rule.label, state.requirement.omschrijving
     if state.met:
         return Reason(code="kernaanpak", points=pts, text=f"Versterkt {name}: {what}.")
-    return Reason(code="kernaanpak_gat", points=pts,
-                  text=f"Vult een gat in {name}: {what} ontbreekt nog in deze wijk.")
+    return Reason(
+        code="kernaanpak_gat",
+        points=pts,
+        text=f"Vult een gat in {name}: {what} ontbreekt nog in deze wijk.",
+    )
 
 
 def _theme(value: str) -> str:

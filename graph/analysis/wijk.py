@@ -69,11 +69,14 @@ def analyse(
         cut_point_count=len(cut_points),
         actors_by_kind=dict(sorted(Counter(refs(i).kind for i in range(n)).items())),
         actors_by_domain=dict(sorted(Counter(x.domains).items())),
-        isolates=sorted((refs(i) for i in np.flatnonzero(p.ix.degree == 0)),
-                        key=lambda r: (r.name, r.id)),
+        isolates=sorted(
+            (refs(i) for i in np.flatnonzero(p.ix.degree == 0)), key=lambda r: (r.name, r.id)
+        ),
         ei_by_domain=group_ei_from_mixing(x.mixing, set(x.domains)),
-        domain_pairs=[DomainPair(a=a, b=b, links=c)
-                      for (a, b), c in sorted(x.mixing.items(), key=lambda kv: (-kv[1], kv[0]))],
+        domain_pairs=[
+            DomainPair(a=a, b=b, links=c)
+            for (a, b), c in sorted(x.mixing.items(), key=lambda kv: (-kv[1], kv[0]))
+        ],
         brokers=brokers,
         cut_points=cut_points,
         bridges=findings.bridges(p, x.tree),
@@ -91,8 +94,9 @@ def analyse(
     )
 
 
-def _scalars(p: Prepared, x: ActorMeasures, communities: list[Community],
-             coverage_list: list[Any]) -> dict[str, Any]:
+def _scalars(
+    p: Prepared, x: ActorMeasures, communities: list[Community], coverage_list: list[Any]
+) -> dict[str, Any]:
     """The scalar measures (``Metrics``) but the cut point count."""
     G, ix = p.graph, p.ix
     n, m = ix.n, ix.m

@@ -60,8 +60,14 @@ def names(items: Sequence[str], limit: int = 3, total: int | None = None) -> str
 
 
 def cut_point_text(
-    who: str, parts: int, component: int, network: int, cut_off: Sequence[str], total: int,
-    *, no_main_part: bool = False,
+    who: str,
+    parts: int,
+    component: int,
+    network: int,
+    cut_off: Sequence[str],
+    total: int,
+    *,
+    no_main_part: bool = False,
 ) -> str:
     """'Als X wegvalt, valt het netwerk uiteen in 3 delen: A en B raken los van de rest.'
 
@@ -72,7 +78,9 @@ def cut_point_text(
     >>> cut_point_text("Wijkcentrum De Brug", 2, 10, 10, ["Wijkontbijt"], 1)
     'Als Wijkcentrum De Brug wegvalt, valt het netwerk uiteen in 2 delen: Wijkontbijt raakt los van de rest.'
     """
-    where = "het netwerk" if component == network else f"dit deel van het netwerk ({component} actoren)"
+    where = (
+        "het netwerk" if component == network else f"dit deel van het netwerk ({component} actoren)"
+    )
     verb = "raakt" if total == 1 else "raken"
     rest = "elkaar" if no_main_part else "de rest"
     return (

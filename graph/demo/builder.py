@@ -177,8 +177,13 @@ class WijkBuilder:
     def _fill(self, template: str) -> str:
         rng = self.rng
         values = {"w": self.name, "g": self.gemeente}
-        for key, options in (("t", TREES), ("p", PLACES), ("s", SCHOOLS), ("c", CLUBS),
-                             ("x", STREETS)):
+        for key, options in (
+            ("t", TREES),
+            ("p", PLACES),
+            ("s", SCHOOLS),
+            ("c", CLUBS),
+            ("x", STREETS),
+        ):
             if "{" + key + "}" in template:
                 values[key] = rng.choice(options)
         return template.format(**values)
@@ -228,8 +233,9 @@ class WijkBuilder:
         p_end, p_new = (0.05, 0.07) if kind is ActorKind.PROFESSIONAL else (0.09, 0.10)
         r = rng.random()
         if r < p_end:
-            until = _day(rng, date(2024, 1, 1) if kind is ActorKind.PROFESSIONAL else ENDED_FROM,
-                         ENDED_BY)
+            until = _day(
+                rng, date(2024, 1, 1) if kind is ActorKind.PROFESSIONAL else ENDED_FROM, ENDED_BY
+            )
             if rng.random() < 0.5:
                 return _day(rng, EARLIEST, until - timedelta(days=120)), until
             return None, until
@@ -288,20 +294,28 @@ class WijkBuilder:
             domain, code, templates = ORGS[role]
             since, until = self._actor_period(ActorKind.ORGANISATIE)
             name = self._place_name(templates)
-            rec = self._add_actor({
-                "id": self._new_id(code, width), "kind": _ORG,
-                "name": name, "domain": domain.value, "role": role.value,
-                "themes": self._themes(role), "kernaanpakken": self._kernaanpakken(role),
-                "wijken": [self.slug],
-                "description": f"{label(role)} in {self.name}. {FICTIONAL_MARK}",
-                "since": since, "until": until,
-            })
+            rec = self._add_actor(
+                {
+                    "id": self._new_id(code, width),
+                    "kind": _ORG,
+                    "name": name,
+                    "domain": domain.value,
+                    "role": role.value,
+                    "themes": self._themes(role),
+                    "kernaanpakken": self._kernaanpakken(role),
+                    "wijken": [self.slug],
+                    "description": f"{label(role)} in {self.name}. {FICTIONAL_MARK}",
+                    "since": since,
+                    "until": until,
+                }
+            )
             orgs_by_role.setdefault(role, []).append(rec["id"])
             self.staff[rec["id"]] = []
         return orgs_by_role
 
-    def _build_professionals(self, orgs_by_role: dict[Role, list[str]], n_pro: int,
-                             width: int) -> None:
+    def _build_professionals(
+        self, orgs_by_role: dict[Role, list[str]], n_pro: int, width: int
+    ) -> None:
         """``n_pro`` professionals: the core roles first, each at an organisation that
         could employ it, then roles drawn by weight."""
         employers = {
@@ -326,17 +340,24 @@ class WijkBuilder:
             since, until = self._actor_period(ActorKind.INITIATIEF)
             themes = self._themes(role)
             what = INITIATIVE_LABELS[role]
-            self._add_actor({
-                "id": self._new_id(code, width), "kind": _INI,
-                "name": self._place_name(templates), "domain": Domain.INWONERS.value,
-                "role": role.value, "themes": themes,
-                "kernaanpakken": self._kernaanpakken(role), "wijken": [self.slug],
-                "description": (
-                    f"Inwonersinitiatief ({what}) in {self.name}, rond "
-                    f"{', '.join(t.replace('-', ' ') for t in themes)}. {FICTIONAL_MARK}"
-                ),
-                "since": since, "until": until,
-            })
+            self._add_actor(
+                {
+                    "id": self._new_id(code, width),
+                    "kind": _INI,
+                    "name": self._place_name(templates),
+                    "domain": Domain.INWONERS.value,
+                    "role": role.value,
+                    "themes": themes,
+                    "kernaanpakken": self._kernaanpakken(role),
+                    "wijken": [self.slug],
+                    "description": (
+                        f"Inwonersinitiatief ({what}) in {self.name}, rond "
+                        f"{', '.join(t.replace('-', ' ') for t in themes)}. {FICTIONAL_MARK}"
+                    ),
+                    "since": since,
+                    "until": until,
+                }
+            )
 
     def _add_professional(self, role: Role, employers: list[str], width: int) -> None:
         rng = self.rng
@@ -353,17 +374,28 @@ class WijkBuilder:
         if rng.random() < 0.35:
             self.phones[0] += 1
             local = f"{normalise(first_name)}.{normalise(last_name)}".replace(" ", "")
-            contact = {"email": f"{local}@voorbeeld.example",
-                       "phone": f"06-00{self.phones[0] % 1_000_000:06d}"}
+            contact = {
+                "email": f"{local}@voorbeeld.example",
+                "phone": f"06-00{self.phones[0] % 1_000_000:06d}",
+            }
         org_name = self.by_id[org_id]["name"]
-        rec = self._add_actor({
-            "id": self._new_id(code, width), "kind": _PRO,
-            "name": full, "domain": domain.value, "role": role.value,
-            "themes": self._themes(role), "kernaanpakken": self._kernaanpakken(role),
-            "wijken": [self.slug], "organisation": org_id,
-            "description": f"{label(role)} bij {org_name}. {FICTIONAL_MARK}",
-            "contact": contact, "since": since, "until": until,
-        })
+        rec = self._add_actor(
+            {
+                "id": self._new_id(code, width),
+                "kind": _PRO,
+                "name": full,
+                "domain": domain.value,
+                "role": role.value,
+                "themes": self._themes(role),
+                "kernaanpakken": self._kernaanpakken(role),
+                "wijken": [self.slug],
+                "organisation": org_id,
+                "description": f"{label(role)} bij {org_name}. {FICTIONAL_MARK}",
+                "contact": contact,
+                "since": since,
+                "until": until,
+            }
+        )
         self.staff[org_id].append(rec["id"])
 
     # -- links -------------------------------------------------------------------------
@@ -387,9 +419,16 @@ class WijkBuilder:
             return (_day(rng, start, last) if start < last else _day(rng, start, DEMO_DATE)), None
         return lo, None
 
-    def _link(self, source: str, target: str, *, kind: str = _SAMENWERKING,
-              intensity: int = 0, note: str = "",
-              period: tuple[date | None, date | None] | None = None) -> bool:
+    def _link(
+        self,
+        source: str,
+        target: str,
+        *,
+        kind: str = _SAMENWERKING,
+        intensity: int = 0,
+        note: str = "",
+        period: tuple[date | None, date | None] | None = None,
+    ) -> bool:
         """Add a link unless it is a self-link, a duplicate pair or its ends never overlap.
 
         ``intensity`` 0 draws one; ``period`` None draws since/until within the days both
@@ -410,8 +449,12 @@ class WijkBuilder:
         self.pairs.add(pair)
         self.degree[source] += 1
         self.degree[target] += 1
-        link: dict[str, Any] = {"source": source, "target": target, "kind": kind,
-                                "intensity": intensity}
+        link: dict[str, Any] = {
+            "source": source,
+            "target": target,
+            "kind": kind,
+            "intensity": intensity,
+        }
         if note:
             link["note"] = note
         if period[0] is not None:
@@ -443,14 +486,18 @@ class WijkBuilder:
                 lo, _hi = overlap(actor, self.by_id[actor["organisation"]])
                 if until is None or (lo is not None and lo <= until):
                     since = lo  # not before the organisation existed
-                self._link(actor["id"], actor["organisation"], kind=_WERKT_BIJ,
-                           intensity=int(Intensity.SAMENWERKEN), period=(since, until))
+                self._link(
+                    actor["id"],
+                    actor["organisation"],
+                    kind=_WERKT_BIJ,
+                    intensity=int(Intensity.SAMENWERKEN),
+                    period=(since, until),
+                )
 
     def _choose_isolated(self) -> None:
         """2. Some initiatives stay outside the network altogether."""
         candidates = [a["id"] for a in self.actors if a["kind"] == _INI and a["until"] is None]
-        self.isolated = sorted(self.rng.sample(candidates,
-                                               min(self.n_isolates, len(candidates))))
+        self.isolated = sorted(self.rng.sample(candidates, min(self.n_isolates, len(candidates))))
 
     def _link_colleagues(self) -> None:
         """3. Colleagues at one organisation know each other well."""
@@ -459,8 +506,11 @@ class WijkBuilder:
             if len(staff) < 2:
                 continue
             if len(staff) <= 5:
-                pairs = [(staff[i], staff[j]) for i in range(len(staff))
-                         for j in range(i + 1, len(staff))]
+                pairs = [
+                    (staff[i], staff[j])
+                    for i in range(len(staff))
+                    for j in range(i + 1, len(staff))
+                ]
                 pairs = [p for p in pairs if rng.random() < 0.7]
             else:
                 pairs = [(p, rng.choice(staff)) for p in staff for _ in range(2)]
@@ -498,21 +548,35 @@ class WijkBuilder:
         """4. Welzijn op Recept: GPs and POH-GGZ refer to the welzijnscoach."""
         rng = self.rng
         wor = Kernaanpak.WELZIJN_OP_RECEPT.value
-        coaches = [a["id"] for a in self.actors
-                   if a["role"] == Role.WELZIJNSCOACH.value and wor in a["kernaanpakken"]]
+        coaches = [
+            a["id"]
+            for a in self.actors
+            if a["role"] == Role.WELZIJNSCOACH.value and wor in a["kernaanpakken"]
+        ]
         referrers = (Role.HUISARTS.value, Role.POH_GGZ.value)
         if coaches:
             for a in self.actors:
-                if (a["role"] in referrers and wor in a["kernaanpakken"]
-                        and rng.random() < 0.6 and self._room()):
-                    self._link(a["id"], rng.choice(coaches), kind=_VERWIJZING,
-                               intensity=rng.choice((2, 3)), note=_WOR_NOTE)
+                if (
+                    a["role"] in referrers
+                    and wor in a["kernaanpakken"]
+                    and rng.random() < 0.6
+                    and self._room()
+                ):
+                    self._link(
+                        a["id"],
+                        rng.choice(coaches),
+                        kind=_VERWIJZING,
+                        intensity=rng.choice((2, 3)),
+                        note=_WOR_NOTE,
+                    )
 
     def _link_brokers(self, pools: _Pools) -> None:
         """5. Brokers: a few professionals with many ties into the other domain."""
         isolated = set(self.isolated)
         broker_candidates = [
-            a for role in BROKER_ROLES for a in self.actors
+            a
+            for role in BROKER_ROLES
+            for a in self.actors
             if a["role"] == role.value and a["until"] is None and a["id"] not in isolated
         ]
         for a in broker_candidates:
@@ -530,8 +594,7 @@ class WijkBuilder:
         home = self.block_of[actor_id]
         other = "S" if home == "Z" else "Z"
         reach = max(2, round(rng.uniform(3.0, 7.0) * min(1.0, self.cross / 0.1)))
-        for block, wanted, note in ((home, rng.randint(2, 3), ""),
-                                    (other, reach, _BROKER_NOTE)):
+        for block, wanted, note in ((home, rng.randint(2, 3), ""), (other, reach, _BROKER_NOTE)):
             made = 0
             for _ in range(40):
                 if made >= wanted:
@@ -553,8 +616,7 @@ class WijkBuilder:
         target_block = keys[bisect.bisect_left(cum_p, self.rng.random() * cum_p[-1])]
         return self._pick(pools, target_block), src_block, target_block
 
-    def _collaborate(self, source: str, target: str, src_block: str,
-                     target_block: str) -> None:
+    def _collaborate(self, source: str, target: str, src_block: str, target_block: str) -> None:
         """A samenwerking, or a verwijzing where the two roles often refer."""
         rng = self.rng
         kind, note = _SAMENWERKING, ""
@@ -592,13 +654,25 @@ class WijkBuilder:
 
     def link_shared(self, per_shared: int) -> None:
         """Link each regional actor to a few organisations of this wijk."""
-        targets = [a["id"] for a in self.actors if a["role"] in (
-            Role.HUISARTSENPRAKTIJK.value, Role.GEMEENTE.value, Role.WIJKVERPLEGING.value,
-            Role.WELZIJNSORGANISATIE.value)]
+        targets = [
+            a["id"]
+            for a in self.actors
+            if a["role"]
+            in (
+                Role.HUISARTSENPRAKTIJK.value,
+                Role.GEMEENTE.value,
+                Role.WIJKVERPLEGING.value,
+                Role.WELZIJNSORGANISATIE.value,
+            )
+        ]
         for shared in self.shared:
             for target in self.rng.sample(targets, min(per_shared, len(targets))):
-                self._link(shared["id"], target, intensity=self.rng.choice((1, 2, 2, 3)),
-                           note="Contractafspraken en preventie.")
+                self._link(
+                    shared["id"],
+                    target,
+                    intensity=self.rng.choice((1, 2, 2, 3)),
+                    note="Contractafspraken en preventie.",
+                )
 
 
 def _cumulative(weights: Sequence[float]) -> list[float]:

@@ -45,13 +45,18 @@ class DemoData:
 
     def counts(self) -> dict[str, tuple[int, int]]:
         """Per wijk slug: (number of actors, number of links)."""
-        return {w.slug: (len(self.actors_in(w.slug)), len(self.links_in(w.slug)))
-                for w in self.wijken}
+        return {
+            w.slug: (len(self.actors_in(w.slug)), len(self.links_in(w.slug))) for w in self.wijken
+        }
 
 
-def _finish(wijken: list[WijkIn], builders: list[WijkBuilder],
-            shared: Sequence[dict[str, Any]], extra_links: Sequence[dict[str, Any]] = (),
-            link_prefix: str | None = None) -> DemoData:
+def _finish(
+    wijken: list[WijkIn],
+    builders: list[WijkBuilder],
+    shared: Sequence[dict[str, Any]],
+    extra_links: Sequence[dict[str, Any]] = (),
+    link_prefix: str | None = None,
+) -> DemoData:
     """Number the links, validate every record and wrap it up."""
     actors = [ActorIn.model_validate(a) for a in shared]
     links: list[LinkIn] = []
@@ -82,9 +87,17 @@ def generate(seed: int = 2025) -> DemoData:
         rng = random.Random(f"wijknet-demo:{seed}:{p.slug}")
         n = max(40, min(150, p.size + rng.randint(-6, 6)))
         b = WijkBuilder(
-            rng, slug=p.slug, name=p.name, gemeente=p.gemeente, n_actors=n,
-            n_links=round(n * p.density * rng.uniform(0.95, 1.05)), cross=p.cross,
-            brokers=p.brokers, isolates=p.isolates, coverage=p.coverage, shared=[insurer],
+            rng,
+            slug=p.slug,
+            name=p.name,
+            gemeente=p.gemeente,
+            n_actors=n,
+            n_links=round(n * p.density * rng.uniform(0.95, 1.05)),
+            cross=p.cross,
+            brokers=p.brokers,
+            isolates=p.isolates,
+            coverage=p.coverage,
+            shared=[insurer],
             phone_counter=phones,
         )
         b.build_actors()
@@ -125,7 +138,11 @@ def generate_wijk(
     wijk_gemeente = gemeente or (profile.gemeente if profile else "Voorbeeldgemeente")
     scale = max(1, n_actors // 100)
     b = WijkBuilder(
-        rng, slug=slug, name=wijk_name, gemeente=wijk_gemeente, n_actors=n_actors,
+        rng,
+        slug=slug,
+        name=wijk_name,
+        gemeente=wijk_gemeente,
+        n_actors=n_actors,
         n_links=round(links_per_actor * n_actors),
         cross=cross if cross is not None else (profile.cross if profile else 0.1),
         brokers=(profile.brokers if profile else 2) * scale,
@@ -134,8 +151,12 @@ def generate_wijk(
     )
     b.build_actors()
     b.build_links()
-    wijk = WijkIn(slug=slug, name=wijk_name, gemeente=wijk_gemeente,
-                  cohort=profile.cohort if profile else None)
+    wijk = WijkIn(
+        slug=slug,
+        name=wijk_name,
+        gemeente=wijk_gemeente,
+        cohort=profile.cohort if profile else None,
+    )
     return _finish([wijk], [b], [])
 
 
@@ -159,17 +180,29 @@ def generate_region(
     if n_wijken < 1 or n_actors < 1 + (MIN_ACTORS - 1) * n_wijken:
         raise ValueError(f"n_actors must be at least {MIN_ACTORS - 1} per wijk, plus one")
     profiles = [
-        PILOT_WIJKEN[i] if i < len(PILOT_WIJKEN) else WijkProfile(
-            f"synthetische-wijk-{i + 1}", f"Synthetische wijk {i + 1}", "Voorbeeldgemeente",
-            None, 80, 0.08, 1, 2, 2.0, (0.3, 0.4, 0.3, 0.3))
+        PILOT_WIJKEN[i]
+        if i < len(PILOT_WIJKEN)
+        else WijkProfile(
+            f"synthetische-wijk-{i + 1}",
+            f"Synthetische wijk {i + 1}",
+            "Voorbeeldgemeente",
+            None,
+            80,
+            0.08,
+            1,
+            2,
+            2.0,
+            (0.3, 0.4, 0.3, 0.3),
+        )
         for i in range(n_wijken)
     ]
     rng = random.Random(f"wijknet-region:{seed}:{n_actors}:{n_links}:{n_wijken}")
     insurer = regional_insurer()
     insurer["wijken"] = sorted(p.slug for p in profiles)
     floor = MIN_ACTORS - 1  # each wijk also holds the insurer
-    sizes = [floor + k for k in _apportion(n_actors - 1 - floor * n_wijken,
-                                           [p.size for p in profiles])]
+    sizes = [
+        floor + k for k in _apportion(n_actors - 1 - floor * n_wijken, [p.size for p in profiles])
+    ]
     n_cross = round(n_links * cross_wijk_share) if n_wijken > 1 else 0
     link_counts = _apportion(n_links - n_cross, sizes)
     phones = [0]
@@ -177,9 +210,16 @@ def generate_region(
     for p, size, m in zip(profiles, sizes, link_counts):
         b = WijkBuilder(
             random.Random(f"wijknet-region:{seed}:{p.slug}:{size}:{m}"),
-            slug=p.slug, name=p.name, gemeente=p.gemeente, n_actors=size + 1, n_links=m,
-            cross=p.cross, brokers=p.brokers * max(1, size // 100),
-            isolates=p.isolates * max(1, size // 100), coverage=p.coverage, shared=[insurer],
+            slug=p.slug,
+            name=p.name,
+            gemeente=p.gemeente,
+            n_actors=size + 1,
+            n_links=m,
+            cross=p.cross,
+            brokers=p.brokers * max(1, size // 100),
+            isolates=p.isolates * max(1, size // 100),
+            coverage=p.coverage,
+            shared=[insurer],
             phone_counter=phones,
         )
         b.build_actors()
@@ -192,8 +232,9 @@ def generate_region(
     return _finish(wijken, builders, [insurer], extra, link_prefix="regio")
 
 
-def _links_between(builders: list[WijkBuilder], n_cross: int,
-                   rng: random.Random) -> list[dict[str, Any]]:
+def _links_between(
+    builders: list[WijkBuilder], n_cross: int, rng: random.Random
+) -> list[dict[str, Any]]:
     """``n_cross`` links between wijken: organisations and professionals working across the
     wijkgrens."""
     by_id = {a["id"]: a for b in builders for a in b.actors}
@@ -213,8 +254,12 @@ def _links_between(builders: list[WijkBuilder], n_cross: int,
         if lo is not None and hi is not None and (hi - lo).days < 30:
             continue
         pairs.add(pair)
-        link: dict[str, Any] = {"source": s, "target": t, "kind": LinkKind.SAMENWERKING.value,
-                                "intensity": rng.choice((1, 2, 2, 3))}
+        link: dict[str, Any] = {
+            "source": s,
+            "target": t,
+            "kind": LinkKind.SAMENWERKING.value,
+            "intensity": rng.choice((1, 2, 2, 3)),
+        }
         if lo is not None:
             link["since"] = lo
         if hi is not None:
@@ -234,8 +279,9 @@ def _apportion(total: int, weights: Sequence[float]) -> list[int]:
     return out
 
 
-def load_demo(store: Any, *, by: str = "demo", seed: int = 2025,
-              data: DemoData | None = None) -> BulkResult:
+def load_demo(
+    store: Any, *, by: str = "demo", seed: int = 2025, data: DemoData | None = None
+) -> BulkResult:
     """Write the demo data (or ``data``) into ``store`` with one ``bulk_upsert``.
 
     Idempotent: loading the same data again leaves every record unchanged.

@@ -208,4 +208,3 @@ class GraphStore(Protocol):
         self, *, entity_id: str | None = None, wijk: str | None = None, limit: int = 100
     ) -> list[AuditEntry]:
         """Audit entries, newest first, optionally of one record or one wijk."""
-

@@ -140,8 +140,13 @@ def plan_merge(
         for worker in sorted(workers, key=lambda a: a.id)
     ]
     merge.steps = _steps(
-        merge, keep, drop, {lk.id: lk for lk in links}, {w.id: w for w in workers},
-        list(decisions), wijken_of or {},
+        merge,
+        keep,
+        drop,
+        {lk.id: lk for lk in links},
+        {w.id: w for w in workers},
+        list(decisions),
+        wijken_of or {},
     )
     return merge
 
@@ -169,8 +174,12 @@ def _steps(
     ]
     steps.append(
         Step(
-            "update", "actor", keep.id, tuple(sorted(set(keep.wijken) | set(merge.actor.wijken))),
-            before=keep, after=merge.actor,
+            "update",
+            "actor",
+            keep.id,
+            tuple(sorted(set(keep.wijken) | set(merge.actor.wijken))),
+            before=keep,
+            after=merge.actor,
         )
     )
     steps += [
@@ -179,8 +188,12 @@ def _steps(
     ]
     steps += [
         Step(
-            "update", "link", lk.id or "", of(after, lk.source, lk.target),
-            before=links[lk.id or ""], after=lk,
+            "update",
+            "link",
+            lk.id or "",
+            of(after, lk.source, lk.target),
+            before=links[lk.id or ""],
+            after=lk,
         )
         for lk in merge.updated
     ]

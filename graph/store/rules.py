@@ -257,7 +257,10 @@ def merge_errors(keep: Actor, drop: Actor) -> list[FieldError]:
     if keep.kind is not drop.kind:
         return [
             OTHER_KIND.error(
-                "drop", drop=drop.name, drop_kind=drop.kind.value, keep=keep.name,
+                "drop",
+                drop=drop.name,
+                drop_kind=drop.kind.value,
+                keep=keep.name,
                 keep_kind=keep.kind.value,
             )
         ]

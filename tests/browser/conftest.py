@@ -35,14 +35,24 @@ from graph.store import GraphStore
 expect.set_options(timeout=WAIT_MS)
 
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync", "--lang=nl-NL",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--lang=nl-NL",
 ]
 
 
 def chromium_path() -> str | None:
-    return (os.environ.get("WIJKNET_CHROMIUM") or shutil.which("chromium")
-            or shutil.which("chromium-browser"))
+    return (
+        os.environ.get("WIJKNET_CHROMIUM")
+        or shutil.which("chromium")
+        or shutil.which("chromium-browser")
+    )
 
 
 def _seed_hostile(store: GraphStore) -> tuple[str, str]:
@@ -60,12 +70,20 @@ def _seed_hostile(store: GraphStore) -> tuple[str, str]:
 
 
 def _write_hostile(store: GraphStore) -> tuple[str, str]:
-    store.create_wijk(WijkIn(slug="xss-wijk", name=HOSTILE, gemeente="Maastricht", cohort=2),
-                      by="baas")
-    actor = store.create_actor(ActorIn(
-        kind="initiatief", name=HOSTILE, domain="inwoners", themes=["eenzaamheid"],
-        wijken=["daalhof", "xss-wijk"], description=f'"><script>alert(2)</script>{HOSTILE}',
-    ), by="baas")
+    store.create_wijk(
+        WijkIn(slug="xss-wijk", name=HOSTILE, gemeente="Maastricht", cohort=2), by="baas"
+    )
+    actor = store.create_actor(
+        ActorIn(
+            kind="initiatief",
+            name=HOSTILE,
+            domain="inwoners",
+            themes=["eenzaamheid"],
+            wijken=["daalhof", "xss-wijk"],
+            description=f'"><script>alert(2)</script>{HOSTILE}',
+        ),
+        by="baas",
+    )
     partner = next(a for a in store.list_actors("daalhof") if a.kind.value == "organisatie")
     store.create_link(LinkIn(source=actor.id, target=partner.id, note=HOSTILE), by="baas")
     return actor.id, "xss-wijk"
@@ -150,8 +168,9 @@ class Watch:
 
 @pytest.fixture
 def context(chromium):  # type: ignore[no-untyped-def]
-    ctx = chromium.new_context(viewport={"width": 1366, "height": 900}, locale="nl-NL",
-                               accept_downloads=True)
+    ctx = chromium.new_context(
+        viewport={"width": 1366, "height": 900}, locale="nl-NL", accept_downloads=True
+    )
     watch = Watch()
     ctx.on("page", watch.attach)
     ctx.watch = watch

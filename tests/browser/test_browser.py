@@ -20,8 +20,10 @@ WIDEST = """() => [...document.querySelectorAll('main *')]
 def suggestion_pairs(page) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
     """The (a, b) actor ids of the suggested introductions listed on the wijk page."""
     return [
-        (form.locator("input[name=a]").get_attribute("value"),
-         form.locator("input[name=b]").get_attribute("value"))
+        (
+            form.locator("input[name=a]").get_attribute("value"),
+            form.locator("input[name=b]").get_attribute("value"),
+        )
         for form in page.locator("form.decide").all()
     ]
 
@@ -63,8 +65,9 @@ def test_add_an_initiative_see_it_on_the_map_link_it_and_the_suggestions_change(
     before = suggestion_pairs(page)
     assert before, "the wijk page lists suggested introductions"
     first_a, first_b = before[0]
-    names = page.evaluate("ids => ids.map(id => window.wijknetMap.nodes.get(id).label)",
-                          [first_a, first_b])
+    names = page.evaluate(
+        "ids => ids.map(id => window.wijknetMap.nodes.get(id).label)", [first_a, first_b]
+    )
     shot(page, "wijk-daalhof")
 
     # link the new initiative to the first actor of the top suggestion
@@ -90,15 +93,19 @@ def test_add_an_initiative_see_it_on_the_map_link_it_and_the_suggestions_change(
     linked = page.evaluate(
         """([a, b]) => window.wijknetMap.edges.get().some(
              e => !e.suggestion && ((e.from === a && e.to === b) || (e.from === b && e.to === a)))""",
-        [new_id, first_a])
+        [new_id, first_a],
+    )
     assert linked, "the new link is drawn on the map"
 
 
 def test_a_conflict_shows_both_versions(context, site):
     first, second = context.new_page(), context.new_page()
     login(first, site, "anna")
-    actor = next(a for a in site.store.list_actors("daalhof") if a.kind.value == "initiatief"
-                 and a.name != HOSTILE)
+    actor = next(
+        a
+        for a in site.store.list_actors("daalhof")
+        if a.kind.value == "initiatief" and a.name != HOSTILE
+    )
     for page in (first, second):
         page.goto(f"{site.url}/actor/{actor.id}/bewerken")
     first.get_by_label("Beschrijving").fill("Versie van de eerste collega")
@@ -129,10 +136,13 @@ def test_the_suggestion_layer_switches_and_the_map_saves_as_png(page, site):
     page.get_by_label("Voorgestelde kennismakingen").check()
     wait_until(page, f"n => {suggested} === n", shown)
     page.get_by_label("Domein").select_option("zorg")
-    wait_until(page, """() => {
+    wait_until(
+        page,
+        """() => {
         const domains = new Set(window.wijknetMap.nodeView.get().map(n => n.domain));
         return domains.size === 1 && domains.has("zorg");
-    }""")
+    }""",
+    )
     page.get_by_role("button", name="Alles tonen").click()
     wait_until(page, "() => window.wijknetMap.nodeView.length === window.wijknetMap.nodes.length")
     with page.expect_download() as download:
@@ -146,10 +156,20 @@ def test_the_suggestion_layer_switches_and_the_map_saves_as_png(page, site):
 def test_a_hostile_name_is_text_on_every_page_and_in_the_map(page, site, context):
     login(page, site, "baas")
     actor = site.hostile_actor
-    pages = ["/", "/wijk/daalhof", f"/wijk/{site.hostile_wijk}", f"/actor/{actor}",
-             f"/actor/{actor}/bewerken", "/wijk/daalhof/actueel", "/vergelijken",
-             f"/vergelijken/trend/{site.hostile_wijk}", "/beheer"]
-    injected = "() => document.querySelectorAll('img[src=x], img[onerror], script:not([src])').length"
+    pages = [
+        "/",
+        "/wijk/daalhof",
+        f"/wijk/{site.hostile_wijk}",
+        f"/actor/{actor}",
+        f"/actor/{actor}/bewerken",
+        "/wijk/daalhof/actueel",
+        "/vergelijken",
+        f"/vergelijken/trend/{site.hostile_wijk}",
+        "/beheer",
+    ]
+    injected = (
+        "() => document.querySelectorAll('img[src=x], img[onerror], script:not([src])').length"
+    )
     for path in pages:
         page.goto(site.url + path)
         if path.startswith("/wijk/") and path.count("/") == 2:
@@ -169,10 +189,13 @@ def test_a_hostile_name_is_text_on_every_page_and_in_the_map(page, site, context
     expect(details).to_contain_text(HOSTILE)
     expect(details.locator("img")).to_have_count(0)
     # hover the node: the tooltip shows the name as text
-    point = page.evaluate("""id => {
+    point = page.evaluate(
+        """id => {
         const m = window.wijknetMap;
         return m.network.canvasToDOM(m.network.getPosition(id));
-    }""", actor)
+    }""",
+        actor,
+    )
     canvas = page.locator("#kaart canvas")
     canvas.hover(position={"x": point["x"] + 2, "y": point["y"] + 2})
     canvas.hover(position={"x": point["x"], "y": point["y"]})
@@ -197,17 +220,25 @@ def test_the_main_pages_fit_the_screen(chromium, site, width, height, suffix):
         shot(page, f"inloggen-{suffix}")
         login(page, site, "baas")
         actor = next(a for a in site.store.list_actors("daalhof") if a.kind.value == "professional")
-        for name, path in (("start", "/"), ("wijk", "/wijk/daalhof"), ("actor", f"/actor/{actor.id}"),
-                           ("actueel", "/wijk/daalhof/actueel"), ("vergelijken", "/vergelijken"),
-                           ("trend", "/vergelijken/trend/daalhof"), ("beheer", "/beheer"),
-                           ("formulier", "/wijk/daalhof/nieuw/professional")):
+        for name, path in (
+            ("start", "/"),
+            ("wijk", "/wijk/daalhof"),
+            ("actor", f"/actor/{actor.id}"),
+            ("actueel", "/wijk/daalhof/actueel"),
+            ("vergelijken", "/vergelijken"),
+            ("trend", "/vergelijken/trend/daalhof"),
+            ("beheer", "/beheer"),
+            ("formulier", "/wijk/daalhof/nieuw/professional"),
+        ):
             page.goto(site.url + path)
             if name == "wijk":
                 wait_for_map(page)
             overflow = page.evaluate(
-                "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
-            assert overflow <= 1, (f"{path} is wider than a {width}px screen: "
-                                   f"{page.evaluate(WIDEST)}")
+                "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 1, (
+                f"{path} is wider than a {width}px screen: {page.evaluate(WIDEST)}"
+            )
             shot(page, f"{name}-{suffix}")
     finally:
         context.close()

@@ -84,7 +84,8 @@ def plan(t: ManagedTransaction, batch: Batch, now: datetime) -> Plan:
     stored_links = {d["id"]: d for d in tx.read_docs(t, cypher.LOCK_LINKS, _ids(batch.links))}
     kinds = {d["id"]: d["kind"] for d in [*others, *stored.values()]}
     identities = {
-        "actors": _identities(stored, ActorIn), "links": _identities(stored_links, LinkIn)
+        "actors": _identities(stored, ActorIn),
+        "links": _identities(stored_links, LinkIn),
     }
     batch.check(known_wijken, batch.kinds(kinds), identities)
 

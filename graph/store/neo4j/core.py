@@ -109,10 +109,13 @@ class Neo4jCore:
 
     def _run(self, write: bool, work: Callable[..., T], **params: Any) -> T:
         """Run ``work(tx, **params)`` in one managed transaction of a short session."""
-        with self._translated(), self._driver.session(
-            database=self._database,
-            bookmark_manager=self._driver.execute_query_bookmark_manager,
-        ) as session:
+        with (
+            self._translated(),
+            self._driver.session(
+                database=self._database,
+                bookmark_manager=self._driver.execute_query_bookmark_manager,
+            ) as session,
+        ):
             execute = session.execute_write if write else session.execute_read
             return execute(work, **params)
 

@@ -52,8 +52,9 @@ class SqliteCore:
             try:
                 parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                log.error("Cannot create the directory %r for the SQLite database: %s",
-                          str(parent), exc)
+                log.error(
+                    "Cannot create the directory %r for the SQLite database: %s", str(parent), exc
+                )
                 raise StoreUnavailable(
                     "Cannot create the directory for the SQLite database: "
                     f"{exc.strerror or type(exc).__name__}"
@@ -104,9 +105,7 @@ class SqliteCore:
                     except sqlite3.Error:
                         pass
                 if isinstance(exc, sqlite3.IntegrityError):
-                    raise Conflict(
-                        f"De wijziging botst met opgeslagen gegevens ({exc})."
-                    ) from None
+                    raise Conflict(f"De wijziging botst met opgeslagen gegevens ({exc}).") from None
                 if isinstance(exc, sqlite3.DatabaseError) and not isinstance(
                     exc, sqlite3.ProgrammingError
                 ):
@@ -224,9 +223,9 @@ class SqliteCore:
     def _list(self, adapter: Any, rows_sql: str, params: Sequence[Any] = ()) -> list:
         """Parse the records that ``rows_sql`` selects (whole rows, in its order)."""
         with self._read() as con:
-            array = con.execute(
-                f"SELECT {json_array('r')} FROM ({rows_sql}) r", params
-            ).fetchone()[0]
+            array = con.execute(f"SELECT {json_array('r')} FROM ({rows_sql}) r", params).fetchone()[
+                0
+            ]
         return adapter.validate_json(array)
 
     @staticmethod

@@ -135,8 +135,8 @@ def json_array(alias: str) -> str:
     doc = (
         f"substr({alias}.input, 1, length({alias}.input) - 1)"
         f" || ',\"version\":' || {alias}.version"
-        f" || ',\"created_at\":\"' || {alias}.created_at"
-        f" || '\",\"updated_at\":\"' || {alias}.updated_at"
+        f' || \',"created_at":"\' || {alias}.created_at'
+        f' || \'","updated_at":"\' || {alias}.updated_at'
         f" || '\",\"confirmed\":' || coalesce({alias}.confirmed, 'null') || '}}'"
     )
     return f"'[' || coalesce(group_concat({doc}, ','), '') || ']'"

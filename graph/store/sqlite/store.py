@@ -288,9 +288,7 @@ class SqliteStore(MergeMixin, BulkMixin, ErasureMixin):
         key, _, entity, _ = TABLES[table]
         with self._write() as con:
             old = self._current(con, table, record_id, None)
-            con.execute(
-                f"UPDATE {table} SET confirmed = ? WHERE {key} = ?", (confirmed, record_id)
-            )
+            con.execute(f"UPDATE {table} SET confirmed = ? WHERE {key} = ?", (confirmed, record_id))
             doc = old._replace(confirmed=confirmed).doc
             if table == "actors":
                 wijken = set(json.loads(old.input)["wijken"])
