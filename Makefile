@@ -8,12 +8,14 @@ SETUP_LOG := $(VENV)/setup.log
 CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup demo serve test test-fast neo4j-lib chromium bench clean
+.PHONY: help setup demo serve test test-fast lint format neo4j-lib chromium bench clean
 
 help:
 	@echo "make demo   - set up, load the synthetic demo data, serve on http://127.0.0.1:8000"
 	@echo "              (another port: WIJKNET_PORT=8123 make demo)"
 	@echo "make test   - set up (Python packages, Neo4j from Maven Central, Chromium) and run every test"
+	@echo "make lint   - ruff (lint and format check) and mypy; CI runs it before the tests"
+	@echo "make format - let ruff sort the imports and format the code"
 	@echo "make bench  - run the benchmarks in bench/"
 
 # pip's output (setuptools' warnings of the editable install among it) goes to $(SETUP_LOG);
@@ -21,7 +23,7 @@ help:
 $(BIN)/.installed: pyproject.toml
 	@echo "Installing the Python packages into $(VENV) (log: $(SETUP_LOG))"
 	@$(PYTHON) -m venv $(VENV)
-	@{ $(BIN)/pip install -q --upgrade pip && $(BIN)/pip install -q -e '.[test]'; } >$(SETUP_LOG) 2>&1 \
+	@{ $(BIN)/pip install -q --upgrade pip && $(BIN)/pip install -q -e '.[test,lint]'; } >$(SETUP_LOG) 2>&1 \
 	  || { cat $(SETUP_LOG) >&2; echo "pip install failed: see above or $(SETUP_LOG)" >&2; exit 1; }
 	@touch $@
 
@@ -51,6 +53,15 @@ chromium:
 
 test: setup neo4j-lib chromium
 	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: setup
+	$(BIN)/ruff check --select I --fix .
+	$(BIN)/ruff format .
 
 test-fast: setup
 	WIJKNET_SKIP_NEO4J=1 $(BIN)/pytest -m "not browser"

@@ -178,7 +178,7 @@ class _Database:
             )
         return StoreUnavailable(f"The accounts database cannot be used: {text}")
 
-    def execute(self, sql: str, params: tuple = ()) -> sqlite3.Cursor:
+    def execute(self, sql: str, params: tuple[object, ...] = ()) -> sqlite3.Cursor:
         try:
             return self.conn.execute(sql, params)
         except sqlite3.Error as exc:
@@ -250,22 +250,27 @@ class AccountStore:
         finally:
             self._lock.release()
 
-    def _row_user(self, row: tuple) -> User:
-        username, role, wijken = row
-        return User(username=username, role=role, wijken=[w for w in wijken.split(",") if w])
+    def _row_user(self, row: tuple[str, str, str]) -> User:
+        username, role, wijken = row  # the role as stored: its text value
+        return User.model_validate(
+            {"username": username, "role": role, "wijken": [w for w in wijken.split(",") if w]}
+        )
 
     def add_user(
         self,
         username: str,
         password: str,
         role: AccountRole | str,
-        wijken: list[str] = (),
+        wijken: Iterable[str] = (),
         *,
         known_wijken: Iterable[str] | None = None,
     ) -> User:
         """Create an account; ``Conflict`` when the name is taken, ``InvalidData`` for a
         short password or a wijk outside ``known_wijken`` (the store's wijken)."""
-        user = User(username=username, role=role, wijken=sorted(set(wijken)))
+        # validated like a form: a role given as text becomes an AccountRole, or a ValidationError
+        user = User.model_validate(
+            {"username": username, "role": role, "wijken": sorted(set(wijken))}
+        )
         errors = _wijk_errors(user.wijken, known_wijken)
         if len(password) < 10:
             errors.insert(
@@ -312,7 +317,10 @@ class AccountStore:
         have, ``InvalidData`` for a wijk outside ``known_wijken``."""
         if not isinstance(username, str) or not re.fullmatch(USERNAME_RE, username):
             raise NotFound(f"No account {username!r}")
-        user = User(username=username, role=role, wijken=sorted(set(wijken)))
+        # validated like a form: a role given as text becomes an AccountRole, or a ValidationError
+        user = User.model_validate(
+            {"username": username, "role": role, "wijken": sorted(set(wijken))}
+        )
         errors = _wijk_errors(user.wijken, known_wijken)
         if errors:
             raise InvalidData(errors)

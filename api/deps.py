@@ -49,30 +49,36 @@ _bearer = HTTPBearer(
 
 
 def get_store(request: Request) -> GraphStore:
-    return request.app.state.store
+    store: GraphStore = request.app.state.store
+    return store
 
 
 def get_accounts(request: Request) -> AccountStore:
-    return request.app.state.accounts
+    accounts: AccountStore = request.app.state.accounts
+    return accounts
 
 
 def get_settings(request: Request) -> Settings:
-    return request.app.state.settings
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 def get_analysis_cache(request: Request) -> AnalysisCache:
     """The app's analysis cache (one per app, made by ``create_app``)."""
-    return request.app.state.analysis_cache
+    cache: AnalysisCache = request.app.state.analysis_cache
+    return cache
 
 
 def get_map_cache(request: Request) -> MapCache:
     """The app's cache of built maps (one per app, made by ``create_app``)."""
-    return request.app.state.map_cache
+    maps: MapCache = request.app.state.map_cache
+    return maps
 
 
 def get_uploads(request: Request) -> PendingUploads:
     """The uploads waiting between an import's preview and its confirmation (``api.web``)."""
-    return request.app.state.uploads
+    uploads: PendingUploads = request.app.state.uploads
+    return uploads
 
 
 StoreDep = Annotated[GraphStore, Depends(get_store)]
@@ -222,7 +228,7 @@ AdminDep = Annotated[User, Depends(get_admin)]
 
 def page_user(request: Request) -> User:
     """The logged-in user of a page; anonymous visitors go to the login page."""
-    user = getattr(request.state, "user", None)
+    user: User | None = getattr(request.state, "user", None)
     if user is None:
         raise LoginRequired()
     return user

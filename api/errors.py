@@ -141,7 +141,7 @@ class JsonBodyLimit:
     def _is_json(scope: Scope) -> bool:
         for name, value in scope.get("headers", []):
             if name == b"content-type":
-                kind = value.split(b";")[0].strip().lower()
+                kind: bytes = value.split(b";")[0].strip().lower()
                 return kind.startswith(b"application/") and (
                     kind == b"application/json" or kind.endswith(b"+json")
                 )
@@ -195,35 +195,43 @@ def status_of(exc: WijknetError) -> int:
     return next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 500)
 
 
+async def domain_error_json(_: Request, exc: WijknetError) -> JSONResponse:
+    """A domain error as the API's JSON error body."""
+    message, details = exc.message, exc.details
+    if isinstance(exc, InvalidData) and len(exc.errors) > MAX_ERRORS_SHOWN:
+        shown = exc.errors[:MAX_ERRORS_SHOWN]
+        message = "; ".join(f"{e.field}: {e.message}" for e in shown) + (
+            f" (and {len(exc.errors) - len(shown)} more errors)"
+        )
+        details = [e.as_dict() for e in shown]
+    return error_response(status_of(exc), exc.code, message, details)
+
+
+async def request_error_json(_: Request, exc: RequestValidationError) -> JSONResponse:
+    """A request FastAPI could not validate as the API's JSON error body."""
+    errors, total = capped_errors(exc)
+    message = "The request is not valid"
+    if total > len(errors):
+        message += (
+            f" ({total} errors; the first {len(errors)} are listed, "
+            f"{total - len(errors)} more are not)"
+        )
+    return error_response(422, "invalid_request", message, errors)
+
+
+async def http_error_json(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    """An HTTP error (404, 405, …) as the API's JSON error body."""
+    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+    return error_response(
+        exc.status_code, code, str(exc.detail), headers=http_headers(request, exc)
+    )
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers and the JSON body limit on ``app``."""
     app.add_middleware(JsonBodyLimit)
-
-    @app.exception_handler(WijknetError)
-    async def _domain(_: Request, exc: WijknetError) -> JSONResponse:
-        message, details = exc.message, exc.details
-        if isinstance(exc, InvalidData) and len(exc.errors) > MAX_ERRORS_SHOWN:
-            shown = exc.errors[:MAX_ERRORS_SHOWN]
-            message = "; ".join(f"{e.field}: {e.message}" for e in shown) + (
-                f" (and {len(exc.errors) - len(shown)} more errors)"
-            )
-            details = [e.as_dict() for e in shown]
-        return error_response(status_of(exc), exc.code, message, details)
-
-    @app.exception_handler(RequestValidationError)
-    async def _request(_: Request, exc: RequestValidationError) -> JSONResponse:
-        errors, total = capped_errors(exc)
-        message = "The request is not valid"
-        if total > len(errors):
-            message += (
-                f" ({total} errors; the first {len(errors)} are listed, "
-                f"{total - len(errors)} more are not)"
-            )
-        return error_response(422, "invalid_request", message, errors)
-
-    @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return error_response(
-            exc.status_code, code, str(exc.detail), headers=http_headers(request, exc)
-        )
+    # the decorator, called directly: add_exception_handler's type takes only handlers of
+    # Exception itself, while each of these takes the one class it is registered for
+    app.exception_handler(WijknetError)(domain_error_json)
+    app.exception_handler(RequestValidationError)(request_error_json)
+    app.exception_handler(StarletteHTTPException)(http_error_json)

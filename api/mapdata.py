@@ -33,23 +33,26 @@ SIZE_MEASURES = {
 SUGGESTIONS = 10
 """Suggested introductions on the wijk page and on the map (the same ones)."""
 
+MapKey = tuple[str, int, date, str | None, int]
+"""A built map's key: wijk, its change counter, date, focus actor and focus steps."""
+
 
 class MapCache:
     """Built maps as JSON bytes (plain and gzipped), keyed on the wijk's change counter."""
 
     def __init__(self, size: int = 64) -> None:
-        self._items: OrderedDict[tuple, tuple[bytes, bytes, str]] = OrderedDict()
+        self._items: OrderedDict[MapKey, tuple[bytes, bytes, str]] = OrderedDict()
         self._lock = threading.Lock()
         self.size = size
 
-    def get(self, key: tuple) -> tuple[bytes, bytes, str] | None:
+    def get(self, key: MapKey) -> tuple[bytes, bytes, str] | None:
         with self._lock:
             item = self._items.get(key)
             if item is not None:
                 self._items.move_to_end(key)
             return item
 
-    def put(self, key: tuple, data: dict[str, Any]) -> tuple[bytes, bytes, str]:
+    def put(self, key: MapKey, data: dict[str, Any]) -> tuple[bytes, bytes, str]:
         raw = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
         item = (raw, gzip.compress(raw, 5), hashlib.sha256(raw).hexdigest()[:20])
         with self._lock:
@@ -71,7 +74,7 @@ def map_response(
 ) -> Response:
     """The map as JSON (gzipped when the client accepts it), 304 when the ETag matches."""
     counter = store.change_counter(slug)
-    key = (slug, counter, as_of or date.today(), focus, steps if focus else 0)
+    key: MapKey = (slug, counter, as_of or date.today(), focus, steps if focus else 0)
     item = maps.get(key)
     if item is None:
         item = maps.put(key, _build(store, cache, slug, as_of, focus, steps))

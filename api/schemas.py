@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -29,7 +29,7 @@ class Changes(BaseModel):
 
     version: int = Field(ge=1, description="The version you read; a stale one gives 409")
 
-    def fields(self) -> dict:
+    def fields(self) -> dict[str, Any]:
         return dict(self.model_extra or {})
 
 

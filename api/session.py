@@ -16,7 +16,7 @@ from fastapi import Request, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.accounts import Session
+from api.accounts import AccountStore, Session
 from api.settings import Settings
 from graph.errors import StoreUnavailable
 
@@ -38,8 +38,14 @@ _HEADERS = [
 _NO_CSP_PREFIXES = ("/docs", "/redoc", "/openapi.json")
 
 
+def _headers(scope: Scope) -> list[tuple[bytes, bytes]]:
+    """The raw request headers: (lower-case name, value) byte pairs, as ASGI gives them."""
+    headers: list[tuple[bytes, bytes]] = scope.get("headers", [])
+    return headers
+
+
 def _cookie(scope: Scope) -> str | None:
-    for name, value in scope.get("headers", []):
+    for name, value in _headers(scope):
         if name == b"cookie":
             for part in value.decode("latin-1").split(";"):
                 key, _, val = part.strip().partition("=")
@@ -49,7 +55,7 @@ def _cookie(scope: Scope) -> str | None:
 
 
 def _header(scope: Scope, wanted: bytes) -> str | None:
-    for name, value in scope.get("headers", []):
+    for name, value in _headers(scope):
         if name == wanted:
             return value.decode("latin-1")
     return None
@@ -89,7 +95,7 @@ class SessionMiddleware:
 
         token = _cookie(scope)
         try:  # in a thread: a locked accounts file must not hold up the event loop
-            accounts = scope["app"].state.accounts
+            accounts: AccountStore = scope["app"].state.accounts
             session = await run_in_threadpool(accounts.get_session, token) if token else None
         except StoreUnavailable as exc:
             if self.unavailable is None:
@@ -99,7 +105,8 @@ class SessionMiddleware:
             return
         user = session.user if session else None
         if (
-            user is not None
+            session is not None
+            and user is not None
             and scope["path"].startswith("/api/")
             and scope["method"] in UNSAFE
             and not session.check_csrf(_header(scope, CSRF_HEADER.encode()))

@@ -154,9 +154,12 @@ class PendingUploads:
         if not _TOKEN.match(token):
             return None
         try:
-            return json.loads((self.folder / token / "meta.json").read_text("utf-8"))
+            meta: dict[str, Any] = json.loads(
+                (self.folder / token / "meta.json").read_text("utf-8")
+            )
         except (OSError, ValueError):
             return None
+        return meta
 
     @staticmethod
     def _write_meta(place: Path, meta: dict[str, Any]) -> None:

@@ -39,11 +39,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import igraph as ig  # noqa: E402
-import networkx as nx  # noqa: E402
-import numpy as np  # noqa: E402
+import igraph as ig
+import networkx as nx
+import numpy as np
 
-from graph.analysis import (  # noqa: E402
+from graph.analysis import (
     DEFAULT_SAMPLES,
     DEFAULT_SEED,
     analyse,
@@ -51,9 +51,9 @@ from graph.analysis import (  # noqa: E402
     graph_from_records,
     prepare,
 )
-from graph.analysis.measures import degree_centralization_from, fragmentation_from_sizes  # noqa: E402
-from graph.analysis.suggestions import suggest  # noqa: E402
-from graph.demo import generate_region, generate_wijk  # noqa: E402
+from graph.analysis.measures import degree_centralization_from, fragmentation_from_sizes
+from graph.analysis.suggestions import suggest
+from graph.demo import generate_region, generate_wijk
 
 SEED = DEFAULT_SEED
 
@@ -151,8 +151,9 @@ def core_networkx(
 
 def _nx_sampled_distance(lcc: nx.Graph, k: int) -> float:
     sources = random.Random(SEED).sample(sorted(lcc), k)
-    total = sum(sum(nx.single_source_shortest_path_length(lcc, s).values()) for s in sources)
-    return total / (k * (lcc.number_of_nodes() - 1))
+    total: int = sum(sum(nx.single_source_shortest_path_length(lcc, s).values()) for s in sources)
+    nodes: int = lcc.number_of_nodes()
+    return total / (k * (nodes - 1))
 
 
 def core_igraph(G: nx.Graph, k: int | None, pairs: bool) -> None:

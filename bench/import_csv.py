@@ -24,10 +24,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from graph.model import ActorIn, ActorKind, Domain, LinkIn, LinkKind, Role, WijkIn  # noqa: E402
-from graph.store import open_store  # noqa: E402
-from graph.store.base import GraphStore  # noqa: E402
-from importers.apply import apply_plan, plan_files  # noqa: E402
+from graph.model import ActorIn, ActorKind, Domain, LinkIn, LinkKind, Role, WijkIn
+from graph.store import open_store
+from graph.store.base import GraphStore
+from importers.apply import apply_plan, plan_files
 
 TARGETS = {"sqlite": 20.0, "neo4j": 60.0}
 SAMPLE_SHARE = 0.05

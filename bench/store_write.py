@@ -21,24 +21,28 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from graph.demo import DemoData, generate_region, generate_wijk  # noqa: E402
-from graph.model import ActorKind  # noqa: E402
-from graph.store import GraphStore, open_store  # noqa: E402
+from graph.demo import DemoData, generate_region, generate_wijk
+from graph.model import ActorIn, ActorKind, LinkIn
+from graph.store import GraphStore, open_store
 
 BY = "bench"
 
+StoreFactory = Callable[[], GraphStore]
+"""Opens an empty store of one backend."""
 
-def per_row_sample(data: DemoData, rows: int) -> tuple[list, list]:
+
+def per_row_sample(data: DemoData, rows: int) -> tuple[list[ActorIn], list[LinkIn]]:
     """The first wijk's actors (organisations first) and the links among them."""
     slug = data.wijken[0].slug
     order = {ActorKind.ORGANISATIE: 0, ActorKind.INITIATIEF: 1, ActorKind.PROFESSIONAL: 2}
     actors = sorted(data.actors_in(slug), key=lambda a: order[a.kind])[: rows // 3]
     ids = {a.id for a in actors}
-    links = [l for l in data.links if l.source in ids and l.target in ids][: rows - len(actors)]
+    links = [lk for lk in data.links if lk.source in ids and lk.target in ids][: rows - len(actors)]
     return actors, links
 
 
@@ -71,7 +75,9 @@ def time_snapshot(store: GraphStore, wijk: DemoData) -> tuple[int, float]:
     return size, statistics.median(times)
 
 
-def run_backend(name: str, fresh_store, region: DemoData, wijk: DemoData, rows: int) -> dict:
+def run_backend(
+    name: str, fresh_store: StoreFactory, region: DemoData, wijk: DemoData, rows: int
+) -> dict[str, float]:
     total = len(region.actors) + len(region.links)
     store = fresh_store()
     try:
@@ -98,15 +104,15 @@ def run_backend(name: str, fresh_store, region: DemoData, wijk: DemoData, rows: 
     return {"bulk_s": bulk, "ratio": bulk_rate / row_rate, "snapshot_ms": snap * 1000}
 
 
-def sqlite_factory(tmp: Path):
+def sqlite_factory(tmp: Path) -> StoreFactory:
     counter = iter(range(1_000_000))
     return lambda: open_store(f"sqlite:///{tmp / f'bench-{next(counter)}.db'}")
 
 
-def neo4j_factory(url: str, auth: tuple[str, str]):
+def neo4j_factory(url: str, auth: tuple[str, str]) -> StoreFactory:
     import neo4j
 
-    def fresh():
+    def fresh() -> GraphStore:
         with neo4j.GraphDatabase.driver(url, auth=auth) as driver, driver.session() as session:
             session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS").consume()
         return open_store(url, auth=auth)
@@ -141,7 +147,7 @@ def main() -> int:
             os.environ.get("WIJKNET_BENCH_NEO4J_PASSWORD", ""),
         )
     else:
-        from tests.neo4j_server import start
+        from tests.support.neo4j_server import start
 
         server = start(heap="2g")
         url, auth = server.url, server.auth

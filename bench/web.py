@@ -36,14 +36,15 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import httpx
+import httpx2 as httpx  # the HTTP client the project installs (starlette's TestClient uses it)
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from api.accounts import AccountStore
+from graph.demo import generate, generate_wijk
+from graph.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from api.accounts import AccountStore  # noqa: E402
-from graph.demo import generate, generate_wijk  # noqa: E402
-from graph.store import open_store  # noqa: E402
 
 BIG = "groeiwijk"
 SMALL = "nuth"
@@ -112,16 +113,22 @@ def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     raise SystemExit("the server did not start")
 
 
+def csrf_token(page: str) -> str:
+    """The CSRF token of a page's form."""
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found is not None, page
+    return found.group(1)
+
+
 def login(base: str) -> tuple[dict[str, str], str]:
     """One session for all clients: its cookie and its CSRF token."""
     with httpx.Client(base_url=base) as client:
-        token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/inloggen").text)
+        token = csrf_token(client.get("/inloggen").text)
         response = client.post(
-            "/inloggen", data={"csrf_token": token.group(1), "username": USER, "password": PASSWORD}
+            "/inloggen", data={"csrf_token": token, "username": USER, "password": PASSWORD}
         )
         assert response.status_code == 303, response.text
-        page = client.get(f"/wijk/{SMALL}/nieuw/initiatief").text
-        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        csrf = csrf_token(client.get(f"/wijk/{SMALL}/nieuw/initiatief").text)
         return dict(client.cookies), csrf
 
 

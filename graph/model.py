@@ -17,7 +17,7 @@ import unicodedata
 import uuid
 from datetime import UTC, date, datetime
 from enum import Enum, IntEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -80,6 +80,11 @@ Name = Annotated[str, AfterValidator(_clean_line), Field(min_length=1, max_lengt
 Note = Annotated[str, AfterValidator(_clean_text), Field(max_length=NOTE_MAX)]
 Slug = Annotated[str, Field(pattern=SLUG_RE, min_length=2, max_length=60)]
 EntityId = Annotated[str, Field(pattern=ID_RE)]
+
+Cohort = Literal[1, 2]
+"""The PlusWIJken cohort a wijk joined in."""
+
+_Tag = TypeVar("_Tag", bound=str)
 
 
 class ActorKind(str, Enum):
@@ -299,7 +304,7 @@ class WijkIn(_Model):
     slug: Slug
     name: Name
     gemeente: Name
-    cohort: Literal[1, 2] | None = None
+    cohort: Cohort | None = None
 
 
 class Wijk(WijkIn, _Stored):
@@ -321,7 +326,7 @@ class ActorIn(_Period):
 
     @field_validator("themes", "kernaanpakken", "wijken")
     @classmethod
-    def _unique_sorted(cls, values: list) -> list:
+    def _unique_sorted(cls, values: list[_Tag]) -> list[_Tag]:
         return sorted(set(values), key=lambda v: getattr(v, "value", v))
 
     @model_validator(mode="after")
@@ -374,8 +379,8 @@ class AuditEntry(_Model):
     entity: Literal["wijk", "actor", "link", "decision"]
     entity_id: str
     wijken: list[str]
-    before: dict | None = None
-    after: dict | None = None
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
 
 
 class BulkResult(_Model):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from typing import TypedDict
 
 from pydantic import BaseModel
 
@@ -17,7 +18,7 @@ from graph.errors import InvalidData
 from graph.model import ActorIn, LinkIn, WijkIn
 from graph.store.base import GraphStore
 from graph.store.common import gc_paused
-from importers.plan import ImportPlan, MayEmploy, Progress, build_plan
+from importers.plan import ImportPlan, MayEmploy, Progress, Record, build_plan
 from importers.readers import read_file
 from importers.tables import Problem, ReadResult
 
@@ -125,26 +126,43 @@ def apply_plan(
     raise ImportRefused(problems)
 
 
-def _batch(records: dict[int, object]) -> dict[str, list]:
-    batch: dict[str, list] = {"wijken": [], "actors": [], "links": []}
+class _Batch(TypedDict):
+    """The records of one ``bulk_upsert``, by the keyword that takes them."""
+
+    wijken: list[WijkIn]
+    actors: list[ActorIn]
+    links: list[LinkIn]
+
+
+def _batch(records: dict[int, Record]) -> _Batch:
+    batch = _Batch(wijken=[], actors=[], links=[])
     for _, record in sorted(records.items()):
-        key = {WijkIn: "wijken", ActorIn: "actors", LinkIn: "links"}[type(record)]
-        batch[key].append(record)
+        if isinstance(record, WijkIn):
+            batch["wijken"].append(record)
+        elif isinstance(record, ActorIn):
+            batch["actors"].append(record)
+        else:
+            batch["links"].append(record)
     return batch
 
 
 _FIELD = re.compile(r"^(wijken|actors|links)\.(\d+)\.?(.*)$")
 
 
-def _refused_rows(plan: ImportPlan, batch: dict[str, list], exc: InvalidData) -> dict[int, Problem]:
+def _refused_rows(plan: ImportPlan, batch: _Batch, exc: InvalidData) -> dict[int, Problem]:
     """Map the store's refusals (``actors.3.wijken``) back to the file's rows."""
     index_of = {id(record): index for index, record in plan.records()}
+    sent: dict[str, Sequence[Record]] = {
+        "wijken": batch["wijken"],
+        "actors": batch["actors"],
+        "links": batch["links"],
+    }
     refused: dict[int, Problem] = {}
     for error in exc.errors:
         match = _FIELD.match(error.field)
-        if not match or int(match[2]) >= len(batch[match[1]]):
+        if not match or int(match[2]) >= len(sent[match[1]]):
             continue
-        index = index_of[id(batch[match[1]][int(match[2])])]
+        index = index_of[id(sent[match[1]][int(match[2])])]
         row = plan.rows[index]
         refused.setdefault(
             index,
@@ -160,7 +178,7 @@ def _refused_rows(plan: ImportPlan, batch: dict[str, list], exc: InvalidData) ->
     return refused
 
 
-def _drop_dangling(plan: ImportPlan, records: dict[int, object], problems: list[Problem]) -> None:
+def _drop_dangling(plan: ImportPlan, records: dict[int, Record], problems: list[Problem]) -> None:
     """Drop links whose new end is no longer written (its row was refused)."""
     written = {r.id for i, r in records.items() if isinstance(r, ActorIn)}
     dropped = {plan.rows[i].id for i, _ in plan.records() if i not in records}

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from enum import Enum
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, TypeVar
 
 from graph.model import (
     ActorKind,
@@ -144,7 +144,10 @@ def detect_table(headers: Iterable[str]) -> TableKind | None:
     """Which table a header row belongs to: links (van/naar), wijken (slug+gemeente), or
     actors (naam, or an id with other actor columns)."""
     keys = {key(h) for h in headers if h}
-    has = lambda table, field: any(_HEADERS[table].get(k) == field for k in keys)  # noqa: E731
+
+    def has(table: TableKind, field: str) -> bool:
+        return any(_HEADERS[table].get(k) == field for k in keys)
+
     if has("links", "source") and has("links", "target"):
         return "links"
     if has("wijken", "slug") and has("wijken", "gemeente") and not has("actors", "domain"):
@@ -235,9 +238,13 @@ _VALUES: dict[type[Enum], dict[str, Enum]] = {
 }
 
 
-def match_enum(enum: type[Enum], text: str) -> Enum | None:
+E = TypeVar("E", bound=Enum)
+
+
+def match_enum(enum: type[E], text: str) -> E | None:
     """The member ``text`` names (value, name, Dutch label or a known synonym), or None."""
-    return _VALUES[enum].get(key(text))
+    member = _VALUES[enum].get(key(text))
+    return member if isinstance(member, enum) else None  # the index holds enum's own members
 
 
 def choices(enum: type[Enum]) -> str:

@@ -71,10 +71,7 @@ def collect(
     store: GraphStore, wijk: str | None = None, *, include_contact: bool = False
 ) -> GraphData:
     """The wijk's actors and the links among them (or everything), contact left out unless asked."""
-    if wijk:
-        wijken = [store.get_wijk(wijk)]
-    else:
-        wijken = store.list_wijken()
+    wijken = [store.get_wijk(wijk)] if wijk else store.list_wijken()
     actors = store.list_actors(wijk)
     if not include_contact:
         actors = [a.model_copy(update={"contact": None}) if a.contact else a for a in actors]
@@ -296,7 +293,11 @@ def to_networkx(data: GraphData) -> Any:
     for row in rows:
         graph.add_node(
             row[0],
-            **{h: v for h, v in zip(header, row) if v and h not in {"id", "organisatie (naam)"}},
+            **{
+                h: v
+                for h, v in zip(header, row, strict=True)
+                if v and h not in {"id", "organisatie (naam)"}
+            },
         )
     for lk in data.links:
         attrs = {

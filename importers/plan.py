@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, PrivateAttr, ValidationError
 
@@ -44,11 +44,11 @@ from graph.model import (
     slugify,
 )
 from graph.store.base import GraphStore
-from graph.store.common import gc_paused
+from graph.store.common import gc_paused, link_key, stable_link_id
 from graph.store.rules import IMMUTABLE, employer_errors, werkt_bij_errors
 from importers import values as cell
 from importers.columns import ROLE_DOMAIN, kind_of_role, match_enum
-from importers.state import Known, State, link_key, stable_actor_id, stable_link_id
+from importers.state import Known, State, stable_actor_id
 from importers.tables import Problem, Row, Table, shown
 
 Action = Literal["create", "update", "skip", "error"]
@@ -56,6 +56,9 @@ Entity = Literal["wijk", "actor", "link"]
 Progress = Callable[[int, int], None]
 MayEmploy = Callable[[Actor], bool]
 """Whether the importing user may name this stored organisation as a professional's employer."""
+Record = WijkIn | ActorIn | LinkIn
+"""A validated record to write."""
+M = TypeVar("M", bound=BaseModel)
 
 ACTOR_FIELDS = tuple(ActorIn.model_fields)
 LINK_FIELDS = tuple(LinkIn.model_fields)
@@ -89,14 +92,14 @@ class ImportPlan(BaseModel):
     changes_wijken: bool = False
     """True when the file creates or changes wijk records (beheer only)."""
     counts: dict[str, dict[str, int]] = {}
-    _records: dict[int, Any] = PrivateAttr(default_factory=dict)
+    _records: dict[int, Record] = PrivateAttr(default_factory=dict)
     """Index in ``rows`` -> the validated record to write (create and update rows)."""
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
-    def records(self) -> list[tuple[int, Any]]:
+    def records(self) -> list[tuple[int, Record]]:
         """(row index, record) of every create and update, in file order."""
         return sorted(self._records.items())
 
@@ -208,7 +211,7 @@ class _Planner:
         self.state = state
         self.plan = ImportPlan()
         self.rows: list[PlannedRow] = self.plan.rows
-        self.records: dict[int, Any] = {}
+        self.records: dict[int, Record] = {}
         self.progress = progress
         self.total = total
         self.seen = 0
@@ -235,7 +238,7 @@ class _Planner:
         self,
         index: int,
         problems: list[Problem],
-        record: Any,
+        record: Record | None,
         stored: Any,
         fields: Sequence[str],
         touched: set[str],
@@ -387,8 +390,8 @@ class _Planner:
         role: Role | None = None
         raw_type = cell.text(values.get("type"))
         if raw_type:
-            kind = match_enum(ActorKind, raw_type)  # type: ignore[assignment]
-            role = None if kind else match_enum(Role, raw_type)  # type: ignore[assignment]
+            kind = match_enum(ActorKind, raw_type)
+            role = None if kind else match_enum(Role, raw_type)
             if kind is None and role is None and not cell.text(values.get("kind")):
                 draft.problem(
                     "type",
@@ -426,14 +429,16 @@ class _Planner:
             hits = [m for m in (match_enum(Theme, tag), match_enum(Kernaanpak, tag)) if m]
             themes |= {m for m in hits if isinstance(m, Theme)}
             approaches |= {m for m in hits if isinstance(m, Kernaanpak)}
-            domain, tag_kind, tag_role = (match_enum(e, tag) for e in (Domain, ActorKind, Role))
+            domain = match_enum(Domain, tag)
+            tag_kind = match_enum(ActorKind, tag)
+            tag_role = match_enum(Role, tag)
             if domain and not given.get("domain"):
                 given["domain"] = domain
             if tag_kind and kind is None:
-                given["kind"] = kind = tag_kind  # type: ignore[assignment]
+                given["kind"] = kind = tag_kind
             if tag_role and role is None and "role" not in given:
-                given["role"] = role = tag_role  # type: ignore[assignment]
-                given.setdefault("kind", kind_of_role(tag_role))  # type: ignore[arg-type]
+                given["role"] = role = tag_role
+                given.setdefault("kind", kind_of_role(tag_role))
             if not (hits or domain or tag_kind or tag_role or self.state.wijk_slug(tag)):
                 self.unknown_tags[tag] += 1
         given["themes"], given["kernaanpakken"] = sorted(themes), sorted(approaches)
@@ -542,7 +547,7 @@ class _Planner:
                 and draft.id not in self.state.actors
             ):
                 self.state.known[draft.id].broken = True
-        for draft, record in zip(drafts, records):
+        for draft, record in zip(drafts, records, strict=True):
             org = record.organisation if record is not None else None
             if org and org in self.state.known and self.state.known[org].broken:
                 draft.problem(
@@ -776,7 +781,7 @@ class _Planner:
 
     # -- validation ----------------------------------------------------------------------
 
-    def validate(self, draft: _Draft, model: type[BaseModel], data: dict[str, Any]) -> Any:
+    def validate(self, draft: _Draft, model: type[M], data: dict[str, Any]) -> M | None:
         try:
             return model.model_validate(data)
         except ValidationError as exc:

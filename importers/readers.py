@@ -238,7 +238,8 @@ def table_from_rows(source: str, rows: Iterable[tuple[int, list[Any]]]) -> ReadR
 
 def _row(number: int, fields: list[str | None], cells: list[Any]) -> Row:
     row = Row(number=number, values={f: None for f in fields if f})
-    for field, cell in zip(fields, cells):
+    # a row of a file may have fewer or more cells than the header row has columns
+    for field, cell in zip(fields, cells, strict=False):
         if field is None or cell is None:
             continue
         if isinstance(cell, _Formula):
@@ -637,7 +638,8 @@ def _read_graphml(source: str, data: bytes) -> ReadResult:
         row.values.update(source=str(u), target=str(v))
         row.values.setdefault("id", str(k))
         links.append(row)
-    for kind, rows in (("actors", actors), ("links", links)):
+    found: tuple[tuple[TableKind, list[Row]], ...] = (("actors", actors), ("links", links))
+    for kind, rows in found:
         if rows:
             result.tables.append(
                 Table(kind=kind, source=f"{source} › {TABLE_LABEL[kind]}", columns={}, rows=rows)

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from graph.model import Actor, ActorKind, Link, Wijk, normalise, slugify
 from graph.store.base import GraphStore
-from graph.store.common import link_key, stable_link_id  # noqa: F401 - used by importers.plan
+from graph.store.common import link_key
 from importers.columns import suggestion
 
 norm = lru_cache(maxsize=1 << 17)(normalise)

@@ -89,7 +89,7 @@ _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(text: str) -> str:
-    """Prefix ``'`` to a cell that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``).
+    """Prefix ``'`` to a cell a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``).
 
     Symmetric with ``unneutralise``: a value that already starts with apostrophes before such
     a character gets one more, so a round trip gives back exactly what was stored.

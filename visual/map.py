@@ -368,8 +368,10 @@ def _group_map(snapshot: Snapshot, groups: Mapping[str, int] | None) -> dict[str
         domain = Counter(a.domain for a in group_actors).most_common(1)[0][0]
         if not groups:
             title = label(domains[g])
+        elif g < 0:
+            title = "Zonder groep"
         else:
-            title = "Zonder groep" if g < 0 else f"Groep {g}"  # 1 is the largest
+            title = f"Groep {g}"  # 1 is the largest
         net.add_node(
             f"g{g}",
             label=f"{title} ({len(group_actors)})",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 # The order of these imports is the order of the commands in ``wijknet --help``.
 # isort: off
-from api.cli import serve, accounts, io, analysis  # noqa: F401
+from api.cli import serve, accounts, io, analysis  # noqa: F401 - imported to add their commands
 
 # isort: on
 from api.cli.common import app

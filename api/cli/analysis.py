@@ -93,7 +93,8 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
     def line(values: Sequence[str]) -> str:
         return "  ".join(
-            v.rjust(w) if num else v.ljust(w) for v, w, num in zip(values, widths, numeric)
+            v.rjust(w) if num else v.ljust(w)
+            for v, w, num in zip(values, widths, numeric, strict=True)
         ).rstrip()
 
     out = [line(headers), line(["-" * w for w in widths])]
@@ -237,7 +238,7 @@ def trend_cmd(
             wijk,
             _day(since, "--since"),
             _day(until, "--until"),
-            every=every,  # type: ignore[arg-type]
+            every=every,
             progress=_progress,
         )
     )

@@ -20,6 +20,7 @@ from importers.apply import ImportRefused, apply_plan, read_files
 from importers.duplicates import find_duplicates, merge_actors, plan_merge
 from importers.exports import FORMATS, collect, csv_files, export
 from importers.plan import ImportPlan, build_plan
+from importers.plan import Progress as PlanProgress
 from importers.readers import MAX_FILE_BYTES
 
 SHOWN_PROBLEMS = 50
@@ -44,13 +45,19 @@ ByOption = Annotated[str, typer.Option("--door", help="Name recorded in the audi
 
 
 @contextmanager
-def _progress(label: str, total: int) -> Iterator[Progress | None]:
+def _progress(label: str, total: int) -> Iterator[PlanProgress | None]:
+    """A callback that moves a progress bar on stderr, or None for a small file."""
     if total < PROGRESS_FROM_ROWS:
         yield None
         return
     columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True) as bar:
-        yield bar
+        task = bar.add_task("plan", total=total)
+
+        def advance(done: int, _total: int) -> None:
+            bar.update(task, completed=done)
+
+        yield advance
 
 
 @app.command("import")
@@ -78,15 +85,14 @@ def import_files(
     read = read_files(loaded)
     total = sum(len(t.rows) for t in read.tables)
     with store_from_settings() as store:
-        with _progress("Rijen controleren", total) as bar:
-            task = bar.add_task("plan", total=total) if bar else None
+        with _progress("Rijen controleren", total) as progress:
             plan = build_plan(
                 store,
                 read.tables,
                 default_wijk=wijk,
                 problems=read.problems,
                 notes=read.notes,
-                progress=(lambda done, _: bar.update(task, completed=done)) if bar else None,
+                progress=progress,
             )
         if as_json:
             print_json(plan)
@@ -182,7 +188,7 @@ def export_graph(
             exported = export(
                 store,
                 fmt,
-                wijk=wijk,  # type: ignore[arg-type]
+                wijk=wijk,
                 include_contact=with_contact,
             )
     except WijknetError as exc:

@@ -12,7 +12,7 @@ from api.cli.common import accounts_from_settings, app, fail, settings, store_fr
 from graph.errors import WijknetError
 
 DEMO_PASSWORD_NOTE = "demo-wachtwoord, alleen voor de lokale demo"
-DEMO_ACCOUNTS = (
+DEMO_ACCOUNTS: tuple[tuple[str, str, AccountRole, list[str]], ...] = (
     ("beheer", "beheer-demo-2025", AccountRole.BEHEER, []),
     ("makelaar", "makelaar-demo-2025", AccountRole.WIJKMAKELAAR, ["daalhof", "de-baandert"]),
     ("lezer", "lezer-demo-2025", AccountRole.LEZER, []),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
@@ -22,7 +23,7 @@ def read_map(
     cache: CacheDep,
     maps: MapCacheDep,
     reader: ReaderDep,
-    as_of: date | None = Query(None, description="The day to look at (default today)"),
+    as_of: Annotated[date | None, Query(description="The day to look at (default today)")] = None,
     focus: str | None = Query(None, max_length=80, description="Only this actor and its partners"),
     steps: int = Query(1, ge=1, le=2, description="How far from the focus actor"),
 ) -> Response:

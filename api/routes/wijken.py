@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
@@ -67,7 +68,7 @@ def read_snapshot(
     slug: str,
     store: StoreDep,
     reader: PublicReaderDep,
-    as_of: date | None = Query(None, description="The day to look at (default today)"),
+    as_of: Annotated[date | None, Query(description="The day to look at (default today)")] = None,
 ) -> Snapshot:
     """The actors and links of the wijk as they were on ``as_of``."""
     return reader.snapshot(store.snapshot(slug, as_of))

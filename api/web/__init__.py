@@ -15,7 +15,16 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.errors import LoginRequired, WebError, error_response, http_headers, status_of
+from api.errors import (
+    LoginRequired,
+    WebError,
+    domain_error_json,
+    error_response,
+    http_error_json,
+    http_headers,
+    request_error_json,
+    status_of,
+)
 from api.permissions import NO_ACCESS, PageRefusal
 from api.session import SessionMiddleware
 from api.uploads import PendingUploads
@@ -93,10 +102,6 @@ def install(app: FastAPI) -> None:
     ):
         app.include_router(module.router)
 
-    json_domain = app.exception_handlers[WijknetError]
-    json_http = app.exception_handlers[StarletteHTTPException]
-    json_validation = app.exception_handlers[RequestValidationError]
-
     @app.exception_handler(WebError)
     async def _web_error(request: Request, exc: WebError) -> Response:
         return render(
@@ -113,13 +118,13 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(WijknetError)
     async def _domain(request: Request, exc: WijknetError) -> Response:
         if not _is_page(request):
-            return await json_domain(request, exc)
+            return await domain_error_json(request, exc)
         return error_page(request, status_of(exc))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         if not _is_page(request):
-            return await json_http(request, exc)
+            return await http_error_json(request, exc)
         response = error_page(request, exc.status_code)
         response.headers.update(http_headers(request, exc))
         return response
@@ -127,5 +132,5 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
         if not _is_page(request):
-            return await json_validation(request, exc)
+            return await request_error_json(request, exc)
         return error_page(request, 400, "Het adres of het formulier is niet geldig.")

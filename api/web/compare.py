@@ -14,7 +14,7 @@ from api.deps import CacheDep, PageUser, StoreDep
 from api.errors import WebError
 from api.web.render import number, percent, render
 from graph.analysis import reports
-from graph.analysis.compare import SORT_KEYS
+from graph.analysis.compare import SORT_KEYS, Every
 from graph.analysis.results import METRIC_LABELS, Metrics
 from graph.errors import InvalidData
 from importers.tables import neutralise
@@ -50,7 +50,12 @@ TREND = (
     "fragmentation",
     "kernaanpak_score",
 )
-STEPS = {"week": "per week", "maand": "per maand", "kwartaal": "per kwartaal", "jaar": "per jaar"}
+STEPS: dict[Every, str] = {
+    "week": "per week",
+    "maand": "per maand",
+    "kwartaal": "per kwartaal",
+    "jaar": "per jaar",
+}
 TREND_FIELDS = {"since": "vanaf", "until": "tot", "every": "stap"}
 """The trend form's field for each field a refusal of ``reports.trend_for`` names."""
 
@@ -178,8 +183,7 @@ def trend_page(
 ) -> Response:
     """The measures of one wijk over time (default: the last year, per month)."""
     wijk = store.get_wijk(slug)
-    if stap not in STEPS:
-        stap = "maand"
+    every: Every = stap if stap in STEPS else "maand"
     errors: dict[str, str] = {}
     days: dict[str, date | None] = {}
     for name, value, what in (("vanaf", vanaf, "de begindatum"), ("tot", tot, "de einddatum")):
@@ -190,8 +194,8 @@ def trend_page(
     if not errors:
         try:
             trend = reports.trend_for(
-                store, slug, days["vanaf"], days["tot"], every=stap, cache=cache
-            )  # type: ignore[arg-type]
+                store, slug, days["vanaf"], days["tot"], every=every, cache=cache
+            )
         except InvalidData as exc:
             for err in exc.errors:
                 errors.setdefault(TREND_FIELDS.get(err.field, "stap"), err.message)
@@ -205,7 +209,7 @@ def trend_page(
                 "errors": errors,
                 "vanaf": vanaf or "",
                 "tot": tot or "",
-                "stap": stap,
+                "stap": every,
                 "steps": list(STEPS.items()),
                 "nav": "vergelijken",
             },
@@ -232,7 +236,7 @@ def trend_page(
         "last": last,
         "vanaf": (first.as_of or date.today()).isoformat(),
         "tot": (last.as_of or date.today()).isoformat(),
-        "stap": stap,
+        "stap": every,
         "steps": list(STEPS.items()),
         "wijken": [(w.slug, w.name) for w in store.list_wijken()],
         "nav": "vergelijken",

@@ -169,7 +169,7 @@ def empty_actor_values() -> dict[str, Any]:
     }
 
 
-def actor_input(values: Mapping[str, Any], kind: ActorKind, actor_id: str | None) -> dict:
+def actor_input(values: Mapping[str, Any], kind: ActorKind, actor_id: str | None) -> dict[str, Any]:
     """The dict ``ActorIn`` validates, from the typed values."""
     data: dict[str, Any] = {
         "kind": kind.value,

@@ -166,14 +166,14 @@ def create_link(
     store.get_wijk(slug)
     state = FormState(_link_values(form))
     actors = store.list_actors(slug)
-    ends = []
+    ends: list[Actor] = []
     for side in ("source", "target"):
         actor, problem = resolve(actors, state.values[side], state.values[f"{side}_name"])
-        if problem:
-            state.errors[f"{side}_name"] = problem
-        else:
+        if actor is not None:
             ends.append(actor)
             state.values[side] = actor.id
+        elif problem:
+            state.errors[f"{side}_name"] = problem
     if len(ends) == 2:
         _check_ends(user, ends, state)
         existing = [

@@ -16,8 +16,9 @@ from api.permissions import PageRefusal, may_write_wijk, page_refused
 from api.web.importing import export_links
 from api.web.render import render
 from graph.analysis import reports
+from graph.analysis.results import Metrics
 from graph.errors import InvalidData
-from graph.model import Domain, Kernaanpak, Theme, label, normalise
+from graph.model import Domain, Kernaanpak, Theme, Wijk, label, normalise
 from visual.map import legend
 
 router = APIRouter(include_in_schema=False)
@@ -47,7 +48,7 @@ def start_page(
             for w, m in rows
             if wanted in normalise(w.name) or wanted in normalise(w.gemeente)
         ]
-    cohorts: dict[str, list] = {}
+    cohorts: dict[str, list[tuple[Wijk, Metrics]]] = {}
     for wijk, metrics in sorted(rows, key=lambda r: (r[0].cohort or 9, r[0].name)):
         title = f"Cohort {wijk.cohort}" if wijk.cohort else "Overige wijken"
         cohorts.setdefault(title, []).append((wijk, metrics))

@@ -31,7 +31,9 @@ from graph.model import ActorIn, ActorKind, Intensity, LinkIn, LinkKind, Snapsho
 __all__ = ["build_graph", "display_name", "graph_from_records", "node_ref"]
 
 
-def build_graph(snapshot: Snapshot, *, kinds: Iterable[LinkKind] | None = None) -> nx.Graph:
+def build_graph(
+    snapshot: Snapshot, *, kinds: Iterable[LinkKind] | None = None
+) -> nx.Graph[Hashable]:
     """The undirected simple graph of a snapshot (see the module docstring).
 
     ``kinds`` restricts the link kinds taken as ties (default: all). The graph carries
@@ -54,13 +56,13 @@ def graph_from_records(
     *,
     kinds: Iterable[LinkKind] | None = None,
     **attrs: Any,
-) -> nx.Graph:
+) -> nx.Graph[Hashable]:
     """:func:`build_graph` from actor and link records (stored or input models).
 
     Links with an end outside ``actors`` are left out.
     """
     allowed = set(LinkKind) if kinds is None else set(kinds)
-    G = nx.Graph(**attrs)
+    G: nx.Graph[Hashable] = nx.Graph(**attrs)
     actors = sorted(actors, key=lambda a: str(a.id))
     for a in actors:
         G.add_node(
@@ -75,7 +77,7 @@ def graph_from_records(
         )
     if LinkKind.WERKT_BIJ in allowed:
         for a in actors:
-            if a.organisation is not None and a.organisation in G:
+            if a.id is not None and a.organisation is not None and a.organisation in G:
                 _add_tie(G, a.id, a.organisation, LinkKind.WERKT_BIJ, Intensity.SAMENWERKEN, None)
     for link in sorted(links, key=lambda lk: str(lk.id)):
         if link.kind in allowed and link.source in G and link.target in G:
@@ -84,7 +86,7 @@ def graph_from_records(
 
 
 def _add_tie(
-    G: nx.Graph, u: str, v: str, kind: LinkKind, intensity: int, link: LinkIn | None
+    G: nx.Graph[Hashable], u: str, v: str, kind: LinkKind, intensity: int, link: LinkIn | None
 ) -> None:
     referral = ((u, v),) if kind is LinkKind.VERWIJZING else ()
     ids = (link.id,) if link is not None and link.id else ()
@@ -100,7 +102,7 @@ def _add_tie(
         )
 
 
-def node_ref(G: nx.Graph, v: Hashable) -> ActorRef:
+def node_ref(G: nx.Graph[Hashable], v: Hashable) -> ActorRef:
     """The ``ActorRef`` of node ``v`` of a graph from :func:`build_graph`."""
     a = G.nodes[v]
     org = a.get("organisation")

@@ -57,7 +57,7 @@ class AnalysisCache:
             if entry is not None and entry[0] == version:
                 self._data.move_to_end(key)
                 self.hits += 1
-                return entry[1]  # type: ignore[no-any-return]
+                return entry[1]  # type: ignore[no-any-return]  # what compute() stored under key: a T
             self.misses += 1
         value = compute()
         with self._lock:

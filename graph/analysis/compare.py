@@ -6,7 +6,7 @@ caching are the callers' business (``graph.analysis.reports``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from datetime import date, timedelta
 from typing import Literal
 
@@ -16,6 +16,7 @@ from graph.analysis.build import graph_from_records, node_ref
 from graph.analysis.results import (
     METRIC_LABELS,
     SORT_KEYS,
+    ActorRef,
     Comparison,
     Diff,
     LinkRef,
@@ -65,7 +66,7 @@ def region_graph(
     wijk: str = "regio",
     name: str = "Regio (alle wijken)",
     as_of: date | None = None,
-) -> nx.Graph:
+) -> nx.Graph[Hashable]:
     """All snapshots as one network: an actor active in several wijken counts once."""
     actors: dict[str, Actor] = {}
     links: dict[str, Link] = {}
@@ -116,8 +117,9 @@ def compare(
 def trend_dates(since: date, until: date, every: Every = "maand") -> list[date]:
     """``since``, then every week/month/quarter/year after it, and ``until`` (inclusive).
 
-    >>> trend_dates(date(2025, 1, 31), date(2025, 4, 15))
-    [datetime.date(2025, 1, 31), datetime.date(2025, 2, 28), datetime.date(2025, 3, 31), datetime.date(2025, 4, 15)]
+    >>> trend_dates(date(2025, 1, 31), date(2025, 4, 15))  # doctest: +NORMALIZE_WHITESPACE
+    [datetime.date(2025, 1, 31), datetime.date(2025, 2, 28), datetime.date(2025, 3, 31),
+     datetime.date(2025, 4, 15)]
     """
     check_trend_days(since=since, until=until)
     if until < since:
@@ -171,10 +173,10 @@ def diff(
     old = {a.id for a in before.actors}
     new = {a.id for a in after.actors}
 
-    def refs(G: nx.Graph, ids: set[str]) -> list:
+    def refs(G: nx.Graph[Hashable], ids: set[str]) -> list[ActorRef]:
         return sorted((node_ref(G, v) for v in ids), key=lambda r: (r.name, r.id))
 
-    def link_refs(links: Iterable[Link], G: nx.Graph) -> list[LinkRef]:
+    def link_refs(links: Iterable[Link], G: nx.Graph[Hashable]) -> list[LinkRef]:
         return [
             LinkRef(
                 id=lk.id,

@@ -5,7 +5,7 @@ are pure Python and too slow for a large wijk or a whole region (exact betweenne
 2,000 actors takes tens of seconds; Burt's measures loop per node; Adamic-Adar over all
 pairs loops per pair). This module computes *the same quantities* with compiled code and
 hands them back in NetworkX's conventions (same normalisation, ``nan`` where NetworkX gives
-``nan``). ``tests/test_analysis_fast.py`` proves each function equal to its NetworkX
+``nan``). ``tests/graph/test_analysis_fast.py`` proves each function equal to its NetworkX
 counterpart.
 
 Everything starts from :func:`index_graph`, which numbers the nodes once (sorted, so the
@@ -37,15 +37,19 @@ import threading
 from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias, TypeVar
 
 import igraph as ig
 import networkx as nx
 import numpy as np
+import numpy.typing as npt
 import scipy.sparse as sp
 
 __all__ = [
+    "BoolArray",
+    "FloatArray",
     "Indexed",
+    "IntArray",
     "adamic_adar",
     "adamic_adar_rows",
     "average_distance",
@@ -63,6 +67,12 @@ __all__ = [
     "tie_arcs",
 ]
 
+FloatArray: TypeAlias = npt.NDArray[np.float64]
+IntArray: TypeAlias = npt.NDArray[np.int64]
+BoolArray: TypeAlias = npt.NDArray[np.bool_]
+
+N = TypeVar("N", bound=Hashable)
+
 _IGRAPH_RNG_LOCK = threading.Lock()
 
 
@@ -75,13 +85,13 @@ class Indexed:
     matrix (CSR); ``ig`` the igraph graph with the same numbering.
     """
 
-    graph: nx.Graph
+    graph: nx.Graph[Hashable]
     nodes: list[Hashable]
     index: dict[Hashable, int]
-    src: np.ndarray
-    dst: np.ndarray
+    src: IntArray
+    dst: IntArray
     edge_data: list[dict[str, Any]]
-    degree: np.ndarray
+    degree: IntArray
     adj: sp.csr_array
     ig: ig.Graph
 
@@ -94,14 +104,15 @@ class Indexed:
         return len(self.src)
 
 
-def _ordered(G: nx.Graph) -> list[Hashable]:
+def _ordered(G: nx.Graph[Hashable]) -> list[Hashable]:
+    nodes: list[Any] = list(G)  # hashable, and orderable unless sorted() says otherwise
     try:
-        return sorted(G)
+        return sorted(nodes)
     except TypeError:  # mixed node types: keep insertion order
-        return list(G)
+        return nodes
 
 
-def index_graph(G: nx.Graph) -> Indexed:
+def index_graph(G: nx.Graph[Hashable]) -> Indexed:
     """Number the nodes of the undirected simple graph ``G`` (sorted) and build the engines.
 
     Self-loops are ignored (wijknet graphs have none).
@@ -137,12 +148,12 @@ def index_graph(G: nx.Graph) -> Indexed:
     return Indexed(G, nodes, index, src, dst, edge_data, degree, adj, graph)
 
 
-def sample_nodes(nodes: Sequence[Hashable], k: int, seed: int) -> list[Hashable]:
+def sample_nodes(nodes: Sequence[N], k: int, seed: int) -> list[N]:
     """The ``k`` nodes NetworkX would sample with ``seed`` (``random.Random(seed).sample``)."""
     return random.Random(seed).sample(list(nodes), k)
 
 
-def betweenness(ix: Indexed, *, k: int | None = None, seed: int = 0) -> np.ndarray:
+def betweenness(ix: Indexed, *, k: int | None = None, seed: int = 0) -> FloatArray:
     """Normalised betweenness, equal to ``nx.betweenness_centrality(G, k=k, seed=seed)``.
 
     With ``k`` the paths from ``k`` sampled sources are counted (Brandes & Pich 2007) and
@@ -153,48 +164,48 @@ def betweenness(ix: Indexed, *, k: int | None = None, seed: int = 0) -> np.ndarr
     if n < 3:
         return np.zeros(n)
     if k is None or k >= n:
-        raw = np.asarray(ix.ig.betweenness(directed=False), dtype=float)
+        raw = np.asarray(ix.ig.betweenness(directed=False), dtype=np.float64)
         return raw * (2.0 / ((n - 1) * (n - 2)))
     sources = [ix.index[v] for v in sample_nodes(list(ix.graph), k, seed)]
     # igraph halves the undirected subset betweenness; NetworkX counts ordered pairs.
-    raw = 2.0 * np.asarray(ix.ig.betweenness(directed=False, sources=sources), dtype=float)
-    scale = np.full(n, 1.0 / (k * (n - 2)))
+    raw = 2.0 * np.asarray(ix.ig.betweenness(directed=False, sources=sources), dtype=np.float64)
+    scale = np.full(n, 1.0 / (k * (n - 2)), dtype=np.float64)
     scale[sources] = 1.0 / ((k - 1) * (n - 2)) if k > 1 else np.nan
     return raw * scale
 
 
-def constraint(ix: Indexed) -> np.ndarray:
+def constraint(ix: Indexed) -> FloatArray:
     """Burt's constraint per node, equal to ``nx.constraint(G)`` (``nan`` for isolates)."""
-    out = np.asarray(ix.ig.constraint(), dtype=float)
+    out = np.asarray(ix.ig.constraint(), dtype=np.float64)
     out[ix.degree == 0] = np.nan
     return out
 
 
-def triangles(ix: Indexed) -> np.ndarray:
+def triangles(ix: Indexed) -> FloatArray:
     """Number of triangles through each node (ties among its neighbours)."""
-    local = np.asarray(ix.ig.transitivity_local_undirected(mode="zero"), dtype=float)
-    d = ix.degree.astype(float)
+    local = np.asarray(ix.ig.transitivity_local_undirected(mode="zero"), dtype=np.float64)
+    d = ix.degree.astype(np.float64)
     return np.rint(local * d * (d - 1) / 2.0)
 
 
-def effective_size(ix: Indexed) -> np.ndarray:
+def effective_size(ix: Indexed) -> FloatArray:
     """Burt's effective size in Borgatti's form ``n - 2t/n``, equal to ``nx.effective_size``.
 
     ``n`` is the number of contacts and ``t`` the ties among them; ``nan`` for isolates.
     """
-    d = ix.degree.astype(float)
+    d = ix.degree.astype(np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
         out = d - 2.0 * triangles(ix) / d
     out[ix.degree == 0] = np.nan
     return out
 
 
-def clustering(ix: Indexed) -> np.ndarray:
+def clustering(ix: Indexed) -> FloatArray:
     """Local clustering coefficient, equal to ``nx.clustering(G)`` (0 below degree 2)."""
-    return np.asarray(ix.ig.transitivity_local_undirected(mode="zero"), dtype=float)
+    return np.asarray(ix.ig.transitivity_local_undirected(mode="zero"), dtype=np.float64)
 
 
-def components(ix: Indexed) -> tuple[np.ndarray, np.ndarray]:
+def components(ix: Indexed) -> tuple[IntArray, IntArray]:
     """Component label per node and size per label; labels ordered by size, then index."""
     membership = np.asarray(ix.ig.connected_components().membership, dtype=np.int64)
     labels = _canonical(membership)
@@ -223,20 +234,20 @@ def average_distance(
         return float(sub.average_path_length(directed=False, unconn=True))
     sources = [int(s) for s in sample_nodes(members, k, seed)]
     ends = members if len(members) <= targets else sorted(sample_nodes(members, targets, seed + 1))
-    dist = np.asarray(ix.ig.distances(source=sources, target=ends), dtype=float)
+    dist = np.asarray(ix.ig.distances(source=sources, target=ends), dtype=np.float64)
     pairs = k * len(ends) - len(set(sources) & set(ends))  # a node and itself is no pair
     return float(dist.sum() / pairs)
 
 
-def _inverse_log_degree(ix: Indexed) -> np.ndarray:
-    d = ix.degree.astype(float)
+def _inverse_log_degree(ix: Indexed) -> FloatArray:
+    d = ix.degree.astype(np.float64)
     with np.errstate(divide="ignore"):
         w = 1.0 / np.log(d)
     w[ix.degree < 2] = 0.0  # a node of degree < 2 is nobody's common neighbour
     return w
 
 
-def adamic_adar_rows(ix: Indexed, rows: np.ndarray | slice) -> sp.csr_array:
+def adamic_adar_rows(ix: Indexed, rows: IntArray | slice) -> sp.csr_array:
     """Adamic-Adar index of the given rows against every node (a sparse block).
 
     Entry ``(r, j)`` is ``sum(1 / log(deg(w)))`` over the common neighbours ``w`` of row
@@ -268,7 +279,7 @@ def biconnected(ix: Indexed) -> tuple[list[list[int]], list[int]]:
     return sorted(sorted(b) for b in blocks), sorted(cuts)
 
 
-def brokerage(ix: Indexed, arcs: tuple[np.ndarray, np.ndarray], group: np.ndarray) -> np.ndarray:
+def brokerage(ix: Indexed, arcs: tuple[IntArray, IntArray], group: IntArray) -> IntArray:
     """Gould-Fernandez brokerage counts per node (columns in ``BROKERAGE_ROLES`` order:
     coordinator, gatekeeper, representative, consultant, liaison), equal to
     ``graph.analysis.measures.brokerage_roles``.
@@ -314,19 +325,19 @@ def brokerage(ix: Indexed, arcs: tuple[np.ndarray, np.ndarray], group: np.ndarra
                 (ga == gc) & (ga != gv),  # consultant
                 (ga != gv) & (gc != gv) & (ga != gc),  # liaison
             ]
-        ).astype(float)
+        ).astype(np.float64)
         members = group == gv
         counts[members] = np.einsum("nxy,rxy->nr", pairs[members], masks)
     return np.rint(counts).astype(np.int64)
 
 
-def _has(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
+def _has(sorted_keys: IntArray, keys: IntArray) -> BoolArray:
     pos = np.searchsorted(sorted_keys, keys)
     pos[pos == len(sorted_keys)] = 0
     return sorted_keys[pos] == keys if len(sorted_keys) else np.zeros(len(keys), dtype=bool)
 
 
-def communities(ix: Indexed, *, seed: int = 0, engine: str = "igraph") -> np.ndarray:
+def communities(ix: Indexed, *, seed: int = 0, engine: str = "igraph") -> IntArray:
     """Louvain communities (Blondel et al. 2008) as a label per node, seeded.
 
     ``engine="igraph"`` runs igraph's multilevel algorithm with a private
@@ -351,7 +362,7 @@ def communities(ix: Indexed, *, seed: int = 0, engine: str = "igraph") -> np.nda
     return _canonical(labels)
 
 
-def _canonical(labels: np.ndarray) -> np.ndarray:
+def _canonical(labels: IntArray) -> IntArray:
     """Relabel groups 0, 1, ... by size (largest first), then by their smallest index."""
     if len(labels) == 0:
         return labels
@@ -365,7 +376,7 @@ def _canonical(labels: np.ndarray) -> np.ndarray:
     return relabel[labels]
 
 
-def tie_arcs(ix: Indexed) -> tuple[np.ndarray, np.ndarray]:
+def tie_arcs(ix: Indexed) -> tuple[IntArray, IntArray]:
     """The directed ties of ``ix`` as index arrays (tails, heads): the rule of
     ``measures.directed_ties``, each edge both ways unless it is only a referral."""
     keep = np.ones(ix.m, dtype=bool)
@@ -383,7 +394,9 @@ def tie_arcs(ix: Indexed) -> tuple[np.ndarray, np.ndarray]:
     return tails, heads
 
 
-def mixing_counts(ix: Indexed, codes: np.ndarray, group: np.ndarray) -> Counter[tuple[str, str]]:
+def mixing_counts(
+    ix: Indexed, codes: npt.NDArray[np.object_], group: IntArray
+) -> Counter[tuple[str, str]]:
     """``measures.mixing`` from index arrays: edges per sorted pair of groups."""
     a, b = group[ix.src], group[ix.dst]
     lo, hi = np.minimum(a, b), np.maximum(a, b)
@@ -392,6 +405,6 @@ def mixing_counts(ix: Indexed, codes: np.ndarray, group: np.ndarray) -> Counter[
     return Counter(
         {
             (str(codes[f // k]), str(codes[f % k])): int(c)
-            for f, c in zip(found.tolist(), counts.tolist())
+            for f, c in zip(found.tolist(), counts.tolist(), strict=True)
         }
     )

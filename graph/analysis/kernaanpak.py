@@ -210,7 +210,7 @@ def evaluate(ix: Indexed, rules: RuleSet | None = None) -> list[RequirementState
                 intensity >= req.minimale_intensiteit
             )
             edges = np.flatnonzero(fit)
-            examples = [(int(s[e]), int(d[e])) for e in edges[:EXAMPLES]]
+            examples: list[tuple[int, ...]] = [(int(s[e]), int(d[e])) for e in edges[:EXAMPLES]]
             states.append(RequirementState(rule, req, who, other, len(edges), examples))
     return states
 

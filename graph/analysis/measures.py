@@ -31,7 +31,7 @@ BROKERAGE_ROLES = ("coordinator", "gatekeeper", "representative", "consultant", 
 """Gould & Fernandez (1989) brokerage roles, in their order."""
 
 
-def fragmentation(G: nx.Graph) -> float | None:
+def fragmentation(G: nx.Graph[Hashable]) -> float | None:
     """Share of ordered pairs of distinct nodes that cannot reach each other (Borgatti 2006).
 
     ``F = 1 - sum_k s_k (s_k - 1) / (n (n - 1))`` over the component sizes ``s_k``;
@@ -55,7 +55,7 @@ def fragmentation_from_sizes(sizes: Iterable[int]) -> float | None:
     return 1.0 - sum(s * (s - 1) for s in sizes) / (n * (n - 1))
 
 
-def degree_centralization(G: nx.Graph) -> float | None:
+def degree_centralization(G: nx.Graph[Hashable]) -> float | None:
     """Freeman's degree centralization: 1 for a star, 0 when all degrees are equal.
 
     ``C = sum_i (d_max - d_i) / ((n - 1)(n - 2))``; ``None`` below three nodes.
@@ -77,7 +77,7 @@ def degree_centralization_from(degrees: Sequence[int]) -> float | None:
     return sum(top - d for d in degrees) / ((n - 1) * (n - 2))
 
 
-def mixing(G: nx.Graph, attr: str = "domain") -> Counter[tuple[str, str]]:
+def mixing(G: nx.Graph[Hashable], attr: str = "domain") -> Counter[tuple[str, str]]:
     """Number of edges per unordered pair of groups, the pair sorted.
 
     >>> G = nx.Graph([(1, 2), (2, 3)])
@@ -93,7 +93,7 @@ def mixing(G: nx.Graph, attr: str = "domain") -> Counter[tuple[str, str]]:
     return counts
 
 
-def ei_index(G: nx.Graph, attr: str = "domain") -> float | None:
+def ei_index(G: nx.Graph[Hashable], attr: str = "domain") -> float | None:
     """Krackhardt & Stern's E-I index of the whole graph: ``(E - I) / (E + I)``.
 
     ``E`` counts edges between groups, ``I`` edges within a group; -1 means every tie stays
@@ -115,7 +115,7 @@ def ei_from_mixing(counts: Mapping[tuple[str, str], int]) -> float | None:
     return (external - internal) / total if total else None
 
 
-def group_ei_index(G: nx.Graph, attr: str = "domain") -> dict[str, float | None]:
+def group_ei_index(G: nx.Graph[Hashable], attr: str = "domain") -> dict[str, float | None]:
     """The E-I index of each group: its ties leaving the group against those inside it.
 
     >>> G = nx.Graph([(1, 2), (2, 3), (3, 4)])
@@ -145,7 +145,7 @@ def group_ei_from_mixing(
     return out
 
 
-def directed_ties(G: nx.Graph) -> dict[Hashable, set[Hashable]]:
+def directed_ties(G: nx.Graph[Hashable]) -> dict[Hashable, set[Hashable]]:
     """The successors of each node when a wijknet graph's ties are read with direction.
 
     An edge whose only kind is ``verwijzing`` keeps the direction(s) of its referrals (its
@@ -170,15 +170,15 @@ def directed_ties(G: nx.Graph) -> dict[Hashable, set[Hashable]]:
     return succ
 
 
-def tie_digraph(G: nx.Graph) -> nx.DiGraph:
+def tie_digraph(G: nx.Graph[Hashable]) -> nx.DiGraph[Hashable]:
     """:func:`directed_ties` as a NetworkX directed graph (node attributes kept)."""
-    D = nx.DiGraph()
+    D: nx.DiGraph[Hashable] = nx.DiGraph()
     D.add_nodes_from(G.nodes(data=True))
     D.add_edges_from((u, v) for u, targets in directed_ties(G).items() for v in targets)
     return D
 
 
-def brokerage_roles(G: nx.Graph, attr: str = "domain") -> dict[Hashable, dict[str, int]]:
+def brokerage_roles(G: nx.Graph[Hashable], attr: str = "domain") -> dict[Hashable, dict[str, int]]:
     """Gould & Fernandez brokerage roles of every node, with ``attr`` as the group.
 
     A node ``v`` brokers an ordered pair ``(a, c)`` when ``a -> v -> c`` and not ``a -> c``
@@ -200,7 +200,7 @@ def brokerage_roles(G: nx.Graph, attr: str = "domain") -> dict[Hashable, dict[st
     Runs in ``O(sum over arcs (a, v) of min(out(a), out(v)))`` set operations, about the
     cost of counting triangles.
     """
-    if G.is_directed():
+    if isinstance(G, nx.DiGraph):
         succ = {v: set(G.successors(v)) for v in G}
     else:
         succ = {v: set(G[v]) for v in G}
@@ -321,7 +321,8 @@ class BlockCutTree:
     def part_members(self, cut: int, block: int) -> list[int]:
         """The nodes of the part that contains ``block`` once ``cut`` is removed."""
         t = self._cut_pos[cut]
-        seen, stack, members = {t, block}, [block], []
+        seen, stack = {t, block}, [block]
+        members: list[int] = []
         while stack:
             x = stack.pop()
             if x < len(self.blocks):

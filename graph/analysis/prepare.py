@@ -9,8 +9,9 @@ reports. Everything seeded is seeded with ``DEFAULT_SEED`` unless told otherwise
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Hashable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, SupportsIndex
 
 import networkx as nx
 import numpy as np
@@ -35,9 +36,10 @@ class Refs:
         self._refs: list[ActorRef | None] = [None] * ix.n
 
     def attrs(self, i: int) -> dict[str, Any]:
-        return self.ix.graph.nodes[self.ix.nodes[i]]
+        attrs: dict[str, Any] = self.ix.graph.nodes[self.ix.nodes[i]]
+        return attrs
 
-    def __call__(self, i: int) -> ActorRef:
+    def __call__(self, i: SupportsIndex) -> ActorRef:
         ref = self._refs[i]
         if ref is None:
             ref = self._refs[i] = node_ref(self.ix.graph, self.ix.nodes[i])
@@ -51,7 +53,7 @@ class Refs:
 class Prepared:
     """What both the analysis and the suggestions need from a graph, computed once."""
 
-    graph: nx.Graph
+    graph: nx.Graph[Hashable]
     ix: fast.Indexed
     component: np.ndarray
     component_sizes: np.ndarray
@@ -66,7 +68,7 @@ class Prepared:
 
 
 def prepare(
-    G: nx.Graph,
+    G: nx.Graph[Hashable],
     *,
     rules: RuleSet | None = None,
     seed: int = DEFAULT_SEED,
@@ -117,7 +119,9 @@ def measure_actors(p: Prepared, k: int | None) -> ActorMeasures:
         tree=BlockCutTree(*fast.biconnected(ix)),
         domains=domains,
         reached=_domains_reached(ix, domains),
-        brokerage=[BrokerageCounts(**dict(zip(BROKERAGE_ROLES, r))) for r in roles.tolist()],
+        brokerage=[
+            BrokerageCounts(**dict(zip(BROKERAGE_ROLES, r, strict=True))) for r in roles.tolist()
+        ],
         mixing=fast.mixing_counts(ix, codes, group),
     )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
+from functools import partial
 from typing import Any, TypeVar
 
 from graph.analysis.build import build_graph
@@ -136,14 +137,15 @@ def comparison_for(
     def through_cache(key: tuple[Any, ...], version: Any, compute: Callable[[], T]) -> T:
         return compute() if cache is None else cache.versioned(key, version, compute)
 
+    def analysis_of(slug: str) -> Analysis:
+        return analyse(build_graph(snap(slug)))
+
     rows = []
     for slug in slugs:
         if progress:
             progress(slug)
         analysis = through_cache(
-            (slug, day, "analysis"),
-            counters.get(slug),
-            lambda s=slug: analyse(build_graph(snap(s))),
+            (slug, day, "analysis"), counters.get(slug), partial(analysis_of, slug)
         )
         rows.append(analysis.metrics())
     region_metrics = through_cache(

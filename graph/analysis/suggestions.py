@@ -30,13 +30,16 @@ import bisect
 import math
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
+from typing import Any, TypeAlias
 
 import networkx as nx
 import numpy as np
+import numpy.typing as npt
 import scipy.sparse as sp
 from pydantic import BaseModel, ConfigDict, Field
 
 from graph.analysis import fast
+from graph.analysis.fast import BoolArray, IntArray
 from graph.analysis.kernaanpak import RequirementState, RuleSet
 from graph.analysis.prepare import DEFAULT_SEED, Prepared, prepare
 from graph.analysis.results import Reason, Suggestion
@@ -48,6 +51,9 @@ __all__ = ["SuggestionWeights", "suggest"]
 _COMPONENTS = ("domain", "theme", "partners", "fragments", "groups", "kernaanpak")
 _BLOCK_CELLS = 2_000_000
 _MARGIN = 0.05  # more than the rounding of six points to 0.01 can move a score
+
+Float32Array: TypeAlias = npt.NDArray[np.float32]
+"""The single-precision arrays of the approximate scores (see ``_block_scores``)."""
 
 
 class SuggestionWeights(BaseModel):
@@ -81,7 +87,7 @@ class _Candidate:
 
 
 def suggest(
-    G: nx.Graph,
+    G: nx.Graph[Hashable],
     *,
     prepared: Prepared | None = None,
     weights: SuggestionWeights | None = None,
@@ -141,12 +147,13 @@ def _blocked(ix: fast.Indexed, exclude: Iterable[tuple[Hashable, Hashable]]) -> 
             rows += [ix.index[u], ix.index[v]]
             cols += [ix.index[v], ix.index[u]]
     data = np.ones(len(rows))
-    return sp.csr_array((data, (rows, cols)), shape=(ix.n, ix.n)) + ix.adj
+    blocked: sp.csr_array = sp.csr_array((data, (rows, cols)), shape=(ix.n, ix.n)) + ix.adj
+    return blocked
 
 
 def _type_tables(
     p: Prepared, w: SuggestionWeights, links: list[RequirementState]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[IntArray, Float32Array, BoolArray]:
     """Domain and kernaanpak points depend only on each actor's domain and on which side
     of each requirement it stands: one code per such type, and a table of points (all
     reasons but kernaanpak; kernaanpak) per pair of types."""
@@ -197,21 +204,23 @@ def _shortlist(
             complete = complete and bool(keep.all())
             scores, firsts, seconds = scores[keep], firsts[keep], seconds[keep]
     order = np.lexsort((seconds, firsts, -scores))
-    shortlist = zip(scores[order].tolist(), firsts[order].tolist(), seconds[order].tolist())
+    shortlist = zip(
+        scores[order].tolist(), firsts[order].tolist(), seconds[order].tolist(), strict=True
+    )
     return list(shortlist), complete
 
 
 def _block_scores(
     p: Prepared,
     w: SuggestionWeights,
-    kind: np.ndarray,
-    total_table: np.ndarray,
-    kern_table: np.ndarray,
-    themes: np.ndarray,
+    kind: IntArray,
+    total_table: Float32Array,
+    kern_table: BoolArray,
+    themes: Float32Array,
     blocked: sp.csr_array,
-    rows: np.ndarray,
-    cols: np.ndarray,
-) -> np.ndarray:
+    rows: IntArray,
+    cols: IntArray,
+) -> Float32Array:
     """Approximate score of each pair (rows x cols); 0 where the pair does not qualify.
 
     Single precision and in-place operations: this runs over every pair of actors.
@@ -240,7 +249,7 @@ def _block_scores(
     return total
 
 
-def _theme_matrix(p: Prepared) -> np.ndarray:
+def _theme_matrix(p: Prepared) -> Float32Array:
     attrs = [p.refs.attrs(i) for i in range(p.ix.n)]
     themes = sorted({t for a in attrs for t in a.get("themes", ())})
     col = {t: c for c, t in enumerate(themes)}
@@ -284,7 +293,8 @@ def _exact(
 
 
 def _spread(candidates: list[_Candidate], limit: int, per_actor: int) -> list[_Candidate]:
-    chosen, seen = [], {}
+    chosen: list[_Candidate] = []
+    seen: dict[int, int] = {}
     for c in candidates:
         if seen.get(c.i, 0) >= per_actor or seen.get(c.j, 0) >= per_actor:
             continue
@@ -302,7 +312,7 @@ def _explain(p: Prepared, links: list[RequirementState], c: _Candidate) -> Sugge
     a, b = G.nodes[u], G.nodes[v]
     common = sorted(set(G[u]) & set(G[v]), key=lambda z: p.ix.index[z])
     reasons = []
-    for code, pts in zip(_COMPONENTS, c.points):
+    for code, pts in zip(_COMPONENTS, c.points, strict=True):
         if pts > 0:
             reasons.append(_reason(p, links, c, code, pts, a, b, common))
     introducer = _introducer(p, u, v, common)
@@ -330,8 +340,8 @@ def _reason(
     c: _Candidate,
     code: str,
     pts: float,
-    a: dict,
-    b: dict,
+    a: dict[str, Any],
+    b: dict[str, Any],
     common: list[Hashable],
 ) -> Reason:
     if code == "domain":
@@ -411,7 +421,7 @@ def _introducer(p: Prepared, u: Hashable, v: Hashable, common: list[Hashable]) -
         return None
     G = p.graph
 
-    def key(z: Hashable) -> tuple:
+    def key(z: Hashable) -> tuple[int, int, str, int]:
         iu, iv = G.edges[u, z].get("intensity", 1), G.edges[v, z].get("intensity", 1)
         return (-min(iu, iv), -(iu + iv), str(G.nodes[z].get("name", z)), p.ix.index[z])
 

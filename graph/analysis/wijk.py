@@ -11,6 +11,7 @@ in the tests. Formulas and references: ``docs/analysis.md``.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Hashable
 from typing import Any
 
 import networkx as nx
@@ -42,7 +43,7 @@ DEFAULT_SAMPLES = 500
 
 
 def analyse(
-    G: nx.Graph,
+    G: nx.Graph[Hashable],
     *,
     prepared: Prepared | None = None,
     rules: RuleSet | None = None,

@@ -76,7 +76,9 @@ def cut_point_text(
     each other.
 
     >>> cut_point_text("Wijkcentrum De Brug", 2, 10, 10, ["Wijkontbijt"], 1)
-    'Als Wijkcentrum De Brug wegvalt, valt het netwerk uiteen in 2 delen: Wijkontbijt raakt los van de rest.'
+    ... # doctest: +NORMALIZE_WHITESPACE
+    'Als Wijkcentrum De Brug wegvalt, valt het netwerk uiteen in 2 delen: Wijkontbijt raakt
+    los van de rest.'
     """
     where = (
         "het netwerk" if component == network else f"dit deel van het netwerk ({component} actoren)"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from graph.model import ActorKind, Domain, Kernaanpak, Role, Theme
+from graph.model import ActorKind, Cohort, Domain, Kernaanpak, Role, Theme
 
 __all__ = [
     "BLOCKS",
@@ -76,7 +76,7 @@ class WijkProfile:
     slug: str
     name: str
     gemeente: str
-    cohort: int | None
+    cohort: Cohort | None
     size: int  # number of actors before a small seed-dependent jitter
     cross: float  # tendency to link across zorg and sociaal domein (0.02 fragmented - 0.2)
     brokers: int  # professionals with many ties into the other domain

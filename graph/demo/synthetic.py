@@ -22,6 +22,7 @@ from graph.demo.profiles import (
     regional_insurer,
 )
 from graph.model import ActorIn, ActorKind, BulkResult, LinkIn, LinkKind, WijkIn
+from graph.store.base import GraphStore
 
 __all__ = ["DemoData", "generate", "generate_region", "generate_wijk", "load_demo"]
 
@@ -207,7 +208,7 @@ def generate_region(
     link_counts = _apportion(n_links - n_cross, sizes)
     phones = [0]
     wijken, builders = [], []
-    for p, size, m in zip(profiles, sizes, link_counts):
+    for p, size, m in zip(profiles, sizes, link_counts, strict=True):
         b = WijkBuilder(
             random.Random(f"wijknet-region:{seed}:{p.slug}:{size}:{m}"),
             slug=p.slug,
@@ -280,7 +281,7 @@ def _apportion(total: int, weights: Sequence[float]) -> list[int]:
 
 
 def load_demo(
-    store: Any, *, by: str = "demo", seed: int = 2025, data: DemoData | None = None
+    store: GraphStore, *, by: str = "demo", seed: int = 2025, data: DemoData | None = None
 ) -> BulkResult:
     """Write the demo data (or ``data``) into ``store`` with one ``bulk_upsert``.
 

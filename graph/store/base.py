@@ -1,6 +1,6 @@
 """The ``GraphStore`` contract that every backend fulfils.
 
-One sentence per method says what it promises; ``tests/store_contract.py`` proves it for
+One sentence per method says what it promises; ``tests/store/contract.py`` proves it for
 every backend. Errors are those of ``graph.errors``: backends translate their driver's
 errors at this boundary.
 

@@ -20,15 +20,15 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from browser_support import WAIT_MS, Site
 from playwright.sync_api import expect
-from web_support import ACCOUNTS, FAST_HASHER, HOSTILE, PASSWORD, copy_store, demo_template  # noqa: F401
 
 from api.accounts import AccountStore
 from api.app import create_app
 from api.settings import Settings
 from graph.model import ActorIn, LinkIn, WijkIn, utcnow
 from graph.store import GraphStore
+from tests.browser.support import WAIT_MS, Site
+from tests.support.web import ACCOUNTS, FAST_HASHER, HOSTILE, PASSWORD, copy_store
 
 # expect(...) waits this long for the page's scripts (Playwright's own default is 5 s,
 # too short when the machine is busy with other tests).
@@ -90,7 +90,7 @@ def _write_hostile(store: GraphStore) -> tuple[str, str]:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> Iterator[Site]:  # noqa: F811
+def site(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> Iterator[Site]:
     """A uvicorn server in a thread on a free 127.0.0.1 port, with demo data and accounts."""
     folder = tmp_path_factory.mktemp("browser")
     store = copy_store(demo_template, folder / "web.db")
@@ -151,8 +151,8 @@ class Watch:
         self.dialogs: list[str] = []
         self.errors: list[str] = []
 
-    def attach(self, page) -> None:  # type: ignore[no-untyped-def]
-        def on_dialog(dialog) -> None:  # type: ignore[no-untyped-def]
+    def attach(self, page) -> None:
+        def on_dialog(dialog) -> None:
             self.dialogs.append(dialog.message)
             dialog.dismiss()
 
@@ -160,14 +160,14 @@ class Watch:
         page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
         page.on("console", self._console)
 
-    def _console(self, message) -> None:  # type: ignore[no-untyped-def]
+    def _console(self, message) -> None:
         # a refused form answers 400/409/422 on purpose; Chromium logs that status as an error
         if message.type == "error" and not _EXPECTED_STATUS.search(message.text):
             self.errors.append(f"console: {message.text}")
 
 
 @pytest.fixture
-def context(chromium):  # type: ignore[no-untyped-def]
+def context(chromium):
     ctx = chromium.new_context(
         viewport={"width": 1366, "height": 900}, locale="nl-NL", accept_downloads=True
     )
@@ -181,5 +181,5 @@ def context(chromium):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def page(context):  # type: ignore[no-untyped-def]
+def page(context):
     return context.new_page()

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import ARTIFACTS, login, shot, wait_for_map, wait_until
 from playwright.sync_api import expect
-from web_support import HOSTILE
+
+from tests.browser.support import ARTIFACTS, login, shot, wait_for_map, wait_until
+from tests.support.web import HOSTILE
 
 pytestmark = pytest.mark.browser
 
@@ -17,7 +18,7 @@ WIDEST = """() => [...document.querySelectorAll('main *')]
     .slice(0, 5).map(e => e.tagName + '.' + e.className)"""
 
 
-def suggestion_pairs(page) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+def suggestion_pairs(page) -> list[tuple[str, str]]:
     """The (a, b) actor ids of the suggested introductions listed on the wijk page."""
     return [
         (
@@ -28,7 +29,7 @@ def suggestion_pairs(page) -> list[tuple[str, str]]:  # type: ignore[no-untyped-
     ]
 
 
-def pick(page, field: str, typed: str, name: str) -> None:  # type: ignore[no-untyped-def]
+def pick(page, field: str, typed: str, name: str) -> None:
     """Type part of a name in an autocomplete field and choose ``name`` from the list."""
     box = page.locator(f"#f-{field}_name")
     box.fill("")
@@ -39,7 +40,7 @@ def pick(page, field: str, typed: str, name: str) -> None:  # type: ignore[no-un
     expect(page.locator(f"#f-{field}")).not_to_have_value("")
 
 
-def node_labels(page) -> list[str]:  # type: ignore[no-untyped-def]
+def node_labels(page) -> list[str]:
     return page.evaluate("() => window.wijknetMap.nodes.get().map(n => n.label)")
 
 
@@ -91,8 +92,8 @@ def test_add_an_initiative_see_it_on_the_map_link_it_and_the_suggestions_change(
     after = suggestion_pairs(page)
     assert (first_a, first_b) not in after and after != before
     linked = page.evaluate(
-        """([a, b]) => window.wijknetMap.edges.get().some(
-             e => !e.suggestion && ((e.from === a && e.to === b) || (e.from === b && e.to === a)))""",
+        """([a, b]) => window.wijknetMap.edges.get().some(e => !e.suggestion
+             && ((e.from === a && e.to === b) || (e.from === b && e.to === a)))""",
         [new_id, first_a],
     )
     assert linked, "the new link is drawn on the map"

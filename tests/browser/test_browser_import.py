@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from browser_support import login, shot, wait_for_map
-from importing import EXAMPLES
 from playwright.sync_api import expect
+
+from tests.browser.support import login, shot, wait_for_map
+from tests.support.importing import EXAMPLES
 
 pytestmark = pytest.mark.browser
 

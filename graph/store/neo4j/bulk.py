@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from neo4j import ManagedTransaction
+from pydantic import BaseModel
 
 from graph.errors import Conflict
 from graph.model import ActorIn, BulkResult, LinkIn
@@ -41,7 +42,12 @@ class Plan:
     effects: dict[tuple[str, bool], int] = field(default_factory=dict)
 
     def add(
-        self, entity: str, key: str, old: dict | None, new: dict, wijken: Sequence[str]
+        self,
+        entity: str,
+        key: str,
+        old: dict[str, Any] | None,
+        new: dict[str, Any],
+        wijken: Sequence[str],
     ) -> None:
         """Queue, count and audit one new or changed record (or count it as unchanged)."""
         if old is not None and all(old[k] == v for k, v in new.items()):
@@ -109,7 +115,9 @@ def _ids(records: Sequence[Any]) -> list[str]:
     return [r.id for r in records]
 
 
-def _identities(docs: dict[str, dict[str, Any]], model: type) -> dict[str, tuple]:
+def _identities(
+    docs: dict[str, dict[str, Any]], model: type[BaseModel]
+) -> dict[str, tuple[Any, ...]]:
     """What identifies each stored document (``rules.identity``), by its key."""
     names = FIXED_FIELDS[model][1:]
     return {key: tuple(d[name] for name in names) for key, d in docs.items()}

@@ -7,9 +7,9 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from threading import Lock
-from typing import Any, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from neo4j import GraphDatabase
+from neo4j import GraphDatabase, ManagedTransaction
 from neo4j.exceptions import (
     AuthError,
     ClientError,
@@ -26,6 +26,7 @@ from graph.errors import Conflict, NotFound, StoreUnavailable
 from graph.store.neo4j import cypher, tx
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 
 class Neo4jCore:
@@ -107,8 +108,15 @@ class Neo4jCore:
                 if "AlreadyExists" not in (exc.code or ""):
                     raise
 
-    def _run(self, write: bool, work: Callable[..., T], **params: Any) -> T:
-        """Run ``work(tx, **params)`` in one managed transaction of a short session."""
+    def _run(
+        self,
+        write: bool,
+        work: Callable[Concatenate[ManagedTransaction, P], T],
+        /,
+        *args: P.args,
+        **params: P.kwargs,
+    ) -> T:
+        """Run ``work(tx, *args, **params)`` in one managed transaction of a short session."""
         with (
             self._translated(),
             self._driver.session(
@@ -117,9 +125,9 @@ class Neo4jCore:
             ) as session,
         ):
             execute = session.execute_write if write else session.execute_read
-            return execute(work, **params)
+            return execute(work, *args, **params)
 
-    def _docs(self, query: str, **params: Any) -> list[str]:
+    def _docs(self, query: cypher.Cypher, **params: Any) -> list[str]:
         return self._run(False, tx.column, query=query, **params)
 
     def _get(self, entity: str, key: str) -> str:

@@ -3,7 +3,13 @@ values always travel as ``$parameters``."""
 
 from __future__ import annotations
 
-SCHEMA = (
+from typing import LiteralString, TypeAlias
+
+Cypher: TypeAlias = LiteralString
+"""A statement: literal text only, never text built from values, which is what the
+driver's ``run`` and ``execute_query`` take (a type checker refuses a built string)."""
+
+SCHEMA: tuple[Cypher, ...] = (
     "CREATE CONSTRAINT wijk_slug IF NOT EXISTS FOR (w:Wijk) REQUIRE w.slug IS UNIQUE",
     "CREATE CONSTRAINT actor_id IF NOT EXISTS FOR (a:Actor) REQUIRE a.id IS UNIQUE",
     "CREATE CONSTRAINT link_id IF NOT EXISTS FOR ()-[r:LINK]-() REQUIRE r.id IS UNIQUE",
@@ -17,7 +23,7 @@ SCHEMA = (
 
 # -- one record ----------------------------------------------------------------------------
 
-LOCK = {  # lock, then read: the version read cannot go stale before the commit
+LOCK: dict[str, Cypher] = {  # lock, then read: the version read cannot go stale before the commit
     "wijk": """
         MATCH (n:Wijk {slug: $key})
         SET n._lock = true REMOVE n._lock
@@ -35,12 +41,12 @@ LOCK = {  # lock, then read: the version read cannot go stale before the commit
                [(s)-[:ACTIVE_IN]->(w) | w.slug] + [(t)-[:ACTIVE_IN]->(w) | w.slug] AS ends
     """,
 }
-GET = {
+GET: dict[str, Cypher] = {
     "wijk": "MATCH (n:Wijk {slug: $key}) RETURN n.doc AS doc",
     "actor": "MATCH (n:Actor {id: $key}) RETURN n.doc AS doc",
     "link": "MATCH ()-[n:LINK {id: $key}]->() RETURN n.doc AS doc",
 }
-LIST = {
+LIST: dict[tuple[str, bool], Cypher] = {
     ("wijk", False): "MATCH (w:Wijk) RETURN w.doc AS doc ORDER BY w.slug",
     ("actor", False): "MATCH (a:Actor) RETURN a.doc AS doc ORDER BY a.name, a.id",
     ("actor", True): """
@@ -54,38 +60,38 @@ LIST = {
     """,
     ("decision", True): "MATCH (d:Decision {wijk: $wijk}) RETURN d.doc AS doc ORDER BY d.a, d.b",
 }
-KIND_LOCKED = """
+KIND_LOCKED: Cypher = """
     MATCH (n:Actor {id: $key})
     SET n._lock = true REMOVE n._lock
     RETURN n.kind AS kind
 """
-LINK_ENDS = """
+LINK_ENDS: Cypher = """
     OPTIONAL MATCH (s:Actor {id: $source})
     OPTIONAL MATCH (t:Actor {id: $target})
     RETURN s.kind AS source, t.kind AS target,
            [(s)-[:ACTIVE_IN]->(w) | w.slug] + [(t)-[:ACTIVE_IN]->(w) | w.slug] AS wijken
 """
-ACTOR_LINKS = """
+ACTOR_LINKS: Cypher = """
     MATCH (:Actor {id: $key})-[r:LINK]-(b:Actor)
     RETURN r.doc AS doc, [(b)-[:ACTIVE_IN]->(w) | w.slug] AS ends
 """
-DELETE_WIJK = """
+DELETE_WIJK: Cypher = """
     MATCH (w:Wijk {slug: $key})
     CALL (w) { MATCH (d:Decision {wijk: w.slug}) DELETE d }
     DELETE w
 """
-WIJK_ACTORS = "MATCH (w:Wijk {slug: $key}) RETURN COUNT { (w)<-[:ACTIVE_IN]-() } AS n"
-WORKERS = "MATCH (p:Actor {organisation: $key}) RETURN p.id ORDER BY p.id"
-DELETE_ACTOR = "MATCH (a:Actor {id: $key}) DETACH DELETE a"
-DELETE_LINK = "MATCH ()-[r:LINK {id: $key}]->() DELETE r"
-CHANGE_COUNTER = "MATCH (w:Wijk {slug: $key}) RETURN w.changes"
-RECORD_DECISION = """
+WIJK_ACTORS: Cypher = "MATCH (w:Wijk {slug: $key}) RETURN COUNT { (w)<-[:ACTIVE_IN]-() } AS n"
+WORKERS: Cypher = "MATCH (p:Actor {organisation: $key}) RETURN p.id ORDER BY p.id"
+DELETE_ACTOR: Cypher = "MATCH (a:Actor {id: $key}) DETACH DELETE a"
+DELETE_LINK: Cypher = "MATCH ()-[r:LINK {id: $key}]->() DELETE r"
+CHANGE_COUNTER: Cypher = "MATCH (w:Wijk {slug: $key}) RETURN w.changes"
+RECORD_DECISION: Cypher = """
     MERGE (d:Decision {key: $key})
     WITH d, d.doc AS before
     SET d.wijk = $wijk, d.a = $a, d.b = $b, d.doc = $doc
     RETURN before
 """
-DELETE_DECISION = """
+DELETE_DECISION: Cypher = """
     MATCH (d:Decision {key: $key})
     WITH d, d.doc AS doc
     DELETE d
@@ -94,7 +100,7 @@ DELETE_DECISION = """
 
 # -- merging two actors --------------------------------------------------------------------
 
-MERGE_LINKS = """
+MERGE_LINKS: Cypher = """
     MATCH (a:Actor)-[r:LINK]-(:Actor)
     WHERE a.id IN $keys
     WITH DISTINCT r
@@ -105,22 +111,22 @@ MERGE_LINKS = """
            [(t)-[:ACTIVE_IN]->(w) | w.slug] AS target_wijken
     ORDER BY r.id
 """
-MERGE_WORKERS = """
+MERGE_WORKERS: Cypher = """
     MATCH (p:Actor {organisation: $key})
     SET p._lock = true REMOVE p._lock
     RETURN p.doc AS doc ORDER BY p.id
 """
-MERGE_DECISIONS = """
+MERGE_DECISIONS: Cypher = """
     MATCH (d:Decision) WHERE d.a IN $keys OR d.b IN $keys
     SET d._lock = true REMOVE d._lock
     RETURN d.doc AS doc ORDER BY d.wijk, d.a, d.b
 """
-LINK_IDS_TAKEN = "UNWIND $keys AS key MATCH ()-[r:LINK {id: key}]->() RETURN r.id"
-CREATE_DECISION = "CREATE (:Decision {key: $key, wijk: $wijk, a: $a, b: $b, doc: $doc})"
+LINK_IDS_TAKEN: Cypher = "UNWIND $keys AS key MATCH ()-[r:LINK {id: key}]->() RETURN r.id"
+CREATE_DECISION: Cypher = "CREATE (:Decision {key: $key, wijk: $wijk, a: $a, b: $b, doc: $doc})"
 
 # -- counters, snapshots and the audit log -------------------------------------------------
 
-TOUCH = """
+TOUCH: Cypher = """
     UNWIND $slugs AS slug
     MATCH (w:Wijk {slug: slug})
     SET w._lock = true REMOVE w._lock
@@ -128,7 +134,7 @@ TOUCH = """
     SET w.changes = w.changes + 1
     RETURN collect(w.slug) AS found
 """
-NEXT_SEQ = """
+NEXT_SEQ: Cypher = """
     MERGE (c:Counter {name: 'audit'})
     ON CREATE SET c.value = 0
     SET c._lock = true REMOVE c._lock
@@ -136,7 +142,7 @@ NEXT_SEQ = """
     SET c.value = c.value + $n
     RETURN c.value - $n AS last
 """
-SNAPSHOT = """
+SNAPSHOT: Cypher = """
     MATCH (w:Wijk {slug: $slug})
     CALL (w) {
         MATCH (a:Actor)-[:ACTIVE_IN]->(w)
@@ -154,8 +160,8 @@ SNAPSHOT = """
     }
     RETURN w.doc AS wijk, w.changes AS changes, [a IN actors | a.doc] AS actors, links
 """
-SNAPSHOT_STAMP = "MATCH (w:Wijk {slug: $slug}) RETURN w.doc AS wijk, w.changes AS changes"
-AUDIT_LOG = {  # (entity_id given, wijk given) -> query
+SNAPSHOT_STAMP: Cypher = "MATCH (w:Wijk {slug: $slug}) RETURN w.doc AS wijk, w.changes AS changes"
+AUDIT_LOG: dict[tuple[bool, bool], Cypher] = {  # (entity_id given, wijk given) -> query
     (False, False): "MATCH (e:AuditEntry) RETURN e.doc AS doc ORDER BY e.seq DESC LIMIT $limit",
     (True, False): """
         MATCH (e:AuditEntry {entity_id: $entity_id})
@@ -172,19 +178,19 @@ AUDIT_LOG = {  # (entity_id given, wijk given) -> query
 }
 # -- erasure -------------------------------------------------------------------------------
 
-ERASE_MERGES = "MATCH (e:AuditEntry) WHERE e.doc CONTAINS $marker RETURN e.doc AS doc"
-ERASE_ACTORS = """
+ERASE_MERGES: Cypher = "MATCH (e:AuditEntry) WHERE e.doc CONTAINS $marker RETURN e.doc AS doc"
+ERASE_ACTORS: Cypher = """
     UNWIND $keys AS key
     MATCH (a:Actor {id: key})
     SET a._lock = true REMOVE a._lock
     RETURN a.doc AS doc
 """
-ERASE_HISTORY = """
+ERASE_HISTORY: Cypher = """
     UNWIND $keys AS key
     MATCH (e:AuditEntry {entity_id: key})
     RETURN e.seq AS seq, e.doc AS doc
 """
-ERASE_TEXTS = {  # the stored documents that may hold one of the $needles
+ERASE_TEXTS: dict[str, Cypher] = {  # the stored documents that may hold one of the $needles
     "audit": """
         MATCH (e:AuditEntry) WHERE any(n IN $needles WHERE e.doc CONTAINS n)
         RETURN e.seq AS seq, e.doc AS doc
@@ -207,12 +213,16 @@ ERASE_TEXTS = {  # the stored documents that may hold one of the $needles
         RETURN d.key AS key, d.doc AS doc ORDER BY d.key
     """,
 }
-REWRITE_AUDIT = "UNWIND $rows AS row MATCH (e:AuditEntry {seq: row.seq}) SET e.doc = row.doc"
-REWRITE_DECISION = "MATCH (d:Decision {key: $key}) SET d.doc = $doc"
+REWRITE_AUDIT: Cypher = (
+    "UNWIND $rows AS row MATCH (e:AuditEntry {seq: row.seq}) SET e.doc = row.doc"
+)
+REWRITE_DECISION: Cypher = "MATCH (d:Decision {key: $key}) SET d.doc = $doc"
 
 # -- bulk loads --------------------------------------------------------------------------
 
-WRITE = {  # (entity, created) -> statement over $rows (see row()); returns n, the effects
+WRITE: dict[
+    tuple[str, bool], Cypher
+] = {  # (entity, created) -> statement over $rows (see row()); returns n, the effects
     ("wijk", True): """
         UNWIND $rows AS row
         CREATE (w:Wijk {slug: row[0], doc: row[1], changes: 0})
@@ -261,25 +271,25 @@ WRITE = {  # (entity, created) -> statement over $rows (see row()); returns n, t
         RETURN count(r) AS n
     """,
 }
-ADD_AUDIT = """
+ADD_AUDIT: Cypher = """
     UNWIND $rows AS row
     CREATE (:AuditEntry {seq: row[0], entity_id: row[1], wijken: row[2], doc: row[3]})
 """
-LOCK_WIJKEN = """
+LOCK_WIJKEN: Cypher = """
     UNWIND $keys AS key
     MATCH (n:Wijk {slug: key})
     SET n._lock = true REMOVE n._lock
     RETURN n.doc AS doc
 """
-KNOWN_WIJKEN = "UNWIND $keys AS key MATCH (n:Wijk {slug: key}) RETURN n.slug AS slug"
-LOCK_ACTORS = """
+KNOWN_WIJKEN: Cypher = "UNWIND $keys AS key MATCH (n:Wijk {slug: key}) RETURN n.slug AS slug"
+LOCK_ACTORS: Cypher = """
     UNWIND $keys AS key
     MATCH (n:Actor {id: key})
     SET n._lock = true REMOVE n._lock
     RETURN n.doc AS doc
 """
-READ_ACTORS = "UNWIND $keys AS key MATCH (n:Actor {id: key}) RETURN n.doc AS doc"
-LOCK_LINKS = """
+READ_ACTORS: Cypher = "UNWIND $keys AS key MATCH (n:Actor {id: key}) RETURN n.doc AS doc"
+LOCK_LINKS: Cypher = """
     UNWIND $keys AS key
     MATCH ()-[n:LINK {id: key}]->()
     SET n._lock = true REMOVE n._lock

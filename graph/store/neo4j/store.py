@@ -47,7 +47,7 @@ class Neo4jStore(MergeMixin, ErasureMixin):
                 info = self._driver.get_server_info()
                 self._driver.execute_query("RETURN 1", database_=self._database)
             return Health(ok=True, backend=self.backend, detail=f"{info.agent} at {self.uri}")
-        except Exception as exc:  # noqa: BLE001 - health reports, it never raises
+        except Exception as exc:  # noqa: BLE001 - health reports any failure, it never raises
             return Health(ok=False, backend=self.backend, detail=str(exc) or type(exc).__name__)
 
     def close(self) -> None:

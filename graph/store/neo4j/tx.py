@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, overload
 
-from neo4j import ManagedTransaction
+from neo4j import ManagedTransaction, Record
 from pydantic import BaseModel, TypeAdapter
 
 from graph.errors import Conflict, NotFound
@@ -22,7 +22,8 @@ BATCH = 5000
 """Rows per ``UNWIND`` statement."""
 
 WHAT = {"wijk": "De wijk", "actor": "De actor", "link": "De verbinding"}
-ADAPTERS: dict[str, TypeAdapter[Any]] = {
+Parsed = list[Wijk] | list[Actor] | list[Link] | list[Decision]
+ADAPTERS: dict[str, TypeAdapter[Parsed]] = {
     "wijk": TypeAdapter(list[Wijk]),
     "actor": TypeAdapter(list[Actor]),
     "link": TypeAdapter(list[Link]),
@@ -51,7 +52,15 @@ def next_version(model: type[M], before: dict[str, Any], data: BaseModel) -> M:
     )
 
 
-def parse_many(entity: str, docs: Sequence[str]) -> list[Any]:
+@overload
+def parse_many(entity: Literal["wijk"], docs: Sequence[str]) -> list[Wijk]: ...
+@overload
+def parse_many(entity: Literal["actor"], docs: Sequence[str]) -> list[Actor]: ...
+@overload
+def parse_many(entity: Literal["link"], docs: Sequence[str]) -> list[Link]: ...
+@overload
+def parse_many(entity: Literal["decision"], docs: Sequence[str]) -> list[Decision]: ...
+def parse_many(entity: str, docs: Sequence[str]) -> Parsed:
     """Parse stored JSON documents in one go (much faster than one model at a time)."""
     return ADAPTERS[entity].validate_json("[" + ",".join(docs) + "]")
 
@@ -76,23 +85,23 @@ def row(entity: str, d: dict[str, Any], text: str | None = None) -> list[Any]:
 # -- statements ----------------------------------------------------------------------------
 
 
-def column(tx: ManagedTransaction, query: str, **params: Any) -> list[Any]:
+def column(tx: ManagedTransaction, /, query: cypher.Cypher, **params: Any) -> list[Any]:
     """The first column of every row."""
     return [found[0] for found in tx.run(query, params)]
 
 
-def first(tx: ManagedTransaction, query: str, **params: Any) -> Any:
+def first(tx: ManagedTransaction, /, query: cypher.Cypher, **params: Any) -> Any:
     """The first column of the first row, or None."""
     rows = column(tx, query, **params)
     return rows[0] if rows else None
 
 
-def single(tx: ManagedTransaction, query: str, **params: Any) -> Any:
+def single(tx: ManagedTransaction, /, query: cypher.Cypher, **params: Any) -> Record | None:
     """The one row of ``query``, or None."""
     return tx.run(query, params).single()
 
 
-def write(tx: ManagedTransaction, query: str, rows: list[list[Any]]) -> int:
+def write(tx: ManagedTransaction, query: cypher.Cypher, rows: list[list[Any]]) -> int:
     """Run ``query`` over ``rows`` in batches of ``BATCH``; the sum of the effects.
 
     Every batch is sent before the first result is read, so that the server works on one
@@ -102,7 +111,9 @@ def write(tx: ManagedTransaction, query: str, rows: list[list[Any]]) -> int:
     return sum(result.single(strict=True)["n"] for result in results)
 
 
-def read_docs(tx: ManagedTransaction, query: str, keys: Sequence[str]) -> list[dict[str, Any]]:
+def read_docs(
+    tx: ManagedTransaction, query: cypher.Cypher, keys: Sequence[str]
+) -> list[dict[str, Any]]:
     """The documents ``query`` returns for ``keys``, read in batches of ``BATCH``."""
     out: list[dict[str, Any]] = []
     for start in range(0, len(keys), BATCH):
@@ -140,7 +151,8 @@ def check_actor(tx: ManagedTransaction, actor: Actor, found_wijken: list[str]) -
     """``InvalidData`` unless the actor's wijken exist and its organisation is one."""
 
     def kind_of(actor_id: str) -> str | None:  # locked: it cannot vanish before the commit
-        return first(tx, cypher.KIND_LOCKED, key=actor_id)
+        kind: str | None = first(tx, cypher.KIND_LOCKED, key=actor_id)
+        return kind
 
     refuse(actor_errors(actor, set(found_wijken).__contains__, kind_of))
 
@@ -149,7 +161,8 @@ def touch(tx: ManagedTransaction, slugs: Sequence[str] | set[str]) -> list[str]:
     """Raise the change counters of these wijken (locked in slug order); those found."""
     if not slugs:
         return []
-    return tx.run(cypher.TOUCH, slugs=sorted(set(slugs))).single(strict=True)["found"]
+    found: list[str] = tx.run(cypher.TOUCH, slugs=sorted(set(slugs))).single(strict=True)["found"]
+    return found
 
 
 def audit(tx: ManagedTransaction, by: str, entries: Sequence[AuditItem]) -> None:

@@ -20,6 +20,7 @@ from graph.store.sqlite.records import (
     TABLES,
     UPDATE,
     Rec,
+    Row,
     actor_wijk_rows,
     in_chunks,
     key_of,
@@ -108,7 +109,7 @@ class _Found:
     def __init__(self, con: sqlite3.Connection, batch: Batch) -> None:
         self.con, self.batch = con, batch
         self.old: dict[str, dict[str, Rec]] = {}
-        self.identity: dict[str, dict[str, tuple]] = {}
+        self.identity: dict[str, dict[str, Row]] = {}
         self._load("wijken", [w.slug for w in batch.wijken])
         self._load("actors", [a.id for a in batch.actors if a.id])
         self._load("links", [lk.id for lk in batch.links if lk.id])

@@ -8,9 +8,9 @@ import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from graph.errors import Conflict, NotFound, StoreUnavailable
 from graph.model import ActorIn, LinkIn, WijkIn, utcnow
@@ -24,6 +24,7 @@ from graph.store.sqlite.records import (
     TABLES,
     UPDATE,
     Rec,
+    Record,
     actor_wijk_rows,
     in_chunks,
     json_array,
@@ -32,6 +33,9 @@ from graph.store.sqlite.records import (
     table_of,
 )
 from graph.store.sqlite.schema import SCHEMA, SCHEMA_VERSION
+from graph.store.sqlite.trusted import JsonValidator
+
+T = TypeVar("T")
 
 AuditRow = tuple[str, str, str, str, str, Iterable[str], str | None, str | None]
 """(at, by, action, entity, entity_id, wijken, before, after): one audit entry to append,
@@ -100,10 +104,8 @@ class SqliteCore:
                 con.execute("COMMIT")
             except BaseException as exc:
                 if con.in_transaction:
-                    try:
+                    with suppress(sqlite3.Error):
                         con.execute("ROLLBACK")
-                    except sqlite3.Error:
-                        pass
                 if isinstance(exc, sqlite3.IntegrityError):
                     raise Conflict(f"De wijziging botst met opgeslagen gegevens ({exc}).") from None
                 if isinstance(exc, sqlite3.DatabaseError) and not isinstance(
@@ -112,11 +114,11 @@ class SqliteCore:
                     raise unavailable(self.path, exc) from None
                 raise
 
-    def _write(self) -> Any:
+    def _write(self) -> AbstractContextManager[sqlite3.Connection]:
         """One write transaction: ``BEGIN IMMEDIATE`` ... ``COMMIT``, rolled back on error."""
         return self._transaction("BEGIN IMMEDIATE")
 
-    def _read(self) -> Any:
+    def _read(self) -> AbstractContextManager[sqlite3.Connection]:
         """One read transaction: every query inside sees the same state of the database."""
         return self._transaction("BEGIN")
 
@@ -188,7 +190,7 @@ class SqliteCore:
         wijken_of = self._wijken_of(con, [link.source, link.target])
         return wijken_of.get(link.source, set()) | wijken_of.get(link.target, set())
 
-    def _wijken_for(self, con: sqlite3.Connection, record: Any) -> set[str]:
+    def _wijken_for(self, con: sqlite3.Connection, record: Record) -> set[str]:
         if isinstance(record, WijkIn):
             return {record.slug}
         if isinstance(record, ActorIn):
@@ -220,16 +222,18 @@ class SqliteCore:
         with self._read() as con:
             return self._current(con, table, value, None).doc
 
-    def _list(self, adapter: Any, rows_sql: str, params: Sequence[Any] = ()) -> list:
+    def _list(
+        self, adapter: JsonValidator[list[T]], rows_sql: str, params: Sequence[Any] = ()
+    ) -> list[T]:
         """Parse the records that ``rows_sql`` selects (whole rows, in its order)."""
         with self._read() as con:
-            array = con.execute(f"SELECT {json_array('r')} FROM ({rows_sql}) r", params).fetchone()[
-                0
-            ]
+            array: str = con.execute(
+                f"SELECT {json_array('r')} FROM ({rows_sql}) r", params
+            ).fetchone()[0]
         return adapter.validate_json(array)
 
     @staticmethod
-    def _insert(con: sqlite3.Connection, record: Any, now: str) -> str:
+    def _insert(con: sqlite3.Connection, record: Record, now: str) -> str:
         """Store a new record (version 1); returns its stored JSON."""
         rec = Rec(1, now, now, None, record.model_dump_json())
         con.execute(INSERT[table_of(record)], row(record, rec))
@@ -238,7 +242,7 @@ class SqliteCore:
         return rec.doc
 
     @staticmethod
-    def _update(con: sqlite3.Connection, old: Rec, record: Any, now: str) -> str:
+    def _update(con: sqlite3.Connection, old: Rec, record: Record, now: str) -> str:
         """Store the next version of a record; returns its stored JSON."""
         rec = Rec(old.version + 1, old.created_at, now, old.confirmed, record.model_dump_json())
         con.execute(UPDATE[table_of(record)], row(record, rec))
@@ -247,7 +251,7 @@ class SqliteCore:
             con.executemany(INSERT_ACTOR_WIJK, actor_wijk_rows(record))
         return rec.doc
 
-    def _create(self, con: sqlite3.Connection, record: Any, by: str) -> str:
+    def _create(self, con: sqlite3.Connection, record: Record, by: str) -> str:
         """Insert a new record and audit it; returns its stored JSON."""
         now = utcnow().isoformat()
         doc = self._insert(con, record, now)
@@ -257,7 +261,9 @@ class SqliteCore:
         self._audit(con, [(now, by, "create", entity, key_of(record), wijken, None, doc)])
         return doc
 
-    def _replace(self, con: sqlite3.Connection, old: Rec, record: Any, by: str, action: str) -> str:
+    def _replace(
+        self, con: sqlite3.Connection, old: Rec, record: Record, by: str, action: str
+    ) -> str:
         """Store the next version of a record and audit it; returns its stored JSON."""
         now = utcnow().isoformat()
         doc = self._update(con, old, record, now)

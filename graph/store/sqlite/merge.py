@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from graph.model import Actor, Decision, Link, utcnow
+from graph.model import Actor, ActorIn, Decision, Link, LinkIn, utcnow
 from graph.store.common import dumps
 from graph.store.merging import Merge, merge_link_ids, merged_into, plan_merge
 from graph.store.rules import SAME_ACTOR, refuse
@@ -107,8 +107,10 @@ class MergeMixin(SqliteCore):
             elif step.action == "delete":
                 con.execute("DELETE FROM links WHERE id = ?", (step.key,))
             elif step.action == "create":
+                assert isinstance(step.after, ActorIn | LinkIn)
                 after = self._insert(con, step.after, now)
             else:
+                assert isinstance(step.after, ActorIn | LinkIn)
                 after = self._update(con, recs[step.entity, step.key], step.after, now)
                 if (step.entity, step.key) == ("actor", merge.actor.id):
                     kept = after

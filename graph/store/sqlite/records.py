@@ -21,6 +21,15 @@ CHUNK = 500
 REC = "version, created_at, updated_at, confirmed, input"
 """The columns of ``Rec``, in its order."""
 
+Param = str | int | None
+"""A value the store writes into a column: text, an integer or NULL."""
+Params = tuple[Param, ...]
+"""The parameters of one ``INSERT``/``UPDATE`` (one row of an ``executemany``)."""
+Row = tuple[Any, ...]
+"""A row as ``sqlite3`` returns it."""
+Record = WijkIn | ActorIn | LinkIn
+"""A record of one of the tables (``TABLES``): its input model or a stored one."""
+
 
 class Rec(NamedTuple):
     """What a record's row holds besides its indexed columns (``REC``)."""
@@ -71,7 +80,7 @@ def _update_sql(table: str) -> str:
 
 INSERT = {t: _insert_sql(t) for t in TABLES}
 UPDATE = {t: _update_sql(t) for t in TABLES}
-PK_ORDER: dict[str, Callable[[tuple], Any]] = {
+PK_ORDER: dict[str, Callable[[Params], Any]] = {
     "wijken": lambda row: row[-1],
     "actors": lambda row: row[-1],
     "links": lambda row: (row[0], row[-1]),  # (source, id)
@@ -84,7 +93,7 @@ def day(value: date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-INDEXED: dict[str, Callable[[Any], tuple]] = {
+INDEXED: dict[str, Callable[[Any], Params]] = {
     "wijken": lambda w: (),
     "actors": lambda a: (a.kind.value, a.name, a.organisation, day(a.since), day(a.until)),
     "links": lambda lk: (lk.source, lk.target, lk.kind.value, day(lk.since), day(lk.until)),
@@ -92,31 +101,31 @@ INDEXED: dict[str, Callable[[Any], tuple]] = {
 """The indexed columns of a record (``TABLES``), as stored."""
 
 
-def table_of(record: WijkIn | ActorIn | LinkIn) -> str:
+def table_of(record: Record) -> str:
     if isinstance(record, ActorIn):
         return "actors"
     return "links" if isinstance(record, LinkIn) else "wijken"
 
 
-def key_of(record: WijkIn | ActorIn | LinkIn) -> str:
+def key_of(record: Record) -> str:
     key = record.slug if isinstance(record, WijkIn) else record.id
     assert key is not None, "a stored record has a key"
     return key
 
 
-def row(record: WijkIn | ActorIn | LinkIn, rec: Rec) -> tuple:
+def row(record: Record, rec: Rec) -> Params:
     """Parameters of ``INSERT``/``UPDATE`` for ``record`` stored as ``rec``."""
     return (*INDEXED[table_of(record)](record), *rec, key_of(record))
 
 
-def actor_wijk_rows(actor: ActorIn) -> list[tuple]:
+def actor_wijk_rows(actor: ActorIn) -> list[Params]:
     since, until = day(actor.since), day(actor.until)
     return [(slug, actor.id, since, until) for slug in actor.wijken]
 
 
 def in_chunks(
     con: sqlite3.Connection, sql: str, ids: Iterable[str], extra: Sequence[Any] = ()
-) -> Iterator[tuple]:
+) -> Iterator[Row]:
     """Run ``sql`` (with ``{marks}`` where the ``?`` list goes) over ``ids`` in chunks."""
     ids = list(ids)
     for start in range(0, len(ids), CHUNK):

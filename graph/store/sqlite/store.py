@@ -56,7 +56,7 @@ class SqliteStore(MergeMixin, BulkMixin, ErasureMixin):
             return Health(
                 ok=True, backend=self.backend, detail=f"SQLite {sqlite3.sqlite_version}, {mode}"
             )
-        except Exception as exc:  # noqa: BLE001 - health reports, never raises
+        except Exception as exc:  # noqa: BLE001 - health reports any failure, it never raises
             return Health(ok=False, backend=self.backend, detail=str(exc) or type(exc).__name__)
 
     def close(self) -> None:
@@ -271,7 +271,8 @@ class SqliteStore(MergeMixin, BulkMixin, ErasureMixin):
             ).fetchone()
         if found is None:
             raise NotFound(f"De wijk {wijk!r} bestaat niet.")
-        return found[0]
+        counter: int = found[0]
+        return counter
 
     # -- keeping the map current -------------------------------------------------------------
 

@@ -8,12 +8,21 @@ the actors of a 2,000-actor snapshot.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from pydantic import TypeAdapter
 from pydantic_core import SchemaValidator
 
 from graph.model import Actor, Decision, Link, Wijk
+
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+
+
+class JsonValidator(Protocol[T_co]):
+    """What ``trusted`` gives: a ``TypeAdapter`` or a bare ``SchemaValidator``."""
+
+    def validate_json(self, data: str | bytes, /) -> T_co: ...
 
 
 def _without_python_validators(schema: Any) -> Any:
@@ -27,7 +36,7 @@ def _without_python_validators(schema: Any) -> Any:
     return schema
 
 
-def trusted(tp: Any) -> Any:
+def trusted(tp: type[T]) -> JsonValidator[T]:
     """A validator of ``tp`` for JSON this store wrote itself; a full validator if the
     schema cannot be stripped."""
     adapter = TypeAdapter(tp)

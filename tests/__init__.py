@@ -1,0 +1,1 @@
+"""wijknet's tests: one folder per package (see docs/architecture.md, "Tests")."""

@@ -1,0 +1,48 @@
+"""Helpers of the browser tests: logging in, waiting for the map and the scripts, screenshots."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from graph.store import GraphStore
+from tests.support.web import PASSWORD
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+# How long a test waits for what the page's scripts fill (a table, the map, a list): they
+# run late on a busy machine, so every read of such state waits for it, never a fixed pause.
+WAIT_MS = 15_000
+
+
+@dataclass
+class Site:
+    """The running server: its address, its store and the hostile records in it."""
+
+    url: str
+    store: GraphStore
+    hostile_actor: str
+    hostile_wijk: str
+    extra: dict = field(default_factory=dict)
+
+
+def login(page, site: Site, username: str) -> None:
+    page.goto(site.url + "/inloggen")
+    page.get_by_label("Gebruikersnaam").fill(username)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(site.url + "/")
+
+
+def wait_for_map(page) -> None:
+    page.wait_for_selector("#kaart[data-ready=true]", state="attached", timeout=20000)
+
+
+def wait_until(page, condition: str, arg: object = None) -> None:
+    """Wait until the JavaScript ``condition`` (a function of ``arg``) is true in the page."""
+    page.wait_for_function(condition, arg=arg, timeout=WAIT_MS)
+
+
+def shot(page, name: str) -> None:
+    """Save a screenshot for reviewers under tests/artifacts/ (gitignored)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
