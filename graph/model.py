@@ -103,6 +103,8 @@ class Domain(str, Enum):
     WERK_EN_INKOMEN = "werk-en-inkomen"
     INWONERS = "inwoners"
     ZORGVERZEKERAAR = "zorgverzekeraar"
+    ONBEKEND = "onbekend"
+    """Not known yet: an imported record whose file names no domain (to be filled in)."""
 
 
 class Role(str, Enum):
@@ -205,6 +207,7 @@ LABELS: dict[Enum, str] = {
     Domain.WERK_EN_INKOMEN: "Werk en inkomen",
     Domain.INWONERS: "Informeel / inwoners",
     Domain.ZORGVERZEKERAAR: "Zorgverzekeraar",
+    Domain.ONBEKEND: "Onbekend (nog aanvullen)",
     Kernaanpak.DOORBRAAKMETHODE: "Doorbraakmethode",
     Kernaanpak.WELZIJN_OP_RECEPT: "Welzijn op Recept",
     Kernaanpak.KERNTEAM_OUDEREN: "Kernteam Ouderen",

@@ -68,6 +68,7 @@ DOMAIN_COLOURS: dict[Domain, str] = {
     Domain.WERK_EN_INKOMEN: "#D55E00",
     Domain.INWONERS: "#F0E442",
     Domain.ZORGVERZEKERAAR: "#8C564B",
+    Domain.ONBEKEND: "#BBBBBB",
 }
 KIND_SHAPES: dict[ActorKind, str] = {
     ActorKind.ORGANISATIE: "square",
