@@ -25,6 +25,7 @@ from starlette.datastructures import FormData
 from api.accounts import AccountStore, User
 from api.errors import LoginRequired, unauthorized
 from api.mapdata import MapCache
+from api.mappings import MappingStore
 from api.permissions import (
     ApiRefusal,
     PageRefusal,
@@ -87,6 +88,18 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 CacheDep = Annotated[AnalysisCache, Depends(get_analysis_cache)]
 MapCacheDep = Annotated[MapCache, Depends(get_map_cache)]
 UploadsDep = Annotated[PendingUploads, Depends(get_uploads)]
+
+
+def get_mappings(accounts: AccountsDep) -> MappingStore:
+    """The saved import mappings, in the accounts file (``api.mappings``)."""
+    found = getattr(accounts, "_import_mappings", None)
+    if not isinstance(found, MappingStore):
+        found = MappingStore(accounts)
+        accounts._import_mappings = found  # type: ignore[attr-defined]
+    return found
+
+
+MappingsDep = Annotated[MappingStore, Depends(get_mappings)]
 
 
 def get_optional_user(

@@ -5,10 +5,11 @@ import exactly those files. Their bytes are kept on the server under a random to
 in the browser), bound to the session that uploaded them, and expire after ``minutes``.
 After the import only the result is kept (for the confirmation page), not the files.
 
-Layout: ``folder/<token>/meta.json`` and ``folder/<token>/<n>`` (the files). The metadata is
-written last and atomically, so a half-written upload is never seen. Without a folder
-(``WIJKNET_UPLOAD_DIR``) a private temporary folder is made, removed when the process ends;
-set the folder when several server processes share the work.
+Layout: ``folder/<token>/meta.json``, ``folder/<token>/<n>`` (the files) and, once the
+user chose one, ``folder/<token>/mapping.json`` (the import mapping, written atomically).
+The metadata is written last and atomically, so a half-written upload is never seen.
+Without a folder (``WIJKNET_UPLOAD_DIR``) a private temporary folder is made, removed when
+the process ends; set the folder when several server processes share the work.
 """
 
 from __future__ import annotations
@@ -52,6 +53,8 @@ class Pending:
     created: float
     folder: Path
     result: dict[str, Any] | None = None
+    mapping: dict[str, Any] | None = None
+    """The mapping the user chose or edited on the preview (``ImportMapping`` as JSON)."""
 
     def files(self) -> list[tuple[str, bytes]]:
         return [(name, (self.folder / str(i)).read_bytes()) for i, name in enumerate(self.names)]
@@ -114,7 +117,28 @@ class PendingUploads:
             float(meta["created"]),
             self.folder / token,
             meta.get("result"),
+            self._mapping(token),
         )
+
+    def set_mapping(self, token: str, owner: str, data: dict[str, Any] | None) -> bool:
+        """Keep ``data`` (an import mapping as JSON) with the upload; False when it is gone."""
+        pending = self.get(token, owner)
+        if pending is None:
+            return False
+        if data is None:
+            (pending.folder / "mapping.json").unlink(missing_ok=True)
+            return True
+        temporary = pending.folder / "mapping.json.tmp"
+        temporary.write_text(json.dumps(data), "utf-8")
+        os.replace(temporary, pending.folder / "mapping.json")
+        return True
+
+    def _mapping(self, token: str) -> dict[str, Any] | None:
+        try:
+            data = json.loads((self.folder / token / "mapping.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
 
     def finish(self, pending: Pending, result: dict[str, Any]) -> None:
         """Keep the result of the import and drop the files (they were imported)."""

@@ -18,9 +18,20 @@ from graph.errors import InvalidData
 from graph.model import ActorIn, LinkIn, WijkIn
 from graph.store.base import GraphStore
 from graph.store.common import gc_paused
+from importers.mapping import (
+    Defaults,
+    ImportMapping,
+    Mapped,
+    ProposalInfo,
+    apply_mapping,
+    effective,
+    propose,
+    stale,
+)
 from importers.plan import ImportPlan, MayEmploy, Progress, Record, build_plan
-from importers.readers import read_file
-from importers.tables import Problem, ReadResult
+from importers.raw import RawRead
+from importers.readers import read_file, read_raw
+from importers.tables import Problem, ReadResult, aantal
 
 MAX_RETRIES = 5
 """In valid-only mode, how often rows the store refuses are dropped and the batch retried."""
@@ -36,7 +47,8 @@ class ImportRefused(InvalidData):
             [],
             message
             or (
-                f"Import geweigerd: {len(problems)} probleem/problemen; er is niets geschreven. "
+                f"Import geweigerd: {aantal(len(problems), 'probleem', 'problemen')}; er is "
+                "niets geschreven. "
                 "Herstel het bestand, of importeer alleen de goede rijen (--valid-only)."
             ),
         )
@@ -56,13 +68,50 @@ class ImportResult(BaseModel):
     wijken: list[str] = []
 
 
+class MappedPlan(ImportPlan):
+    """A dry run with the mapping it was read with and what the proposal saw."""
+
+    proposal: ProposalInfo | None = None
+    """Per table and header the proposed field, its confidence and example values; per
+    field the values wijknet does not know (for the mapping card and ``--toon-koppeling``)."""
+
+
 def read_files(files: Iterable[tuple[str, bytes]]) -> ReadResult:
-    """Read several files into one set of tables."""
+    """Read several files into one set of tables, with the mapping wijknet proposes."""
     result = ReadResult()
     with gc_paused():
         for name, data in files:
             result.extend(read_file(name, data))
     return result
+
+
+def read_raw_files(files: Iterable[tuple[str, bytes]]) -> RawRead:
+    """Read several files into raw tables (columns not mapped yet)."""
+    result = RawRead()
+    with gc_paused():
+        for name, data in files:
+            result.extend(read_raw(name, data))
+    return result
+
+
+def map_files(
+    store: GraphStore,
+    files: Iterable[tuple[str, bytes]],
+    *,
+    mapping: ImportMapping | None = None,
+    defaults: Defaults | None = None,
+) -> tuple[RawRead, Mapped, ImportMapping, ProposalInfo]:
+    """Read ``files`` and map them: the proposal for them, the effective mapping (the
+    user's ``mapping`` and ``defaults`` win over the proposal) and the mapped tables."""
+    read = read_raw_files(files)
+    known = [w.slug for w in store.list_wijken()]
+    proposal, info = propose(read.raw, known)
+    used = effective(proposal, mapping, defaults)
+    if mapping is not None:
+        info.notes += stale(mapping, proposal)
+    with gc_paused():
+        mapped = apply_mapping(read.raw, used, confirmed=mapping)
+    return read, mapped, used, info
 
 
 def plan_files(
@@ -72,18 +121,32 @@ def plan_files(
     default_wijk: str | None = None,
     progress: Progress | None = None,
     may_employ: MayEmploy | None = None,
-) -> ImportPlan:
-    """Read ``files`` (name, bytes) and plan their import (the dry run)."""
-    read = read_files(files)
-    return build_plan(
+    mapping: ImportMapping | None = None,
+    defaults: Defaults | None = None,
+) -> MappedPlan:
+    """Read ``files`` (name, bytes), map them, and plan their import (the dry run).
+
+    ``mapping`` is the user's mapping (saved, uploaded or from the page's form) and
+    ``defaults`` the file-wide defaults of this import (``--soort``, ``--domein``); both win
+    over what wijknet proposes. The plan carries the effective mapping (``plan.mapping``)
+    and the proposal's details (``plan.proposal``).
+    """
+    read, mapped, used, info = map_files(store, files, mapping=mapping, defaults=defaults)
+    plan = build_plan(
         store,
-        read.tables,
+        mapped.tables,
         default_wijk=default_wijk,
-        problems=read.problems,
-        notes=read.notes,
+        problems=read.problems + mapped.problems,
+        warnings=mapped.warnings,
+        notes=read.notes + info.notes + mapped.notes,
         progress=progress,
         may_employ=may_employ,
+        defaults=used.standaard,
     )
+    fields = {name: getattr(plan, name) for name in ImportPlan.model_fields}
+    result = MappedPlan.model_construct(**(fields | {"mapping": used}), proposal=info)
+    result.__pydantic_private__ = dict(plan.__pydantic_private__ or {})  # the records
+    return result
 
 
 def apply_plan(

@@ -44,10 +44,33 @@ def key(text: str) -> str:
 # canonical field -> accepted headers (Dutch first: the first is the one exports write)
 ACTOR_COLUMNS: dict[str, tuple[str, ...]] = {
     "id": ("id", "actor id", "code"),
-    "name": ("naam", "name", "label", "titel", "title", "actor"),
+    "name": (
+        "naam",
+        "name",
+        "label",
+        "titel",
+        "title",
+        "actor",
+        "naam organisatie",
+        "naam instelling",
+        "aanbieder",
+        "voorziening",
+        "partner",
+        "partner name",
+        "partner program name",
+        "program name",
+        "organisation name",
+        "organization name",
+        "company",
+        "bedrijf",
+        "full name",
+        "volledige naam",
+        "node",
+        "knoop",
+    ),
     "kind": ("soort", "kind", "soort actor", "categorie", "category"),
-    "type": ("type", "element type"),
-    "domain": ("domein", "domain", "sector"),
+    "type": ("type", "element type", "node type", "soort aanbieder"),
+    "domain": ("domein", "domain", "sector", "beleidsdomein", "werkveld", "field"),
     "role": (
         "rol",
         "role",
@@ -56,25 +79,121 @@ ACTOR_COLUMNS: dict[str, tuple[str, ...]] = {
         "beroep",
         "soort organisatie",
         "type organisatie",
+        "organisatietype",
+        "discipline",
+        "specialisme",
     ),
-    "wijken": ("wijken", "wijk", "neighbourhood", "neighbourhoods", "neighborhood", "district"),
+    "wijken": (
+        "wijken",
+        "wijk",
+        "neighbourhood",
+        "neighbourhoods",
+        "neighborhood",
+        "district",
+        "buurt",
+        "wijk/buurt",
+        "werkgebied",
+        "stadsdeel",
+        "area",
+    ),
     "themes": ("thema's", "thema", "themes", "theme", "onderwerpen"),
     "kernaanpakken": ("kernaanpakken", "kernaanpak", "core approaches", "core approach"),
-    "organisation": ("organisatie", "organisation", "organization", "werkgever", "employer"),
-    "description": ("omschrijving", "beschrijving", "description", "toelichting", "notes"),
-    "email": ("e-mail", "email", "mail", "e-mailadres", "email address"),
-    "phone": ("telefoon", "telefoonnummer", "tel", "phone", "telephone", "mobiel"),
-    "since": ("sinds", "since", "vanaf", "start", "begin", "begindatum", "startdatum"),
+    "organisation": (
+        "organisatie",
+        "organisation",
+        "organization",
+        "werkgever",
+        "employer",
+        "works at",
+        "werkt bij",
+    ),
+    "description": (
+        "omschrijving",
+        "beschrijving",
+        "description",
+        "toelichting",
+        "notes",
+        "korte omschrijving",
+        "omschrijving aanbod",
+        "info",
+        "informatie",
+        "over",
+        "about",
+        "summary",
+        "samenvatting",
+        "opmerkingen",
+        "bio",
+    ),
+    "email": (
+        "e-mail",
+        "email",
+        "mail",
+        "e-mailadres",
+        "email address",
+        "emailadres",
+        "contact email",
+    ),
+    "phone": (
+        "telefoon",
+        "telefoonnummer",
+        "tel",
+        "phone",
+        "telephone",
+        "mobiel",
+        "tel.",
+        "tel nr",
+        "telefoon nr",
+        "phone number",
+        "mobile",
+        "gsm",
+    ),
+    "since": (
+        "sinds",
+        "since",
+        "vanaf",
+        "start",
+        "begin",
+        "begindatum",
+        "startdatum",
+        "opgericht",
+        "founded",
+    ),
     "until": ("tot", "until", "einde", "einddatum", "end", "tot en met"),
-    "tags": ("tags", "trefwoorden", "labels"),
+    "tags": ("tags", "trefwoorden", "labels", "doelgroep", "doelgroepen"),
+    "ref": ("ref", "kumu id"),
 }
 LINK_COLUMNS: dict[str, tuple[str, ...]] = {
     "id": ("id", "link id", "code"),
-    "source": ("van", "from", "bron", "source", "van actor"),
-    "target": ("naar", "to", "doel", "target", "naar actor"),
+    "source": (
+        "van",
+        "from",
+        "bron",
+        "source",
+        "van actor",
+        "source id",
+        "from id",
+    ),
+    "target": ("naar", "to", "doel", "target", "naar actor", "target id", "to id"),
     "kind": ("soort", "kind", "soort samenwerking", "relatie", "relation"),
-    "type": ("type", "connection type"),
-    "intensity": ("intensiteit", "intensity", "sterkte", "strength", "niveau"),
+    "type": (
+        "type",
+        "connection type",
+        "link type",
+        "edge type",
+        "relationship",
+        "soort relatie",
+        "label",
+    ),
+    "intensity": (
+        "intensiteit",
+        "intensity",
+        "sterkte",
+        "strength",
+        "niveau",
+        "weight",
+        "gewicht",
+        "power score",
+    ),
     "note": (
         "notitie",
         "toelichting",
@@ -83,6 +202,7 @@ LINK_COLUMNS: dict[str, tuple[str, ...]] = {
         "note",
         "notes",
         "description",
+        "opmerking",
     ),
     "since": ("sinds", "since", "vanaf", "start", "begin", "begindatum", "startdatum"),
     "until": ("tot", "until", "einde", "einddatum", "end", "tot en met"),
@@ -131,6 +251,121 @@ _HEADERS: dict[TableKind, dict[str, str]] = {t: _header_index(c) for t, c in COL
 _INFO: dict[TableKind, set[str]] = {t: {key(h) for h in hs} for t, hs in INFORMATIONAL.items()}
 
 
+EXTRA_COLUMNS: dict[str, tuple[str, ...]] = {
+    "adres": (
+        "adres",
+        "address",
+        "straat",
+        "street",
+        "straatnaam",
+        "huisnummer",
+        "postcode",
+        "zip",
+        "zip code",
+        "plaats",
+        "woonplaats",
+        "city",
+        "state",
+        "provincie",
+        "visible street address",
+    ),
+    "website": (
+        "website",
+        "url",
+        "site",
+        "web",
+        "homepage",
+        "instagram",
+        "facebook",
+        "linkedin",
+        "twitter",
+    ),
+}
+"""Columns folded into the description (actors) or note (links): ``Adres: …``."""
+
+IGNORED_HEADERS: tuple[str, ...] = (
+    "latitude",
+    "longitude",
+    "lat",
+    "lon",
+    "lng",
+    "coordinates",
+    "coördinaten",
+    "coordinaten",
+    "image",
+    "attribution",
+    "x",
+    "y",
+    "size",
+    "color",
+    "colour",
+    "shape",
+    "layout",
+    "level",
+    "timeset",
+    "modularity_class",
+    "degree",
+    "laatst gecontroleerd op",
+    "laatst bijgewerkt",
+    "last updated",
+    "gecontroleerd",
+    "networkx_key",
+    "gericht",
+)
+"""Headers of other tools (coordinates, layout, bookkeeping) skipped without a note."""
+
+HEADER_STOPWORDS = frozenset(
+    {"de", "het", "een", "van", "op", "voor", "the", "of", "a", "visible", "korte", "line"}
+)
+
+_EXTRA: dict[str, str] = {key(h): f for f, hs in EXTRA_COLUMNS.items() for h in hs}
+_IGNORED = {key(h) for h in IGNORED_HEADERS}
+
+
+def extra_of(header: str) -> str | None:
+    """``adres`` or ``website`` when a header names a column folded into the text."""
+    return _EXTRA.get(key(header))
+
+
+def is_ignored(table: TableKind, header: str) -> bool:
+    """A header of another tool or of our exports that is skipped without a note."""
+    k = key(header)
+    return k in _IGNORED or k in _INFO[table]
+
+
+def _tokens_index(table: TableKind) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for target, aliases in [*COLUMNS[table].items(), *EXTRA_COLUMNS.items()]:
+        for alias in aliases:
+            if " " not in alias and len(key(alias)) >= 3:
+                index.setdefault(key(alias), target)
+    return index
+
+
+_TOKENS: dict[TableKind, dict[str, str]] = {t: _tokens_index(t) for t in COLUMNS}
+
+
+def field_by_tokens(table: TableKind, header: str) -> str | None:
+    """The one field (or ``adres``/``website``) whose single-word header is among the
+    header's words: ``"Partner Program Name"`` -> ``name``, ``"Street Address"`` -> adres."""
+    words = [w for w in normalise(header).split() if w not in HEADER_STOPWORDS]
+    if words and all(key(w) in _IGNORED for w in words):
+        return "overslaan"
+    found = {_TOKENS[table][key(w)] for w in words if key(w) in _TOKENS[table]}
+    return found.pop() if len(found) == 1 else None
+
+
+def field_by_likeness(table: TableKind, header: str) -> str | None:
+    """A near miss of a known header (``"omschrijvng"``), for headers of 5+ characters."""
+    k = key(header)
+    if len(k) < 5:
+        return None
+    pool = {**{key(a): f for f, hs in COLUMNS[table].items() for a in hs}, **_EXTRA}
+    pool = {a: f for a, f in pool.items() if len(a) >= 5}
+    close = difflib.get_close_matches(k, list(pool), n=1, cutoff=0.84)
+    return pool[close[0]] if close else None
+
+
 def field_of(table: TableKind, header: str) -> str | None:
     """The canonical field a header names in ``table``, or None."""
     return _HEADERS[table].get(key(header))
@@ -173,10 +408,42 @@ def expected_headers() -> str:
 # -- values ------------------------------------------------------------------------------
 
 _SYNONYMS: dict[Enum, tuple[str, ...]] = {
-    ActorKind.ORGANISATIE: ("organisation", "organization", "org", "instelling", "organisaties"),
-    ActorKind.PROFESSIONAL: ("professionals", "persoon", "person", "medewerker", "people"),
-    ActorKind.INITIATIEF: ("initiative", "bewonersinitiatief", "initiatieven", "project"),
-    Domain.ZORG: ("care", "health", "healthcare", "gezondheidszorg", "zorgdomein"),
+    ActorKind.ORGANISATIE: (
+        "organisation",
+        "organization",
+        "org",
+        "instelling",
+        "organisaties",
+        "company",
+        "bedrijf",
+        "business",
+        "ngo",
+        "stichting",
+        "vereniging",
+        "institution",
+        "agency",
+        "aanbieder",
+    ),
+    ActorKind.PROFESSIONAL: (
+        "professionals",
+        "persoon",
+        "person",
+        "medewerker",
+        "people",
+        "individual",
+        "employee",
+        "contactpersoon",
+    ),
+    ActorKind.INITIATIEF: (
+        "initiative",
+        "bewonersinitiatief",
+        "initiatieven",
+        "project",
+        "community group",
+        "buurtinitiatief",
+        "burgerinitiatief",
+    ),
+    Domain.ZORG: ("care", "health", "healthcare", "gezondheidszorg", "zorgdomein", "gezondheid"),
     Domain.SOCIAAL: ("social", "sociaal", "welzijn", "welfare", "social domain"),
     Domain.GEMEENTE: ("municipality", "local government"),
     Domain.WONEN: ("housing",),
@@ -200,24 +467,68 @@ _SYNONYMS: dict[Enum, tuple[str, ...]] = {
     Role.FYSIOTHERAPEUT: ("physiotherapist", "fysio"),
     Role.OVERIG: ("other", "anders", "onbekend"),
     Theme.EENZAAMHEID: ("loneliness",),
-    Theme.ARMOEDE_EN_SCHULDEN: ("poverty and debt", "armoede", "schulden", "armoede & schulden"),
+    Theme.ARMOEDE_EN_SCHULDEN: (
+        "poverty and debt",
+        "armoede",
+        "schulden",
+        "armoede & schulden",
+        "geldzaken",
+        "financien",
+    ),
     Theme.ONBEKENDHEID_MET_HULP: ("unfamiliarity with help", "onbekendheid"),
-    Theme.OUDEREN: ("elderly", "older people"),
-    Theme.JEUGD_EN_GEZIN: ("youth and family", "jeugd"),
-    Theme.MENTALE_GEZONDHEID: ("mental health", "ggz"),
-    Theme.LEEFSTIJL: ("lifestyle",),
-    Theme.MANTELZORG: ("informal care",),
-    Theme.WONEN_EN_LEEFBAARHEID: ("housing and liveability", "leefbaarheid"),
+    Theme.OUDEREN: ("elderly", "older people", "senioren"),
+    Theme.JEUGD_EN_GEZIN: (
+        "youth and family",
+        "jeugd",
+        "opvoeden",
+        "opvoeding",
+        "jongeren",
+        "kinderen",
+        "gezin",
+        "gezinnen",
+    ),
+    Theme.MENTALE_GEZONDHEID: ("mental health", "ggz", "psychische klachten", "psychisch"),
+    Theme.LEEFSTIJL: ("lifestyle", "gezond leven"),
+    Theme.MANTELZORG: ("informal care", "mantelzorgers"),
+    Theme.WONEN_EN_LEEFBAARHEID: ("housing and liveability", "leefbaarheid", "huisvesting"),
     Theme.SCHAAMTE_OM_HULP: ("shame to ask for help", "schaamte"),
     Theme.BEWEGEN_EN_SPORT: ("exercise and sport", "sport", "bewegen"),
-    Theme.TAAL_EN_DIGITALE_VAARDIGHEDEN: ("language and digital skills", "digitale vaardigheden"),
+    Theme.TAAL_EN_DIGITALE_VAARDIGHEDEN: (
+        "language and digital skills",
+        "digitale vaardigheden",
+        "taal",
+        "laaggeletterdheid",
+        "digitaal",
+    ),
     Kernaanpak.WELZIJN_OP_RECEPT: ("wor", "welzijn op recept", "wellbeing on prescription"),
     Kernaanpak.DOORBRAAKMETHODE: ("doorbraak", "doorbraakaanpak"),
     Kernaanpak.KERNTEAM_OUDEREN: ("kernteam",),
     Kernaanpak.PLUSPRAKTIJK: ("plus praktijk",),
-    LinkKind.SAMENWERKING: ("collaboration", "cooperation", "partnership", "samenwerken"),
+    LinkKind.SAMENWERKING: (
+        "collaboration",
+        "cooperation",
+        "partnership",
+        "samenwerken",
+        "collaborates",
+        "partner",
+        "related",
+        "connected",
+        "knows",
+        "directed",
+        "undirected",
+    ),
     LinkKind.VERWIJZING: ("referral", "refers", "verwijst", "verwijzen", "verwijst naar"),
-    LinkKind.WERKT_BIJ: ("works at", "works for", "employment", "dienstverband", "werkt voor"),
+    LinkKind.WERKT_BIJ: (
+        "works at",
+        "works for",
+        "employment",
+        "dienstverband",
+        "werkt voor",
+        "employed by",
+        "employee of",
+        "medewerker van",
+        "member of",
+    ),
     Intensity.KENNEN: ("kennen", "know each other", "aware"),
     Intensity.INFORMATIE_DELEN: ("share information", "informeren", "informatie uitwisselen"),
     Intensity.AFSTEMMEN: ("align", "coordinate", "afstemming"),
@@ -245,6 +556,16 @@ def match_enum(enum: type[E], text: str) -> E | None:
     """The member ``text`` names (value, name, Dutch label or a known synonym), or None."""
     member = _VALUES[enum].get(key(text))
     return member if isinstance(member, enum) else None  # the index holds enum's own members
+
+
+def closest(enum: type[E], text: str, cutoff: float = 0.75) -> E | None:
+    """The member ``text`` nearly names (``"socaal"`` -> sociaal), for texts of 4+ characters."""
+    k = key(text)
+    if len(k) < 4:
+        return None
+    close = difflib.get_close_matches(k, list(_VALUES[enum]), n=1, cutoff=cutoff)
+    member = _VALUES[enum][close[0]] if close else None
+    return member if isinstance(member, enum) else None
 
 
 def choices(enum: type[Enum]) -> str:

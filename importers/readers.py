@@ -1,16 +1,17 @@
-"""Read the files people have: CSV, XLSX, Kumu (XLSX or JSON), our JSON, GraphML, ZIP of those.
+"""Read the files people have: CSV, XLSX, Kumu (XLSX or JSON), our JSON, GraphML, GEXF, ZIP.
 
-``read_file(name, data)`` looks at the bytes (not only the name) and returns the tables it
-found, with the headers mapped to wijknet's fields by ``importers.columns``. Nothing here
-raises on a bad file: every problem comes back as a ``Problem`` the person can act on.
+``read_raw(name, data)`` looks at the bytes (not only the name) and returns raw tables: the
+rows of a spreadsheet as a grid, the records of a JSON or XML file with their own keys.
+Which row holds the headers and what each column means is decided by the mapping step
+(``importers.mapping``); ``read_file`` does both with the mapping wijknet proposes. Nothing
+here raises on a bad file: every problem comes back as a ``Problem`` the person can act on.
 
 - CSV: UTF-8 with or without BOM, UTF-16 with BOM, otherwise Windows-1252; comma,
   semicolon or tab (sniffed from the header line); Windows or Unix line ends.
-- XLSX: every sheet with recognisable headers is a table; formulas are never evaluated
-  (``data_only=False``): a formula cell is a row problem, a text cell starting with ``=``
-  is text.
-- Cells longer than ``MAX_CELL_CHARS`` are refused with a message; cells our exports
-  neutralised (``'=…``) are read back as they were stored.
+- XLSX: every sheet is a table; formulas are never evaluated (``data_only=False``): a
+  formula cell is a row problem, a text cell starting with ``=`` is text.
+- GraphML and GEXF are read by a small, lenient parser: ``<key>`` declarations anywhere,
+  edges with or without ids, mixed directed and undirected edges.
 """
 
 from __future__ import annotations
@@ -20,31 +21,17 @@ import csv
 import io
 import json
 import warnings
+import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import date, datetime, time
 from pathlib import PurePath
 from typing import Any
 
-from graph.model import INVALID_CHARACTER
-from importers.columns import (
-    TABLE_LABEL,
-    TableKind,
-    detect_table,
-    expected_headers,
-    field_of,
-    is_informational,
-)
-from importers.tables import (
-    MAX_CELL_CHARS,
-    SURROGATE,
-    Problem,
-    ReadResult,
-    Row,
-    Table,
-    shown,
-    unneutralise,
-)
+from importers.columns import TableKind
+from importers.mapping import apply_mapping, propose
+from importers.raw import Formula, Origin, RawRead, RawRow, RawTable, record_table
+from importers.tables import SURROGATE, Problem, ReadResult, shown
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 """The largest file read (a 20 MB export of a whole region fits comfortably)."""
@@ -53,17 +40,23 @@ MAX_UNZIPPED_BYTES = 400 * 1024 * 1024
 """An XLSX or ZIP that unpacks to more than this is refused (zip bombs)."""
 
 HEADER_SEARCH_ROWS = 10
-"""How many rows at the top of a sheet are searched for the header row."""
-
-FORMULA = "formula"
-
-
-class _Formula(str):
-    """A cell that held a formula (``=SUM(…)``); kept only to be reported."""
+"""How many lines at the top of a CSV file are looked at for the delimiter."""
 
 
 def read_file(name: str, data: bytes) -> ReadResult:
-    """Read one file (by content, its name only as a hint) into tables and problems."""
+    """Read one file into tables of canonical fields, with the mapping wijknet proposes."""
+    raw = read_raw(name, data)
+    mapping, _ = propose(raw.raw, ())
+    mapped = apply_mapping(raw.raw, mapping)
+    return ReadResult(
+        tables=mapped.tables,
+        problems=raw.problems + mapped.problems,
+        notes=raw.notes + mapped.notes,
+    )
+
+
+def read_raw(name: str, data: bytes) -> RawRead:
+    """Read one file (by content, its name only as a hint) into raw tables and problems."""
     source = PurePath(name).name or "bestand"
     if len(data) > MAX_FILE_BYTES:
         mb = MAX_FILE_BYTES // (1024 * 1024)
@@ -86,26 +79,21 @@ def read_file(name: str, data: bytes) -> ReadResult:
             "old_excel",
         )
     text, encoding = decode(data)
-    head = text.lstrip()[:200].lower()
+    head = text.lstrip()[:2000].lower()
     if suffix == ".json" or head.startswith(("{", "[")):
         return _read_json(source, text)
-    if suffix == ".graphml" or (head.startswith("<?xml") and "<graphml" in text[:2000]):
+    if suffix == ".graphml" or (head.startswith("<") and "<graphml" in head):
         return _read_graphml(source, data)
-    if suffix == ".gexf" or "<gexf" in text[:2000]:
-        return _fail(
-            source,
-            "GEXF is een exportformaat (voor Gephi) en wordt niet ingelezen. "
-            "Importeer een CSV-, XLSX-, Kumu-, GraphML- of wijknet-JSON-bestand.",
-            "wrong_format",
-        )
+    if suffix == ".gexf" or (head.startswith("<") and "<gexf" in head):
+        return _read_gexf(source, data)
     result = read_csv_text(source, text)
     if encoding != "utf-8":
         result.notes.append(f"{source}: gelezen als {encoding}.")
     return result
 
 
-def _fail(source: str, message: str, code: str) -> ReadResult:
-    return ReadResult(problems=[Problem(source=source, message=message, code=code)])
+def _fail(source: str, message: str, code: str) -> RawRead:
+    return RawRead(problems=[Problem(source=source, message=message, code=code)])
 
 
 # -- text and CSV --------------------------------------------------------------------------
@@ -150,8 +138,8 @@ def sniff_delimiter(text: str) -> str:
     return winner if best[winner] else ","
 
 
-def read_csv_text(source: str, text: str) -> ReadResult:
-    """Read CSV text (any line ends) as one table."""
+def read_csv_text(source: str, text: str) -> RawRead:
+    """Read CSV text (any line ends) as one raw table: a grid of its non-empty rows."""
     csv.field_size_limit(max(csv.field_size_limit(), MAX_FILE_BYTES))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
     try:
@@ -163,115 +151,19 @@ def read_csv_text(source: str, text: str) -> ReadResult:
             "Sla het opnieuw op als CSV (puntkomma of komma gescheiden).",
             "bad_csv",
         )
-    return table_from_rows(source, rows)
+    return _grid_read(source, "csv", None, rows)
 
 
-# -- rows to a table ---------------------------------------------------------------------
-
-
-def table_from_rows(source: str, rows: Iterable[tuple[int, list[Any]]]) -> ReadResult:
-    """Find the header row, map its headers, and turn the rows below into a table."""
-    iterator = iter(rows)
-    skipped: list[tuple[int, list[Any]]] = []
-    header: tuple[int, list[Any]] | None = None
-    kind: TableKind | None = None
-    for number, cells in iterator:
-        if not any(_text(c) for c in cells):
-            continue
-        kind = detect_table([_text(c) for c in cells])
-        if kind is not None:
-            header = (number, cells)
-            break
-        skipped.append((number, cells))
-        if len(skipped) >= HEADER_SEARCH_ROWS:
-            break
-    if header is None:
-        if not skipped:
-            return _fail(
-                source, "Het bestand is leeg: er staan geen kolomkoppen of rijen in.", "empty"
-            )
-        found = ", ".join(f"'{_text(c)}'" for c in skipped[0][1] if _text(c)) or "geen"
-        problem = Problem(
-            source=source,
-            row=skipped[0][0],
-            value=shown(found),
-            message=f"Geen bekende kolomkoppen gevonden (gevonden: {found}). " + expected_headers(),
-            code="wrong_headers",
-        )
-        return ReadResult(problems=[problem])
-    assert kind is not None
-    header_row, header_cells = header
-    result = ReadResult()
-    fields: list[str | None] = []
-    columns: dict[str, str] = {}
-    for cell in header_cells:
-        title = _text(cell)
-        field = field_of(kind, title) if title else None
-        if field is not None and field in columns:
-            result.problems.append(
-                Problem(
-                    source=source,
-                    row=header_row,
-                    column=title,
-                    value=title,
-                    message=f"De kolommen '{columns[field]}' en '{title}' betekenen hetzelfde; "
-                    "houd er één over.",
-                    code="duplicate_column",
-                )
-            )
-            field = None
-        elif field is not None:
-            columns[field] = title
-        elif title and not is_informational(kind, title):
-            result.notes.append(f"{source}: kolom '{title}' is niet bekend en wordt overgeslagen.")
-        fields.append(field)
-    table = Table(kind=kind, source=source, columns=columns, rows=[])
-    for number, cells in iterator:
-        if not any(_text(c) for c in cells):
-            continue
-        table.rows.append(_row(number, fields, cells))
-    if not table.rows:
-        result.notes.append(f"{source}: de tabel {TABLE_LABEL[kind]} heeft geen rijen.")
-    result.tables.append(table)
-    return result
-
-
-def _row(number: int, fields: list[str | None], cells: list[Any]) -> Row:
-    row = Row(number=number, values={f: None for f in fields if f})
-    # a row of a file may have fewer or more cells than the header row has columns
-    for field, cell in zip(fields, cells, strict=False):
-        if field is None or cell is None:
-            continue
-        if isinstance(cell, _Formula):
-            row.problems.append(
-                (
-                    field,
-                    shown(cell),
-                    "Deze cel bevat een formule; wijknet voert "
-                    "geen formules uit. Vervang de formule door de waarde zelf "
-                    "(kopiëren en 'plakken als waarde').",
-                    FORMULA,
-                )
-            )
-            continue
-        if isinstance(cell, str):
-            if len(cell) > MAX_CELL_CHARS:
-                row.problems.append(
-                    (
-                        field,
-                        shown(cell),
-                        f"Deze cel is te lang ({len(cell)} "
-                        f"tekens); een cel mag hoogstens {MAX_CELL_CHARS} tekens "
-                        "hebben. Kort de tekst in.",
-                        "cell_too_long",
-                    )
-                )
-                continue
-            cell = unneutralise(cell.strip())
-            if not cell:
-                continue
-        row.values[field] = cell
-    return row
+def _grid_read(
+    source: str,
+    origin: Origin,
+    kind: TableKind | None,
+    rows: Iterator[tuple[int, list[Any]]] | list[tuple[int, list[Any]]],
+) -> RawRead:
+    grid = [(number, cells) for number, cells in rows if any(_text(c) for c in cells)]
+    if not grid:
+        return _fail(source, "Het bestand is leeg: er staan geen kolomkoppen of rijen in.", "empty")
+    return RawRead(raw=[RawTable(source=source, origin=origin, kind_hint=kind, grid=grid)])
 
 
 def _text(cell: Any) -> str:
@@ -281,7 +173,7 @@ def _text(cell: Any) -> str:
 # -- XLSX ----------------------------------------------------------------------------------
 
 
-def _read_zip(source: str, data: bytes) -> ReadResult:
+def _read_zip(source: str, data: bytes) -> RawRead:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
@@ -301,63 +193,74 @@ def _read_zip(source: str, data: bytes) -> ReadResult:
     names = {m.filename for m in members}
     if "xl/workbook.xml" in names:
         return read_xlsx(source, data)
-    result = ReadResult()
+    result = RawRead()
     for member in members:
         suffix = PurePath(member.filename).suffix.lower()
-        if member.is_dir() or suffix not in {".csv", ".json", ".xlsx", ".txt", ".graphml"}:
+        if member.is_dir() or suffix not in ZIP_MEMBERS:
             continue
         result.extend(
-            read_file(f"{source} › {PurePath(member.filename).name}", archive.read(member))
+            read_raw(f"{source} › {PurePath(member.filename).name}", archive.read(member))
         )
-    if not result.tables and not result.problems:
+    if not result.raw and not result.problems:
         return _fail(
             source, "In dit ZIP-bestand staan geen CSV-, XLSX- of JSON-bestanden.", "empty"
         )
     return result
 
 
-def read_xlsx(source: str, data: bytes) -> ReadResult:
-    """Every sheet of a workbook with recognisable headers becomes a table."""
+ZIP_MEMBERS = {".csv", ".json", ".xlsx", ".txt", ".graphml", ".gexf"}
+"""The files of a ZIP archive that are read."""
+
+KUMU_SHEETS: dict[str, TableKind] = {"elements": "actors", "connections": "links"}
+
+
+def read_xlsx(source: str, data: bytes) -> RawRead:
+    """Every non-empty sheet of a workbook becomes a raw table (a grid)."""
     from openpyxl import load_workbook
 
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+    result = RawRead()
+    # openpyxl warns ("Unknown extension") while it iterates Kumu's sheets, not only on load
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a bad file
+        except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a bad file
+            return _fail(
+                source,
+                f"Dit Excel-bestand is niet te lezen ({type(exc).__name__}). "
+                "Sla het opnieuw op als .xlsx of als CSV.",
+                "bad_file",
+            )
+        try:
+            titles = {sheet.title.strip().lower() for sheet in book.worksheets}
+            kumu = "elements" in titles
+            for sheet in book.worksheets:
+                kind = KUMU_SHEETS.get(sheet.title.strip().lower()) if kumu else None
+                part = _grid_read(
+                    f"{source} › {sheet.title}",
+                    "kumu-xlsx" if kumu else "xlsx",
+                    kind,
+                    list(_sheet_rows(sheet)),
+                )
+                if part.raw:
+                    result.extend(part)
+                else:
+                    result.notes.append(f"{source} › {sheet.title}: blad is leeg.")
+        except Exception as exc:  # noqa: BLE001 - a damaged sheet fails while it is read
+            return _fail(
+                source,
+                f"Dit Excel-bestand is niet te lezen ({type(exc).__name__}). "
+                "Sla het opnieuw op als .xlsx of als CSV.",
+                "bad_file",
+            )
+        finally:
+            book.close()
+    if not result.raw:
         return _fail(
             source,
-            f"Dit Excel-bestand is niet te lezen ({type(exc).__name__}). "
-            "Sla het opnieuw op als .xlsx of als CSV.",
-            "bad_file",
+            "Het Excel-bestand is leeg: er staan geen kolomkoppen of rijen in.",
+            "empty",
         )
-    result = ReadResult()
-    unknown: list[ReadResult] = []
-    try:
-        for sheet in book.worksheets:
-            part = table_from_rows(f"{source} › {sheet.title}", _sheet_rows(sheet))
-            if part.tables:
-                result.extend(part)
-            elif any(p.code == "wrong_headers" for p in part.problems):
-                unknown.append(part)
-    finally:
-        book.close()
-    if not result.tables:
-        if unknown:
-            result.problems += unknown[0].problems
-        else:
-            result.problems.append(
-                Problem(
-                    source=source,
-                    message="Het Excel-bestand is leeg. " + expected_headers(),
-                    code="empty",
-                )
-            )
-    else:
-        result.notes += [
-            f"{p.problems[0].source}: blad overgeslagen (geen bekende kolomkoppen)."
-            for p in unknown
-        ]
     return result
 
 
@@ -374,7 +277,7 @@ def _xlsx_value(cell: Any) -> Any:
         "ArrayFormula",
         "DataTableFormula",
     }:
-        return _Formula(value if isinstance(value, str) else getattr(value, "text", "=…"))
+        return Formula(value if isinstance(value, str) else getattr(value, "text", "=…"))
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, (date, str)):
@@ -393,7 +296,7 @@ def _xlsx_value(cell: Any) -> Any:
 _OUR_KEYS: dict[TableKind, str] = {"wijken": "wijken", "actors": "actors", "links": "links"}
 
 
-def _read_json(source: str, text: str) -> ReadResult:
+def _read_json(source: str, text: str) -> RawRead:
     try:
         doc = json.loads(text)
     except (json.JSONDecodeError, RecursionError) as exc:
@@ -416,8 +319,8 @@ def _read_json(source: str, text: str) -> ReadResult:
     )
 
 
-def _read_our_json(source: str, doc: dict[str, Any]) -> ReadResult:
-    result = ReadResult()
+def _read_our_json(source: str, doc: dict[str, Any]) -> RawRead:
+    result = RawRead()
     for kind, list_key in _OUR_KEYS.items():
         records = doc.get(list_key) or []
         if not isinstance(records, list):
@@ -433,124 +336,44 @@ def _read_our_json(source: str, doc: dict[str, Any]) -> ReadResult:
         rows = []
         for number, record in enumerate(records, start=1):
             if not isinstance(record, dict):
-                row = Row(number=number, values={})
+                row = RawRow(number=number, cells={})
                 row.problems.append(
                     ("", shown(record), "Verwacht een object met velden.", "wrong_format")
                 )
                 rows.append(row)
                 continue
-            values = {k: v for k, v in record.items() if k != "contact"}
+            cells = {_key(k): v for k, v in record.items() if k != "contact"}
             if kind == "actors" and "contact" in record:
                 contact = record["contact"] if isinstance(record["contact"], dict) else {}
-                values["email"] = contact.get("email")
-                values["phone"] = contact.get("phone")
-            rows.append(_json_row(number, values, kind))
+                cells["email"] = contact.get("email")
+                cells["phone"] = contact.get("phone")
+            rows.append(RawRow(number=number, cells=cells))
         if rows:
-            result.tables.append(
-                Table(kind=kind, source=f"{source} › {list_key}", columns={}, rows=rows)
+            result.raw.append(
+                record_table(f"{source} › {list_key}", "wijknet-json", kind, rows, own_ids=True)
             )
     return result
 
 
-def _json_row(number: int, values: dict[str, Any], kind: TableKind) -> Row:
-    """A JSON record as a row: keys are field names (or headers), values checked for size."""
-    row = Row(number=number, values={})
-    for name, value in values.items():
-        field = name if name in _JSON_FIELDS[kind] else field_of(kind, str(name))
-        if field is None:
-            continue
-        if _has_surrogate(value):
-            row.problems.append((field, shown(value), INVALID_CHARACTER, "invalid_character"))
-            value = _without_surrogates(value)
-        if isinstance(value, str):
-            if len(value) > MAX_CELL_CHARS:
-                row.problems.append(
-                    (
-                        field,
-                        shown(value),
-                        f"Deze waarde is te lang ({len(value)} "
-                        f"tekens; hoogstens {MAX_CELL_CHARS}).",
-                        "cell_too_long",
-                    )
-                )
-                continue
-            value = value.strip()
-        elif isinstance(value, list) and any(len(str(v)) > MAX_CELL_CHARS for v in value):
-            row.problems.append(
-                (field, shown(value), "Deze lijst bevat een te lange waarde.", "cell_too_long")
-            )
-            continue
-        row.values[field] = value
-    return row
-
-
-def _has_surrogate(value: Any) -> bool:
-    if isinstance(value, str):
-        return SURROGATE.search(value) is not None
-    if isinstance(value, list):
-        return any(_has_surrogate(v) for v in value)
-    if isinstance(value, dict):
-        return any(_has_surrogate(k) or _has_surrogate(v) for k, v in value.items())
-    return False
-
-
-def _without_surrogates(value: Any) -> Any:
-    """``value`` with every lone surrogate (JSON text's ``"\\ud800"``) replaced by U+FFFD:
-    the row is refused with a problem, and nothing further on has to carry the surrogate."""
-    if isinstance(value, str):
-        return SURROGATE.sub("\ufffd", value)
-    if isinstance(value, list):
-        return [_without_surrogates(v) for v in value]
-    if isinstance(value, dict):
-        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
-    return value
-
-
-_JSON_FIELDS: dict[TableKind, set[str]] = {
-    "actors": {
-        "id",
-        "kind",
-        "name",
-        "domain",
-        "role",
-        "themes",
-        "kernaanpakken",
-        "wijken",
-        "organisation",
-        "description",
-        "email",
-        "phone",
-        "since",
-        "until",
-        "ref",
-        "type",
-        "tags",
-    },
-    "links": {
-        "id",
-        "source",
-        "target",
-        "kind",
-        "intensity",
-        "note",
-        "since",
-        "until",
-        "wijk",
-        "type",
-    },
-    "wijken": {"slug", "name", "gemeente", "cohort"},
-}
+def _key(name: Any) -> str:
+    """A record's key as a header: text, a lone surrogate replaced by U+FFFD."""
+    return SURROGATE.sub("\ufffd", str(name))
 
 
 def _kumu_record(item: dict[str, Any]) -> dict[str, Any]:
-    flat = {k: v for k, v in item.items() if k != "attributes"}
+    flat = {_key(k): v for k, v in item.items() if k != "attributes"}
     if isinstance(item.get("attributes"), dict):
-        flat |= item["attributes"]
+        flat |= {_key(k): v for k, v in item["attributes"].items()}
     return flat
 
 
-def _read_kumu_json(source: str, doc: dict[str, Any]) -> ReadResult:
-    result = ReadResult()
+_KUMU_CONNECTION_SYSTEM = {"direction", "delayed", "reversed", "_id"}
+
+
+def _read_kumu_json(source: str, doc: dict[str, Any]) -> RawRead:
+    """Kumu's export: elements (identity by ``_id``) and connections (``from``/``to`` or
+    ``source``/``target``, each an element's ``_id`` or its label)."""
+    result = RawRead()
     elements = doc.get("elements") or []
     connections = doc.get("connections") or []
     if not isinstance(elements, list) or not isinstance(connections, list):
@@ -559,42 +382,22 @@ def _read_kumu_json(source: str, doc: dict[str, Any]) -> ReadResult:
             "In deze Kumu-export zijn 'elements' en 'connections' geen lijsten.",
             "wrong_format",
         )
-    rows = []
-    for number, item in enumerate(elements, start=1):
-        if not isinstance(item, dict):
-            continue
-        flat = _kumu_record(item)
-        ref = flat.pop("_id", None)
-        values = {("type" if k in {"type", "element type"} else k): v for k, v in flat.items()}
-        row = _json_row(number, values, "actors")
-        if _has_surrogate(ref):
-            row.problems.append(("ref", shown(ref), INVALID_CHARACTER, "invalid_character"))
-        if ref is not None:
-            row.values["ref"] = _without_surrogates(str(ref))
-        rows.append(row)
+    rows = [
+        RawRow(number=number, cells=_kumu_record(item))
+        for number, item in enumerate(elements, start=1)
+        if isinstance(item, dict)
+    ]
     if rows:
-        result.tables.append(
-            Table(kind="actors", source=f"{source} › elements", columns={}, rows=rows, lenient=True)
-        )
+        result.raw.append(record_table(f"{source} › elements", "kumu-json", "actors", rows))
     rows = []
     for number, item in enumerate(connections, start=1):
         if not isinstance(item, dict):
             continue
-        flat = _kumu_record(item)
-        flat.pop("_id", None)
-        values = {
-            ("type" if k in {"type", "connection type"} else k): v
-            for k, v in flat.items()
-            if k not in {"direction", "tags", "delayed", "reversed"}
-        }
-        rows.append(_json_row(number, values, "links"))
+        cells = {k: v for k, v in _kumu_record(item).items() if k not in _KUMU_CONNECTION_SYSTEM}
+        rows.append(RawRow(number=number, cells=cells))
     if rows:
-        result.tables.append(
-            Table(
-                kind="links", source=f"{source} › connections", columns={}, rows=rows, lenient=True
-            )
-        )
-    if not result.tables:
+        result.raw.append(record_table(f"{source} › connections", "kumu-json", "links", rows))
+    if not result.raw:
         result.problems.append(
             Problem(
                 source=source,
@@ -605,47 +408,159 @@ def _read_kumu_json(source: str, doc: dict[str, Any]) -> ReadResult:
     return result
 
 
-# -- GraphML (our export, or another tool's with name/label attributes) ------------------
+# -- GraphML and GEXF: a small, lenient XML reader ---------------------------------------
 
 
-def _read_graphml(source: str, data: bytes) -> ReadResult:
-    import networkx as nx
+def _local(tag: Any) -> str:
+    """The tag without its namespace: ``{http://…}node`` -> ``node``."""
+    return str(tag).rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
+
+def _parse_xml(source: str, data: bytes, what: str) -> ET.Element | RawRead:
     try:
-        graph = nx.read_graphml(io.BytesIO(data), force_multigraph=True)
-    except Exception as exc:  # noqa: BLE001 - the XML parser raises many kinds
+        return ET.fromstring(data)
+    except ET.ParseError as exc:
+        line, column = getattr(exc, "position", (0, 0))
         return _fail(
-            source, f"Dit GraphML-bestand is niet te lezen ({type(exc).__name__}).", "bad_file"
+            source,
+            f"Dit {what}-bestand is kapot bij regel {line}, kolom {column + 1}. "
+            "Exporteer het opnieuw uit het programma waarmee het gemaakt is.",
+            "bad_file",
         )
-    result = ReadResult()
+
+
+def _read_graphml(source: str, data: bytes) -> RawRead:
+    """GraphML, ours or another tool's: ``<key>`` declarations anywhere in the file (older
+    tools put them inside ``<graph>``), defaults, edges with or without ids."""
+    root = _parse_xml(source, data, "GraphML")
+    if isinstance(root, RawRead):
+        return root
+    keys: dict[str, str] = {}
+    defaults: dict[str, dict[str, str]] = {"node": {}, "edge": {}}
+    for element in root.iter():
+        if _local(element.tag) != "key":
+            continue
+        key_id = element.get("id", "")
+        name = element.get("attr.name") or key_id
+        keys[key_id] = name
+        for child in element:
+            if _local(child.tag) == "default" and child.text is not None:
+                defaults.setdefault(element.get("for", "node"), {})[name] = child.text
+    graph = next((e for e in root.iter() if _local(e.tag) == "graph"), None)
+    if graph is None:
+        return _fail(source, "Dit GraphML-bestand bevat geen graaf.", "empty")
+
+    def data_of(element: ET.Element, kind: str) -> dict[str, Any]:
+        cells: dict[str, Any] = dict(defaults.get(kind, {}))
+        for child in element:
+            if _local(child.tag) == "data" and not len(child):  # not yEd's drawing data
+                cells[keys.get(child.get("key", ""), child.get("key", ""))] = child.text or ""
+        return cells
+
+    graph_data = data_of(graph, "graph")
+    own = "wijken" in graph_data
+    result = RawRead()
     try:
-        wijken = json.loads(graph.graph.get("wijken") or "[]")
+        wijken = json.loads(graph_data.get("wijken") or "[]")
     except json.JSONDecodeError:
         wijken = []
     if isinstance(wijken, list) and wijken:
-        rows = [_json_row(n, w, "wijken") for n, w in enumerate(wijken, 1) if isinstance(w, dict)]
-        result.tables.append(
-            Table(kind="wijken", source=f"{source} › wijken", columns={}, rows=rows)
+        rows = [RawRow(n, w) for n, w in enumerate(wijken, 1) if isinstance(w, dict)]
+        result.raw.append(
+            record_table(f"{source} › wijken", "graphml", "wijken", rows, own_ids=True)
         )
-    actors = []
-    for number, (node, attrs) in enumerate(graph.nodes(data=True), start=1):
-        row = _json_row(number, dict(attrs), "actors")
-        row.values.setdefault("id", str(node))
-        actors.append(row)
-    links = []
-    for number, (u, v, k, attrs) in enumerate(graph.edges(keys=True, data=True), start=1):
-        row = _json_row(number, dict(attrs), "links")
-        row.values.update(source=str(u), target=str(v))
-        row.values.setdefault("id", str(k))
-        links.append(row)
-    found: tuple[tuple[TableKind, list[Row]], ...] = (("actors", actors), ("links", links))
-    for kind, rows in found:
-        if rows:
-            result.tables.append(
-                Table(kind=kind, source=f"{source} › {TABLE_LABEL[kind]}", columns={}, rows=rows)
-            )
-    if not result.tables:
+    nodes: list[RawRow] = []
+    edges: list[RawRow] = []
+    for element in graph.iter():
+        tag = _local(element.tag)
+        if tag == "node":
+            cells = data_of(element, "node")
+            cells["id" if own else "ref"] = element.get("id", "")
+            nodes.append(RawRow(len(nodes) + 1, cells))
+        elif tag == "edge":
+            cells = data_of(element, "edge")
+            cells["source"] = element.get("source", "")
+            cells["target"] = element.get("target", "")
+            if element.get("id") and own:
+                cells.setdefault("id", element.get("id"))
+            edges.append(RawRow(len(edges) + 1, cells))
+    if nodes:
+        result.raw.append(
+            record_table(f"{source} › actoren", "graphml", "actors", nodes, own_ids=own)
+        )
+    if edges:
+        result.raw.append(
+            record_table(f"{source} › samenwerkingen", "graphml", "links", edges, own_ids=own)
+        )
+    if not nodes:
         result.problems.append(
             Problem(source=source, message="Dit GraphML-bestand bevat geen knopen.", code="empty")
+        )
+    return result
+
+
+def _read_gexf(source: str, data: bytes) -> RawRead:
+    """GEXF (Gephi, versions 1.1 to 1.3): node and edge attributes by title, labels as
+    names, weights as intensities; directed and undirected edges may be mixed."""
+    root = _parse_xml(source, data, "GEXF")
+    if isinstance(root, RawRead):
+        return root
+    graph = next((e for e in root.iter() if _local(e.tag) == "graph"), None)
+    if graph is None:
+        return _fail(source, "Dit GEXF-bestand bevat geen graaf.", "empty")
+    titles: dict[str, dict[str, str]] = {"node": {}, "edge": {}}
+    for block in graph.iter():
+        if _local(block.tag) != "attributes":
+            continue
+        kind = block.get("class", "node")
+        for attribute in block:
+            if _local(attribute.tag) == "attribute":
+                attr_id = attribute.get("id", "")
+                titles.setdefault(kind, {})[attr_id] = attribute.get("title") or attr_id
+    own = (graph.get("name") or "").lower().startswith("wijknet")
+
+    def values_of(element: ET.Element, kind: str) -> dict[str, Any]:
+        cells: dict[str, Any] = {}
+        for block in element:
+            if _local(block.tag) != "attvalues":
+                continue
+            for value in block:
+                ref = value.get("for") or value.get("id") or ""
+                cells[titles.get(kind, {}).get(ref, ref)] = value.get("value", "")
+        return cells
+
+    result = RawRead()
+    nodes: list[RawRow] = []
+    edges: list[RawRow] = []
+    for element in graph.iter():
+        tag = _local(element.tag)
+        if tag == "node":
+            cells = {"label": element.get("label") or element.get("id", "")}
+            cells |= values_of(element, "node")
+            if {"naam", "name"} & set(cells):
+                cells.pop("label")  # our export: the label repeats the name
+            cells["id" if own else "ref"] = element.get("id", "")
+            nodes.append(RawRow(len(nodes) + 1, cells))
+        elif tag == "edge":
+            cells = {"source": element.get("source", ""), "target": element.get("target", "")}
+            if element.get("label"):
+                cells["label"] = element.get("label")
+            if element.get("weight"):
+                cells["weight"] = element.get("weight")
+            cells |= values_of(element, "edge")
+            if "intensiteit" in cells:
+                cells.pop("weight", None)  # our export: the weight repeats the intensity
+            if own and element.get("id"):
+                cells.setdefault("id", element.get("id"))
+            edges.append(RawRow(len(edges) + 1, cells))
+    if nodes:
+        result.raw.append(record_table(f"{source} › actoren", "gexf", "actors", nodes, own_ids=own))
+    if edges:
+        result.raw.append(
+            record_table(f"{source} › samenwerkingen", "gexf", "links", edges, own_ids=own)
+        )
+    if not nodes:
+        result.problems.append(
+            Problem(source=source, message="Dit GEXF-bestand bevat geen knopen.", code="empty")
         )
     return result

@@ -23,6 +23,14 @@ def stable_actor_id(wijk: str, kind: ActorKind, name: str) -> str:
     return f"a-{digest[:12]}"
 
 
+def stable_ref_id(wijk: str, ref: str) -> str:
+    """The id of an actor a foreign file names by its own id (Kumu ``_id``, a GraphML or GEXF
+    node id): the same reference in the same wijk gives the same actor on every import,
+    whatever its label, kind or spelling."""
+    digest = hashlib.sha1(f"{wijk}|ref:{ref}".encode()).hexdigest()
+    return f"a-{digest[:12]}"
+
+
 @dataclass
 class Known:
     """An actor the planner can refer to: stored, or a row of the file (``row`` set)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
@@ -43,6 +43,66 @@ class Problem(BaseModel):
     value: str = ""
     message: str
     code: str = "invalid"
+    level: Literal["fout", "let op"] = "fout"
+    """``fout`` refuses the row; ``let op`` is a warning: the row is imported as told."""
+    count: int = 1
+    """How many rows a grouped warning stands for."""
+    rows: list[int] = []
+    """The row numbers of a grouped warning (``row`` is the first)."""
+
+
+def aantal(n: int, enkelvoud: str, meervoud: str) -> str:
+    """``1 probleem``, ``16 problemen``: a count with the right Dutch noun."""
+    return f"{n} {enkelvoud if n == 1 else meervoud}"
+
+
+def rows_text(rows: list[int]) -> str:
+    """``rij 3`` or ``3 rijen: 3, 7, 9`` (at most 20 numbers shown)."""
+    if len(rows) == 1:
+        return f"rij {rows[0]}"
+    shown_rows = ", ".join(str(r) for r in rows[:20]) + (", …" if len(rows) > 20 else "")
+    return f"{aantal(len(rows), 'rij', 'rijen')}: {shown_rows}"
+
+
+def describe(problem: Problem) -> str:
+    """One line for a problem or a grouped warning, in the user's own words: ``kolom 'Type',
+    waarde 'Stakeholder' (2 rijen: 3, 7): geen soort van wijknet; …``."""
+    parts = [f"kolom '{problem.column}'"] if problem.column else []
+    if problem.value:
+        parts.append(f"waarde '{problem.value}'")
+    rows = problem.rows or ([problem.row] if problem.row else [])
+    where = ", ".join(parts) or problem.source
+    if rows:
+        where += f" ({rows_text(rows)})"
+    return f"{where}: {problem.message}"
+
+
+FIELD_NAMES = {
+    "name": "naam",
+    "kind": "soort",
+    "type": "type",
+    "domain": "domein",
+    "role": "rol",
+    "wijken": "wijk",
+    "wijk": "wijk",
+    "themes": "thema's",
+    "kernaanpakken": "kernaanpakken",
+    "tags": "tags",
+    "organisation": "organisatie",
+    "description": "omschrijving",
+    "email": "e-mail",
+    "phone": "telefoon",
+    "since": "sinds",
+    "until": "tot",
+    "source": "van",
+    "target": "naar",
+    "intensity": "intensiteit",
+    "note": "notitie",
+    "gemeente": "gemeente",
+    "cohort": "cohort",
+    "slug": "wijkcode",
+}
+"""The Dutch name of a canonical field, for a column the file does not have."""
 
 
 @dataclass
@@ -68,7 +128,8 @@ class Table:
     """Kumu: unknown types become notes instead of problems."""
 
     def header(self, field_name: str) -> str:
-        return self.columns.get(field_name, field_name)
+        """The user's own header for a field, else the field's Dutch name."""
+        return self.columns.get(field_name) or FIELD_NAMES.get(field_name, field_name)
 
 
 @dataclass

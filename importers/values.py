@@ -11,16 +11,39 @@ from datetime import date
 from enum import Enum
 from typing import Any
 
-from importers.columns import choices, match_enum, split_multi, suggestion
+from importers.columns import match_enum, split_multi, suggestion
 
 
 class CellError(ValueError):
-    """A cell that cannot be read; ``message`` says how to fix it (Dutch)."""
+    """A cell that cannot be read; ``message`` says how to fix it (Dutch).
 
-    def __init__(self, message: str, code: str = "invalid") -> None:
+    ``enum`` is set when the cell must name a member of it: the planner then lists the
+    allowed values once per column (``ImportPlan.allowed``), not in every message.
+    """
+
+    def __init__(self, message: str, code: str = "invalid", enum: type[Enum] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.code = code
+        self.enum = enum
+
+
+UNKNOWN = {
+    "domein": "Onbekend domein",
+    "type": "Onbekend type",
+    "cohort": "Onbekend cohort",
+    "rol": "Onbekende rol",
+    "soort": "Onbekende soort",
+    "soort samenwerking": "Onbekende soort samenwerking",
+    "intensiteit": "Onbekende intensiteit",
+    "thema's": "Onbekende thema's",
+    "kernaanpakken": "Onbekende kernaanpakken",
+}
+"""``what`` -> the Dutch phrase with the right article (het domein, de rol)."""
+
+
+def unknown(what: str) -> str:
+    return UNKNOWN.get(what, f"Onbekende waarde voor {what}")
 
 
 def text(value: Any) -> str:
@@ -47,28 +70,37 @@ def one_of(enum: type[Enum], value: Any, what: str) -> Enum:
     member = match_enum(enum, raw)
     if member is None:
         raise CellError(
-            f"Onbekende {what} '{raw}'.{suggestion(enum, raw)} Kies uit: {choices(enum)}.",
+            f"{unknown(what)} '{raw}'.{suggestion(enum, raw)} "
+            "Zie de toegestane waarden voor deze kolom.",
             "unknown_value",
+            enum,
         )
     return member
 
 
-def many_of(enum: type[Enum], value: Any, what: str) -> list[Enum]:
-    """Members of ``enum`` named in one cell; every unknown value is named in the message."""
-    members, unknown = [], []
+def split_known(enum: type[Enum], value: Any) -> tuple[list[Enum], list[str]]:
+    """The members of ``enum`` named in one cell, and the parts that name none."""
+    members, rest = [], []
     for part in multi(value):
         member = match_enum(enum, part)
         if member is None:
-            unknown.append(part)
+            rest.append(part)
         else:
             members.append(member)
-    if unknown:
-        hints = "".join(suggestion(enum, u) for u in unknown[:3])
-        names = ", ".join(f"'{u}'" for u in unknown)
+    return members, rest
+
+
+def many_of(enum: type[Enum], value: Any, what: str) -> list[Enum]:
+    """Members of ``enum`` named in one cell; every unknown value is named in the message."""
+    members, rest = split_known(enum, value)
+    if rest:
+        hints = "".join(suggestion(enum, u) for u in rest[:3])
+        names = ", ".join(f"'{u}'" for u in rest)
         raise CellError(
-            f"Onbekende {what}: {names}.{hints} Kies uit: {choices(enum)} "
+            f"{unknown(what)}: {names}.{hints} Zie de toegestane waarden voor deze kolom "
             "(meerdere waarden scheiden met ; of ,).",
             "unknown_value",
+            enum,
         )
     return members
 

@@ -20,7 +20,7 @@ import math
 import random
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -167,11 +167,16 @@ def ego_ids(links: Sequence[Link], centre: str, steps: int) -> set[str]:
     return seen
 
 
-def legend() -> dict[str, Any]:
-    """What the map's colours, shapes and line widths mean, in Dutch."""
+def legend(present: Collection[Domain] = ()) -> dict[str, Any]:
+    """What the map's colours, shapes and line widths mean, in Dutch.
+
+    Every domain is listed, except "onbekend", which appears only when one of ``present``
+    (the domains of the wijk's actors) is still unknown."""
     return {
         "domains": [
-            {"value": d.value, "label": label(d), "colour": c} for d, c in DOMAIN_COLOURS.items()
+            {"value": d.value, "label": label(d), "colour": c}
+            for d, c in DOMAIN_COLOURS.items()
+            if d is not Domain.ONBEKEND or d in present
         ],
         "kinds": [
             {"value": k.value, "label": label(k), "shape": s} for k, s in KIND_SHAPES.items()
@@ -338,7 +343,7 @@ def build_map(
         "suggestions": _suggestion_edges(suggestions, set(ids)),
         "measures": [{"key": k, "label": (measure_labels or {}).get(k, k)} for k in keys],
         "options": _options(net, len(ids)),
-        "legend": legend(),
+        "legend": legend({a.domain for a in snapshot.actors}),
     }
 
 
@@ -410,6 +415,6 @@ def _group_map(snapshot: Snapshot, groups: Mapping[str, int] | None) -> dict[str
         "suggestions": [],
         "measures": [],
         "options": _options(net, len(names)),
-        "legend": legend(),
+        "legend": legend({a.domain for a in snapshot.actors}),
         "actors": len(snapshot.actors),
     }

@@ -15,13 +15,17 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from api.cli.common import app, fail, print_json, store_from_settings
+from api.mappings import effective_mapping, header_info, plan_import, unknown_values
 from graph.errors import WijknetError
-from importers.apply import ImportRefused, apply_plan, read_files
+from graph.model import ActorKind, Domain
+from importers.apply import ImportRefused, apply_plan
 from importers.duplicates import find_duplicates, merge_actors, plan_merge
 from importers.exports import FORMATS, collect, csv_files, export
-from importers.plan import ImportPlan, build_plan
+from importers.mapping import SKIP, ImportMapping, MappingError
+from importers.plan import ImportPlan
 from importers.plan import Progress as PlanProgress
 from importers.readers import MAX_FILE_BYTES
+from importers.tables import Problem, aantal
 
 SHOWN_PROBLEMS = 50
 SHOWN_ROWS = 100
@@ -30,6 +34,8 @@ PROGRESS_FROM_ROWS = 2000
 
 ACTIONS = (("create", "nieuw"), ("update", "bijwerken"), ("skip", "ongewijzigd"), ("error", "fout"))
 ENTITIES = (("wijk", "wijken"), ("actor", "actoren"), ("link", "samenwerkingen"))
+EXTRA_ACTIONS = (("merge", "samengevoegd"), ("ignore", "overgeslagen"))
+"""Shown when the planner counts them (links merged into one, rows the mapping skips)."""
 
 err = Console(stderr=True)
 
@@ -73,6 +79,29 @@ def import_files(
         bool, typer.Option("--valid-only", help="Write the rows without problems, report the rest")
     ] = False,
     wijk: Annotated[str | None, typer.Option(help="Wijk for rows that name none")] = None,
+    mapping_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--mapping",
+            help="Mapping of columns and values (JSON or TOML; see --toon-koppeling)",
+            exists=True,
+            dir_okay=False,
+        ),
+    ] = None,
+    soort: Annotated[
+        ActorKind | None, typer.Option("--soort", help="Kind of actor for rows without one")
+    ] = None,
+    domein: Annotated[
+        Domain | None, typer.Option("--domein", help="Domain for rows without one")
+    ] = None,
+    show_mapping: Annotated[
+        Path | None,
+        typer.Option(
+            "--toon-koppeling",
+            help="Write the effective mapping to this file (.toml or .json) to edit it",
+            dir_okay=False,
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON")] = False,
     by: ByOption = "",
 ) -> None:
@@ -82,22 +111,34 @@ def import_files(
         if path.stat().st_size > MAX_FILE_BYTES:
             raise fail(f"{path.name}: te groot (meer dan {MAX_FILE_BYTES // 2**20} MB).")
         loaded.append((path.name, path.read_bytes()))
-    read = read_files(loaded)
-    total = sum(len(t.rows) for t in read.tables)
+    given = _load_mapping(mapping_file)
+    defaults = None
+    if soort is not None or domein is not None:
+        base = (given or ImportMapping()).standaard
+        update = {k: v for k, v in (("soort", soort), ("domein", domein)) if v is not None}
+        defaults = base.model_copy(update=update)
+    total = sum(len(data) for _, data in loaded) // 100  # about one row per 100 bytes
     with store_from_settings() as store:
         with _progress("Rijen controleren", total) as progress:
-            plan = build_plan(
+            plan = plan_import(
                 store,
-                read.tables,
+                loaded,
+                mapping=given,
+                defaults=defaults,
                 default_wijk=wijk,
-                problems=read.problems,
-                notes=read.notes,
                 progress=progress,
             )
+        effective = effective_mapping(plan, given)
+        if defaults is not None and effective.standaard != defaults:
+            effective = effective.model_copy(update={"standaard": defaults})
+        if show_mapping is not None:
+            _write_mapping(show_mapping, effective)
         if as_json:
-            print_json(plan)
+            print_json(
+                plan.model_dump(mode="json") | {"mapping": effective.model_dump(mode="json")}
+            )
         else:
-            _print_plan(plan, [name for name, _ in loaded], dry_run=dry_run)
+            _print_plan(plan, [name for name, _ in loaded], dry_run=dry_run, mapping=effective)
         if dry_run:
             raise typer.Exit(1 if plan.problems else 0)
         try:
@@ -114,20 +155,80 @@ def import_files(
     )
 
 
-def _print_plan(plan: ImportPlan, names: list[str], *, dry_run: bool) -> None:
+def _load_mapping(path: Path | None) -> ImportMapping | None:
+    if path is None:
+        return None
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise fail(f"{path.name}: te groot voor een koppeling.")
+    try:
+        return ImportMapping.load(path.name, path.read_bytes())
+    except MappingError as exc:
+        raise fail(f"Koppeling niet gebruikt: {exc}") from None
+
+
+def _write_mapping(path: Path, mapping: ImportMapping) -> None:
+    text = mapping.to_json() if path.suffix.lower() == ".json" else mapping.to_toml()
+    try:
+        path.write_text(text, "utf-8")
+    except OSError as exc:
+        raise fail(f"{path}: de koppeling kan niet worden geschreven ({exc.strerror}).") from None
+    err.print(f"Koppeling geschreven: {path}", markup=False, highlight=False)
+
+
+def _print_mapping(out: Console, plan: ImportPlan, mapping: ImportMapping) -> None:
+    """The short "Koppeling" block of the dry run: columns, unmapped headers, values."""
+    if not mapping.tabellen and not mapping.waarden:
+        return
+    proposal = getattr(plan, "proposal", None)
+    out.print("Koppeling:")
+    for table in mapping.tabellen:
+        out.print(f"  {table.bron} ({table.soort}):", markup=False)
+        skipped = []
+        for header, target in table.kolommen.items():
+            if target == SKIP:
+                skipped.append(header)
+                continue
+            sure = header_info(proposal, table.bron, header).confidence
+            out.print(f"    '{header}' → {target}" + (f" ({sure})" if sure else ""), markup=False)
+        if skipped:
+            out.print("    niet gebruikt: " + ", ".join(f"'{h}'" for h in skipped), markup=False)
+    for fieldname, values in unknown_values(proposal, mapping).items():
+        targets = mapping.waarden.get(fieldname, {})
+        parts = [
+            f"'{value}' → {targets.get(value, 'standaard')}" + (f" ({n}×)" if n else "")
+            for value, n in values.items()
+        ]
+        if parts:
+            out.print(f"  waarden '{fieldname}': " + ", ".join(parts), markup=False)
+    out.print("")
+
+
+def _print_plan(
+    plan: ImportPlan,
+    names: list[str],
+    *,
+    dry_run: bool,
+    mapping: ImportMapping | None = None,
+) -> None:
     out = Console(soft_wrap=True, highlight=False)
     out.print(
         f"Import van {', '.join(names)}"
         + (" (proefdraai: er wordt niets geschreven)" if dry_run else "")
     )
+    if dry_run and mapping is not None:
+        _print_mapping(out, plan, mapping)
+    actions = list(ACTIONS)
+    for extra in EXTRA_ACTIONS:
+        if any(extra[0] in c for c in plan.counts.values()):
+            actions.append(extra)
     table = Table(show_edge=False, box=None, pad_edge=False)
     table.add_column("")
-    for _, title in ACTIONS:
+    for _, title in actions:
         table.add_column(title, justify="right")
     for entity, title in ENTITIES:
         counts = plan.counts.get(entity)
         if counts:
-            table.add_row(title, *(str(counts[a]) for a, _ in ACTIONS))
+            table.add_row(title, *(str(counts.get(a, 0)) for a, _ in actions))
     out.print(table)
     if dry_run:
         changes = [r for r in plan.rows if r.action in {"create", "update"}]
@@ -139,19 +240,34 @@ def _print_plan(plan: ImportPlan, names: list[str], *, dry_run: bool) -> None:
         if len(changes) > SHOWN_ROWS:
             out.print(f"  … en nog {len(changes) - SHOWN_ROWS} (alles: --json)")
     if plan.problems:
-        out.print(f"\nProblemen ({len(plan.problems)}):")
+        out.print(f"\n{aantal(len(plan.problems), 'probleem', 'problemen')}:")
         for p in plan.problems[:SHOWN_PROBLEMS]:
-            where = (
-                f"{p.source}"
-                + (f" rij {p.row}" if p.row else "")
-                + (f", kolom '{p.column}'" if p.column else "")
-            )
-            value = f" '{p.value}'" if p.value else ""
-            out.print(f"  {where}:{value} — {p.message}", markup=False)
+            out.print(f"  {_where(p)} — {p.message}", markup=False)
         if len(plan.problems) > SHOWN_PROBLEMS:
             out.print(f"  … en nog {len(plan.problems) - SHOWN_PROBLEMS} (alles: --json)")
+    warnings = list(getattr(plan, "warnings", []) or [])
+    if warnings:
+        out.print(f"\nLet op ({len(warnings)}):")
+        for p in warnings[:SHOWN_PROBLEMS]:
+            count = getattr(p, "count", 1) or 1
+            rows = f" ({count} rijen)" if count > 1 else ""
+            out.print(f"  {_where(p)}{rows} — {p.message}", markup=False)
+        if len(warnings) > SHOWN_PROBLEMS:
+            out.print(f"  … en nog {len(warnings) - SHOWN_PROBLEMS} (alles: --json)")
+    allowed: dict[str, list[str]] = dict(getattr(plan, "allowed", {}) or {})
+    for header, values in allowed.items():
+        out.print(f"Toegestane waarden voor kolom '{header}': {', '.join(values)}", markup=False)
     for note in plan.notes:
         out.print(f"Let op: {note}", markup=False)
+
+
+def _where(p: Problem) -> str:
+    where = (
+        f"{p.source}"
+        + (f" rij {p.row}" if p.row else "")
+        + (f", kolom '{p.column}'" if p.column else "")
+    )
+    return where + (f": '{p.value}'" if p.value else ":")
 
 
 @app.command("export")

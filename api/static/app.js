@@ -147,4 +147,13 @@
       });
     });
   });
+  /* Import mapping: a changed choice updates the dry run at once (the button stays for no-JS). */
+  document.querySelectorAll("form[data-auto-submit]").forEach(function (form) {
+    form.addEventListener("change", function (event) {
+      if (event.target && event.target.tagName === "SELECT") {
+        form.setAttribute("aria-busy", "true");
+        form.submit();
+      }
+    });
+  });
 })();

@@ -21,14 +21,24 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
 from api.accounts import User
-from api.deps import Form, PageWriter, StoreDep, UploadsDep
+from api.deps import Form, MappingsDep, PageWriter, StoreDep, UploadsDep
 from api.errors import WebError
+from api.mappings import (
+    MappingStore,
+    effective_mapping,
+    header_info,
+    plan_import,
+    unknown_values,
+    valid_name,
+)
 from api.permissions import (
     PageRefusal,
     employer_rule,
@@ -38,11 +48,13 @@ from api.permissions import (
 )
 from api.uploads import Pending, PendingUploads, owner_key
 from api.web.render import render
-from graph.model import ActorIn, Wijk
+from graph.model import ActorIn, ActorKind, Domain, Wijk
 from graph.store import GraphStore
-from importers.apply import ImportRefused, apply_plan, plan_files
+from importers import mapping as mapping_module
+from importers.apply import ImportRefused, apply_plan
 from importers.duplicates import find_duplicates
 from importers.exports import FORMATS
+from importers.mapping import SKIP, ImportMapping, MappingError
 from importers.plan import ImportPlan
 from importers.readers import MAX_FILE_BYTES
 
@@ -57,7 +69,15 @@ ROWS_SHOWN = 500
 PROBLEMS_SHOWN = 1000
 """The preview lists this many problems; the count says how many there are."""
 
-ACTIONS = {"create": "nieuw", "update": "bijwerken", "skip": "ongewijzigd", "error": "fout"}
+ACTIONS = {
+    "create": "nieuw",
+    "update": "bijwerken",
+    "skip": "ongewijzigd",
+    "error": "fout",
+    "merge": "samengevoegd",
+    "ignore": "overgeslagen",
+}
+EXTRA_ACTIONS = (("merge", "Samengevoegd"), ("ignore", "Overgeslagen"))
 ENTITIES = {"wijk": "Wijken", "actor": "Actoren", "link": "Samenwerkingen"}
 ENTITY = {"wijk": "wijk", "actor": "actor", "link": "samenwerking"}
 FIELDS = {
@@ -88,7 +108,9 @@ FORMAT_LABELS = {
     "graphml": "GraphML (yEd, Gephi)",
     "gexf": "GEXF (Gephi)",
 }
-ACCEPT = ".csv,.txt,.tsv,.xlsx,.json,.graphml,.zip"
+ACCEPT = ".csv,.txt,.tsv,.xlsx,.json,.graphml,.gexf,.zip"
+MAPPING_ACCEPT = ".toml,.json"
+MAX_MAPPING_BYTES = 2**20
 
 
 def _owner(request: Request, user: User) -> str:
@@ -102,9 +124,12 @@ def _wijk_for_writer(store: GraphStore, slug: str, user: User) -> Wijk:
     return wijk
 
 
-def fingerprint(plan: ImportPlan) -> str:
-    """What the import would do, as a digest: equal digests, equal imports (as previewed)."""
+def fingerprint(plan: ImportPlan, mapping: ImportMapping | None = None) -> str:
+    """What the import would do, as a digest: equal digests, equal imports (as previewed).
+
+    The mapping's digest counts too: confirming after the mapping changed is refused."""
     digest = hashlib.sha256()
+    digest.update(effective_mapping(plan, mapping).digest().encode())
     for r in plan.rows:
         digest.update(
             "\x1f".join(
@@ -139,11 +164,19 @@ def export_links(wijk: str, user: User) -> dict[str, Any]:
 
 
 def _upload_page(
-    request: Request, wijk: Wijk, user: User, *, error: str = "", status: int = 200
+    request: Request,
+    wijk: Wijk,
+    user: User,
+    mappings: MappingStore,
+    *,
+    error: str = "",
+    status: int = 200,
 ) -> Response:
     context = {
         "wijk": wijk,
         "error": error,
+        "saved_mappings": mappings.names(),
+        "mapping_accept": MAPPING_ACCEPT,
         "max_mb": MAX_FILE_BYTES // 2**20,
         "max_files": MAX_FILES,
         "accept": ACCEPT,
@@ -154,9 +187,31 @@ def _upload_page(
 
 
 @router.get("/wijk/{slug}/importeren", response_class=HTMLResponse)
-def upload_form(request: Request, slug: str, store: StoreDep, user: PageWriter) -> Response:
+def upload_form(
+    request: Request, slug: str, store: StoreDep, user: PageWriter, mappings: MappingsDep
+) -> Response:
     """Choose one or more files to import into the wijk (a dry run comes first)."""
-    return _upload_page(request, _wijk_for_writer(store, slug, user), user)
+    return _upload_page(request, _wijk_for_writer(store, slug, user), user, mappings)
+
+
+def _read_mapping(form: Any, mappings: MappingStore) -> tuple[ImportMapping | None, str]:
+    """The mapping the upload form names (a file wins over a saved name), or a message."""
+    upload = form.get("koppeling_bestand")
+    if isinstance(upload, UploadFile) and upload.filename:
+        data = upload.file.read(MAX_MAPPING_BYTES + 1)
+        if len(data) > MAX_MAPPING_BYTES:
+            return None, f"{upload.filename}: de koppeling is groter dan 1 MB."
+        try:
+            return ImportMapping.load(upload.filename, data), ""
+        except MappingError as exc:
+            return None, f"Koppeling niet gebruikt: {exc}"
+    name = form.get("koppeling_naam")
+    if isinstance(name, str) and name:
+        saved = mappings.get(name)
+        if saved is None:
+            return None, "Die bewaarde koppeling bestaat niet (meer). Kies een andere."
+        return saved.mapping, ""
+    return None, ""
 
 
 def _read_uploads(form: Any) -> tuple[list[tuple[str, bytes]], str]:
@@ -180,15 +235,26 @@ def _read_uploads(form: Any) -> tuple[list[tuple[str, bytes]], str]:
 
 @router.post("/wijk/{slug}/importeren", response_class=HTMLResponse)
 def upload(
-    request: Request, slug: str, form: Form, store: StoreDep, user: PageWriter, uploads: UploadsDep
+    request: Request,
+    slug: str,
+    form: Form,
+    store: StoreDep,
+    user: PageWriter,
+    uploads: UploadsDep,
+    mappings: MappingsDep,
 ) -> Response:
-    """Keep the files on the server and go to their preview."""
+    """Keep the files (and the chosen mapping) on the server and go to their preview."""
     wijk = _wijk_for_writer(store, slug, user)
     files, error = _read_uploads(form)
+    mapping = None
+    if not error:
+        mapping, error = _read_mapping(form, mappings)
     if error:
         status = 413 if "groter dan" in error else 422
-        return _upload_page(request, wijk, user, error=error, status=status)
+        return _upload_page(request, wijk, user, mappings, error=error, status=status)
     token = uploads.add(_owner(request, user), slug, files)
+    if mapping is not None:
+        uploads.set_mapping(token, _owner(request, user), mapping.model_dump(mode="json"))
     return RedirectResponse(f"/wijk/{slug}/importeren/{token}", status_code=303)
 
 
@@ -251,10 +317,16 @@ def _preview_page(
     names: list[str],
     plan: ImportPlan,
     *,
+    given: ImportMapping | None = None,
     message: str = "",
+    saved: str = "",
     status: int = 200,
 ) -> Response:
     refused = forbidden_wijken(plan, user)
+    mapping = effective_mapping(plan, given)
+    warnings = list(getattr(plan, "warnings", []) or [])
+    allowed: dict[str, list[str]] = dict(getattr(plan, "allowed", {}) or {})
+    wijken = [w.slug for w in store.list_wijken()]
     file_problem = any(p.row == 0 for p in plan.problems)
     error_rows = sum(1 for r in plan.rows if r.action == "error")
     writes = sum(1 for r in plan.rows if r.action in ("create", "update"))
@@ -264,7 +336,15 @@ def _preview_page(
         "token": token,
         "names": names,
         "plan": plan,
-        "fingerprint": fingerprint(plan),
+        "fingerprint": fingerprint(plan, given),
+        "koppeling": mapping_view(plan, mapping, wijken),
+        "warnings": warnings[:PROBLEMS_SHOWN],
+        "warning_count": len(warnings),
+        "allowed": allowed,
+        "saved": saved,
+        "extra_actions": [
+            (a, t) for a, t in EXTRA_ACTIONS if any(a in c for c in plan.counts.values())
+        ],
         "counts": counts,
         "problems": plan.problems[:PROBLEMS_SHOWN],
         "problem_count": len(plan.problems),
@@ -301,15 +381,33 @@ def _pending(
 
 @router.get("/wijk/{slug}/importeren/{token}", response_class=HTMLResponse)
 def preview(
-    request: Request, slug: str, token: str, store: StoreDep, user: PageWriter, uploads: UploadsDep
+    request: Request,
+    slug: str,
+    token: str,
+    store: StoreDep,
+    user: PageWriter,
+    uploads: UploadsDep,
+    mappings: MappingsDep,
 ) -> Response:
     """The dry run of the kept files: what would change, every problem, likely duplicates."""
     wijk = _wijk_for_writer(store, slug, user)
     pending = _pending(uploads, request, user, slug, token)
     if pending.result is not None:
         return RedirectResponse(f"/wijk/{slug}/importeren/{token}/klaar", status_code=303)
-    plan = plan_files(store, pending.files(), default_wijk=slug, may_employ=employer_rule(user))
-    return _preview_page(request, store, user, wijk, token, pending.names, plan)
+    plan = _plan(store, pending, slug, user)
+    raw = request.query_params.get("bewaard", "")[:80]
+    saved = raw if raw and mappings.get(raw) is not None else ""
+    return _preview_page(
+        request,
+        store,
+        user,
+        wijk,
+        token,
+        pending.names,
+        plan,
+        given=_given_mapping(pending),
+        saved=saved,
+    )
 
 
 @router.post("/wijk/{slug}/importeren/{token}", response_class=HTMLResponse)
@@ -327,18 +425,28 @@ def confirm(
     pending = _pending(uploads, request, user, slug, token)
     if pending.result is not None:
         return RedirectResponse(f"/wijk/{slug}/importeren/{token}/klaar", status_code=303)
-    plan = plan_files(store, pending.files(), default_wijk=slug, may_employ=employer_rule(user))
+    given = _given_mapping(pending)
+    plan = _plan(store, pending, slug, user)
 
     def again(message: str, status: int) -> Response:
         return _preview_page(
-            request, store, user, wijk, token, pending.names, plan, message=message, status=status
+            request,
+            store,
+            user,
+            wijk,
+            token,
+            pending.names,
+            plan,
+            given=given,
+            message=message,
+            status=status,
         )
 
-    if form.get("plan") != fingerprint(plan):
+    if form.get("plan") != fingerprint(plan, given):
         return again(
             "Er is niets geïmporteerd: sinds het voorbeeld is er in wijknet iets "
-            "veranderd, waardoor de import nu iets anders zou doen. Hieronder staat "
-            "het nieuwe voorbeeld. Controleer het en bevestig opnieuw.",
+            "veranderd (of in de koppeling), waardoor de import nu iets anders zou doen. "
+            "Hieronder staat het nieuwe voorbeeld. Controleer het en bevestig opnieuw.",
             409,
         )
     refused = forbidden_wijken(plan, user)
@@ -412,3 +520,205 @@ def done(
         "nav": "start",
     }
     return render(request, "importeren_klaar.html", context)
+
+
+# -- the mapping step ("Koppeling") ---------------------------------------------------------
+
+TABLE_KINDS = ("actoren", "samenwerkingen", "wijken", SKIP)
+DEFAULT_SOORTEN = ("", *(k.value for k in ActorKind))
+DEFAULT_DOMEINEN = tuple(d.value for d in Domain)
+
+
+def column_targets(kind: str) -> tuple[str, ...]:
+    """The fields a header of a table of ``kind`` (``actoren``, …) may map to."""
+    table = mapping_module.TABLE_KINDS.get(kind)
+    return tuple(mapping_module.column_choices(table)) if table else (SKIP,)
+
+
+def value_targets(fieldname: str, wijken: list[str]) -> tuple[str, ...]:
+    """What an unknown value of ``fieldname`` may become (members, overig, overslaan)."""
+    return tuple(mapping_module.value_choices(fieldname, wijken))
+
+
+@dataclass
+class ColumnView:
+    header: str
+    target: str
+    choices: tuple[str, ...]
+    confidence: str
+    examples: list[str]
+
+
+@dataclass
+class TableView:
+    bron: str
+    soort: str
+    koprij: int | None
+    columns: list[ColumnView]
+
+
+@dataclass
+class ValueView:
+    field: str
+    value: str
+    count: int
+    target: str
+    choices: tuple[str, ...]
+
+
+def mapping_view(plan: ImportPlan, mapping: ImportMapping, wijken: list[str]) -> dict[str, Any]:
+    """What the "Koppeling" card shows: tables with their headers, unknown values, defaults."""
+    proposal = getattr(plan, "proposal", None)
+    tables = []
+    for t in mapping.tabellen:
+        columns = []
+        for header, target in t.kolommen.items():
+            info = header_info(proposal, t.bron, header)
+            choices = column_targets(t.soort)
+            if target not in choices:
+                choices = (target, *choices)
+            columns.append(ColumnView(header, target, choices, info.confidence, info.examples))
+        tables.append(TableView(t.bron, t.soort, t.koprij, columns))
+    values = []
+    for fieldname, counts in unknown_values(proposal, mapping).items():
+        targets = mapping.waarden.get(fieldname, {})
+        for value, count in counts.items():
+            choices = value_targets(fieldname, wijken)
+            target = targets.get(value, "")
+            if target and target not in choices:
+                choices = (target, *choices)
+            values.append(ValueView(fieldname, value, count, target, choices))
+    return {
+        "tables": tables,
+        "unknown": values,
+        "known": {
+            f: counts for f, counts in (getattr(proposal, "known", None) or {}).items() if counts
+        },
+        "standaard": mapping.standaard,
+        "soorten": DEFAULT_SOORTEN,
+        "domeinen": DEFAULT_DOMEINEN,
+        "table_kinds": TABLE_KINDS,
+    }
+
+
+def _given_mapping(pending: Pending) -> ImportMapping | None:
+    if pending.mapping is None:
+        return None
+    try:
+        return ImportMapping.model_validate(pending.mapping)
+    except ValidationError:
+        return None
+
+
+def _plan(store: GraphStore, pending: Pending, slug: str, user: User) -> ImportPlan:
+    return plan_import(
+        store,
+        pending.files(),
+        mapping=_given_mapping(pending),
+        default_wijk=slug,
+        may_employ=employer_rule(user),
+    )
+
+
+@router.post("/wijk/{slug}/importeren/{token}/koppeling", response_class=HTMLResponse)
+def change_mapping(
+    request: Request,
+    slug: str,
+    token: str,
+    form: Form,
+    store: StoreDep,
+    user: PageWriter,
+    uploads: UploadsDep,
+) -> Response:
+    """Keep the mapping of the form with the upload, and show the new dry run."""
+    _wijk_for_writer(store, slug, user)
+    pending = _pending(uploads, request, user, slug, token)
+    if pending.result is not None:
+        return RedirectResponse(f"/wijk/{slug}/importeren/{token}/klaar", status_code=303)
+    mapping = _mapping_of_form(store, pending, slug, user, form)
+    uploads.set_mapping(token, _owner(request, user), mapping.model_dump(mode="json"))
+    return RedirectResponse(f"/wijk/{slug}/importeren/{token}#koppeling", status_code=303)
+
+
+def _mapping_of_form(
+    store: GraphStore, pending: Pending, slug: str, user: User, form: Any
+) -> ImportMapping:
+    plan = _plan(store, pending, slug, user)
+    current = effective_mapping(plan, _given_mapping(pending))
+    known = unknown_values(getattr(plan, "proposal", None), current)
+    fields = {str(k): v for k, v in form.items() if isinstance(v, str) and str(k) != "naam"}
+    changed = mapping_module.from_form(fields, current)
+    # only the values the page showed (a form cannot add value entries of its own)
+    waarden = {
+        f: {v: t for v, t in values.items() if v in known.get(f, {})}
+        for f, values in changed.waarden.items()
+    }
+    return changed.model_copy(update={"waarden": {f: v for f, v in waarden.items() if v}})
+
+
+@router.post("/wijk/{slug}/importeren/{token}/koppeling/bewaren", response_class=HTMLResponse)
+def save_mapping(
+    request: Request,
+    slug: str,
+    token: str,
+    form: Form,
+    store: StoreDep,
+    user: PageWriter,
+    uploads: UploadsDep,
+    mappings: MappingsDep,
+) -> Response:
+    """Save the mapping of the form under a name (wijkmakelaar and beheer)."""
+    wijk = _wijk_for_writer(store, slug, user)
+    pending = _pending(uploads, request, user, slug, token)
+    if pending.result is not None:
+        return RedirectResponse(f"/wijk/{slug}/importeren/{token}/klaar", status_code=303)
+    mapping = _mapping_of_form(store, pending, slug, user, form)
+    uploads.set_mapping(token, _owner(request, user), mapping.model_dump(mode="json"))
+    raw = form.get("naam")
+    name = valid_name(raw if isinstance(raw, str) else "")
+    if name is None:
+        plan = _plan(store, pending, slug, user)
+        return _preview_page(
+            request,
+            store,
+            user,
+            wijk,
+            token,
+            pending.names,
+            plan,
+            given=mapping,
+            message="Niet bewaard: geef de koppeling een naam van 1 tot 80 tekens, zonder /.",
+            status=422,
+        )
+    saved = mappings.save(name, mapping, by=user.username)
+    uploads.set_mapping(token, _owner(request, user), saved.mapping.model_dump(mode="json"))
+    return RedirectResponse(
+        f"/wijk/{slug}/importeren/{token}?bewaard={quote(name)}#koppeling", status_code=303
+    )
+
+
+@router.get("/wijk/{slug}/importeren/{token}/koppeling.{fmt}")
+def download_mapping(
+    request: Request,
+    slug: str,
+    token: str,
+    fmt: str,
+    store: StoreDep,
+    user: PageWriter,
+    uploads: UploadsDep,
+) -> Response:
+    """The effective mapping of the upload as a TOML or JSON file."""
+    if fmt not in ("toml", "json"):
+        raise WebError(404, "Niet gevonden", "Kies koppeling.toml of koppeling.json.")
+    _wijk_for_writer(store, slug, user)
+    pending = _pending(uploads, request, user, slug, token)
+    if pending.result is not None:
+        mapping = _given_mapping(pending) or ImportMapping()
+    else:
+        mapping = effective_mapping(_plan(store, pending, slug, user), _given_mapping(pending))
+    if fmt == "json":
+        content, media = mapping.to_json(), "application/json"
+    else:
+        content, media = mapping.to_toml(), "application/toml"
+    headers = {"Content-Disposition": f'attachment; filename="koppeling.{fmt}"'}
+    return Response(content, media_type=media, headers=headers)

@@ -14,7 +14,7 @@ from collections import Counter
 import numpy as np
 
 from graph.analysis.measures import BROKERAGE_ROLES, BlockCutTree
-from graph.analysis.prepare import ActorMeasures, Prepared
+from graph.analysis.prepare import UNKNOWN_DOMAIN, ActorMeasures, Prepared
 from graph.analysis.results import (
     ActorProfile,
     Bridge,
@@ -178,8 +178,11 @@ def communities(p: Prepared, domains: list[str]) -> list[Community]:
         if len(members) < 2:
             continue
         mix = Counter(domains[i] for i in members)
-        main, top = min(mix.items(), key=lambda kv: (-kv[1], kv[0]))
-        silo = len(members) >= 3 and len(mix) == 1
+        # an unknown domain is not a domain: it is never the main one while another is
+        # there, and a group of actors without a domain is no silo
+        known = {d: c for d, c in mix.items() if d != UNKNOWN_DOMAIN} or mix
+        main, top = min(known.items(), key=lambda kv: (-kv[1], kv[0]))
+        silo = len(members) >= 3 and len(mix) == 1 and main != UNKNOWN_DOMAIN
         out.append(
             Community(
                 number=label + 1,
@@ -199,7 +202,7 @@ def brokerage_by_domain(
     p: Prepared, domains: list[str], brokerage: list[BrokerageCounts]
 ) -> list[DomainBrokerage]:
     out = []
-    for domain in sorted(set(domains)):
+    for domain in sorted(set(domains) - {UNKNOWN_DOMAIN}):
         members = [i for i, d in enumerate(domains) if d == domain]
         totals = {
             role: sum(getattr(brokerage[i], role) for i in members) for role in BROKERAGE_ROLES

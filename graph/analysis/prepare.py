@@ -21,6 +21,12 @@ from graph.analysis.build import display_name, node_ref
 from graph.analysis.kernaanpak import RequirementState, RuleSet, evaluate
 from graph.analysis.measures import BROKERAGE_ROLES, BlockCutTree
 from graph.analysis.results import ActorRef, BrokerageCounts
+from graph.model import Domain
+
+UNKNOWN_DOMAIN = Domain.ONBEKEND.value
+"""Actors whose domain is not known yet (imported without one): left out of every
+cross-domain figure (E-I, the share of cross-domain links, brokerage per domain), which they
+would otherwise inflate, since every tie to them would count as crossing a domain."""
 
 __all__ = ["DEFAULT_SEED", "ActorMeasures", "Prepared", "Refs", "measure_actors", "prepare"]
 
@@ -98,6 +104,7 @@ class ActorMeasures:
     reached: list[list[str]]
     brokerage: list[BrokerageCounts]
     mixing: Counter[tuple[str, str]]
+    """Links per pair of domains, without the links of an actor of unknown domain."""
 
 
 def measure_actors(p: Prepared, k: int | None) -> ActorMeasures:
@@ -122,7 +129,13 @@ def measure_actors(p: Prepared, k: int | None) -> ActorMeasures:
         brokerage=[
             BrokerageCounts(**dict(zip(BROKERAGE_ROLES, r, strict=True))) for r in roles.tolist()
         ],
-        mixing=fast.mixing_counts(ix, codes, group),
+        mixing=Counter(
+            {
+                pair: c
+                for pair, c in fast.mixing_counts(ix, codes, group).items()
+                if UNKNOWN_DOMAIN not in pair
+            }
+        ),
     )
 
 

@@ -27,6 +27,7 @@ from graph.analysis.measures import (
 )
 from graph.analysis.prepare import (
     DEFAULT_SEED,
+    UNKNOWN_DOMAIN,
     ActorMeasures,
     Prepared,
     measure_actors,
@@ -73,7 +74,7 @@ def analyse(
         isolates=sorted(
             (refs(i) for i in np.flatnonzero(p.ix.degree == 0)), key=lambda r: (r.name, r.id)
         ),
-        ei_by_domain=group_ei_from_mixing(x.mixing, set(x.domains)),
+        ei_by_domain=group_ei_from_mixing(x.mixing, set(x.domains) - {UNKNOWN_DOMAIN}),
         domain_pairs=[
             DomainPair(a=a, b=b, links=c)
             for (a, b), c in sorted(x.mixing.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -102,6 +103,7 @@ def _scalars(
     G, ix = p.graph, p.ix
     n, m = ix.n, ix.m
     cross = sum(c for (a, b), c in x.mixing.items() if a != b)
+    known = sum(x.mixing.values())  # links between two actors of a known domain
     zorg_sociaal = x.mixing.get(("sociaal", "zorg"), 0)
     scores = {c.kernaanpak: c.coverage for c in coverage_list}
     return dict(
@@ -121,7 +123,7 @@ def _scalars(
         degree_centralization=degree_centralization_from(ix.degree.tolist()),
         average_distance=x.average_distance,
         cross_domain_links=cross,
-        cross_domain_share=cross / m if m else None,
+        cross_domain_share=cross / known if known else None,
         zorg_sociaal_links=zorg_sociaal,
         zorg_sociaal_share=zorg_sociaal / m if m else None,
         ei_index=ei_from_mixing(x.mixing),

@@ -19,9 +19,11 @@ from pydantic import ValidationError
 from api.accounts import AccountStore
 from api.app import API_PREFIX, create_app
 from api.deps import PUBLIC_KINDS, ReadAccess
+from api.mappings import MappingStore
 from api.settings import PublicRead, Settings
 from graph.model import ActorIn, ActorKind, Contact, LinkIn
 from graph.store import GraphStore
+from importers.mapping import ImportMapping
 from tests.support.web import FAST_HASHER, PASSWORD, Browser, copy_store
 
 SYSTEM, OPEN, CLOSED = "system", "open", "closed"
@@ -50,6 +52,8 @@ POLICY: dict[str, tuple[str, int]] = {
     "/api/v1/wijken/{slug}/stale": (CLOSED, 200),
     "/api/v1/export": (CLOSED, 200),
     "/api/v1/duplicates": (CLOSED, 200),
+    "/api/v1/import/mappings": (CLOSED, 200),
+    "/api/v1/import/mappings/{name}": (CLOSED, 200),
     "/api/v1/audit": (CLOSED, 403),
     "/api/v1/accounts": (CLOSED, 403),
 }
@@ -59,9 +63,19 @@ PROFESSIONAL = "Petra Proefpersoon"
 """A professional whose name is also written in an organisation's description and in the
 note of a link between an organisation and an initiative."""
 
-PUBLIC_PARAMS = {"slug": WIJK, "actor_id": "pub-org", "link_id": "pub-link-org"}
+PUBLIC_PARAMS = {
+    "slug": WIJK,
+    "actor_id": "pub-org",
+    "link_id": "pub-link-org",
+    "name": "proef",
+}
 """Path parameters that name public records (an organisation, a link between public ends)."""
-PERSONAL_PARAMS = {"slug": WIJK, "actor_id": "pub-prof", "link_id": "pub-link-werk"}
+PERSONAL_PARAMS = {
+    "slug": WIJK,
+    "actor_id": "pub-prof",
+    "link_id": "pub-link-werk",
+    "name": "proef",
+}
 """The same routes on a professional and on a link of that professional."""
 
 
@@ -167,6 +181,7 @@ def accounts() -> Iterator[AccountStore]:
         ("lees", "lezer", []),
     ):
         accounts.add_user(name, PASSWORD, role, wijken)
+    MappingStore(accounts).save("proef", ImportMapping(), by="baas")
     yield accounts
     accounts.close()
 

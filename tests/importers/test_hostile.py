@@ -39,10 +39,10 @@ def test_a_file_with_only_headers_has_nothing_to_import(store):
 
 
 def test_wrong_headers_name_what_was_found_and_what_is_expected(store):
-    data = csv_bytes([["Organisation Name", "Phone"], ["Iets", "123"]])
+    data = csv_bytes([["Kleur", "Maat"], ["rood", "42"]])
     (problem,) = plan(store, ("fout.csv", data)).problems
     assert problem.code == "wrong_headers" and problem.row == 1
-    assert "'Organisation Name'" in problem.message
+    assert "'Kleur'" in problem.message
     assert "'naam'" in problem.message and "'van'" in problem.message
 
 

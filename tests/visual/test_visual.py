@@ -10,6 +10,7 @@ import pytest
 from graph.demo import generate_wijk
 from graph.model import (
     Actor,
+    Domain,
     Link,
     Snapshot,
     Wijk,
@@ -83,7 +84,23 @@ def test_the_map_encodes_domain_kind_intensity_and_keeps_names_as_plain_text(sna
         assert ("arrows" in edge) == (link.kind.value == "verwijzing")
     assert data["options"]["physics"]["enabled"] is False
     assert data["options"]["edges"]["smooth"]["enabled"] is False
-    assert {d["value"] for d in data["legend"]["domains"]} == {d.value for d in DOMAIN_COLOURS}
+    assert {d["value"] for d in data["legend"]["domains"]} == {
+        d.value for d in DOMAIN_COLOURS if d is not Domain.ONBEKEND
+    }
+
+
+def test_the_legend_shows_onbekend_only_when_an_actor_has_no_domain_yet(snapshot):
+    unknown = snapshot.actors[1].model_copy(update={"domain": Domain.ONBEKEND})
+    actors = [snapshot.actors[0], unknown, *snapshot.actors[2:]]
+    data = build_map(snapshot.model_copy(update={"actors": actors}))
+    legend = {d["value"]: d for d in data["legend"]["domains"]}
+    assert legend["onbekend"] == {
+        "value": "onbekend",
+        "label": "Onbekend (nog aanvullen)",
+        "colour": DOMAIN_COLOURS[Domain.ONBEKEND],
+    }
+    node = next(n for n in data["nodes"] if n["id"] == unknown.id)
+    assert node["color"]["background"] == DOMAIN_COLOURS[Domain.ONBEKEND]
 
 
 def test_suggestions_are_a_dashed_layer(snapshot):
