@@ -66,7 +66,7 @@ def main(argv: list[str]) -> int:
     considered = total["rows"] - total["ignore"]
     share = accepted / considered if considered else 0.0
     print(
-        f"\nTotaal: {accepted} van {considered} rijen geaccepteerd ({share:.0%}); "
+        f"\nTotaal: {accepted} van {considered} rijen geaccepteerd ({share:.1%}); "
         f"{total['error']} geweigerd, {total['merge']} samengevoegd, "
         f"{total['ignore']} door de koppeling overgeslagen."
     )
