@@ -871,8 +871,8 @@ def apply_mapping(
                 row=rows[0],
                 column=header,
                 value=shown(value),
-                message=f"kolom '{header}', waarde '{shown(value)}': ingelezen als "
-                f"'{target}' (voorstel van wijknet). Wijzig dit in de koppeling.",
+                message=f"ingelezen als '{target}' (voorstel van wijknet). "
+                "Wijzig dit in de koppeling.",
                 code="mapped_value",
                 level="let op",
                 count=len(rows),

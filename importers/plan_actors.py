@@ -1,8 +1,9 @@
 """The planner's rules for actor rows: type and kind, tags, wijken, identity, the record.
 
 Lenient where the user cannot reasonably fix the source file (a missing kind or domain, an
-unknown theme, a type wijknet does not know, a text over the limit): the row is imported
-with a default and a warning. Every named row is registered, refused or not, so a link to
+unknown theme, a type wijknet does not know, a text over the limit, an invalid e-mail
+address or phone number): the row is imported with a default, or that field left empty,
+and a warning. Every named row is registered, refused or not, so a link to
 a refused row says which row it is instead of "not in the file".
 """
 
@@ -11,12 +12,15 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from pydantic import ValidationError
+
 from graph.model import (
     LABELS,
     NAME_MAX,
     NOTE_MAX,
     ActorIn,
     ActorKind,
+    Contact,
     Domain,
     Kernaanpak,
     Role,
@@ -28,6 +32,15 @@ from importers.columns import ROLE_DOMAIN, kind_of_role, match_enum, suggestion
 from importers.plan_base import ACTOR_FIELDS, Draft, PlannerBase
 from importers.state import Known, norm, stable_actor_id, stable_ref_id
 from importers.tables import Row, Table
+
+CONTACT_WARNINGS = {
+    "email": "geen geldig e-mailadres; leeg gelaten. Vul het later aan, bijvoorbeeld "
+    "naam@organisatie.nl.",
+    "phone": "geen geldig telefoonnummer; leeg gelaten. Vul het later aan: 6 tot 30 tekens, "
+    "alleen cijfers, spaties en + ( ) -.",
+}
+"""The warning for an invalid e-mail address or phone number in an import (the web form
+and the API still refuse one)."""
 
 
 class ActorRules(PlannerBase):
@@ -61,8 +74,7 @@ class ActorRules(PlannerBase):
             given["description"] = draft.cut(
                 "description", cell.text(values["description"]), NOTE_MAX
             )
-        draft.parse("email", lambda v: cell.text(v) or None)
-        draft.parse("phone", lambda v: cell.text(v) or None)
+        self.lenient_contact(draft)
         draft.parse("since", cell.a_date)
         draft.parse("until", lambda v: cell.a_date(v, end=True))
         if "organisation" in values:
@@ -75,6 +87,21 @@ class ActorRules(PlannerBase):
         if draft.id is None:
             self.register_refused(draft, name, kind)
         return draft
+
+    def lenient_contact(self, draft: Draft) -> None:
+        """E-mail and phone, each checked as ``Contact`` checks it: an invalid value (``?``,
+        ``geen``) is left empty, as an empty cell would be, with a warning."""
+        for field_name in ("email", "phone"):
+            if field_name not in draft.row.values:
+                continue
+            value = cell.text(draft.row.values[field_name]) or None
+            if value is not None:
+                try:
+                    Contact.model_validate({field_name: value})
+                except ValidationError:
+                    draft.warn(field_name, value, CONTACT_WARNINGS[field_name], "dropped_contact")
+                    value = None
+            draft.given[field_name] = value
 
     def actor_type(self, draft: Draft) -> tuple[ActorKind | None, Role | None]:
         values, given = draft.row.values, draft.given

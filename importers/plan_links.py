@@ -3,8 +3,9 @@
 The same pair more than once (a samenwerking either way round, a verwijzing or werkt bij
 per direction) is merged into the first row: the strongest intensity, the earliest start,
 the latest end (an open end wins), the notes joined with the types kept; the later row gets
-the action ``merge`` and a warning. A link to an actor whose row is refused says which row
-that is, once per link.
+the action ``merge`` and a warning. A werkt bij from an organisation to a professional is
+turned round, and one between two organisations is read as a samenwerking, each with a
+warning. A link to an actor whose row is refused says which row that is, once per link.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from graph.model import NOTE_MAX, Intensity, LinkIn, LinkKind
+from graph.model import NOTE_MAX, ActorKind, Intensity, LinkIn, LinkKind
 from graph.store.common import link_key, stable_link_id
 from graph.store.rules import IMMUTABLE, werkt_bij_errors
 from importers import values as cell
@@ -80,8 +81,9 @@ class LinkRules(PlannerBase):
         record, stored = None, None
         planned = self.rows[draft.index]
         if len(ends) == 2 and not broken:
-            kind = given.get("kind") or self.defaults.samenwerking
-            self.check_werkt_bij(draft, kind, ends["source"], ends["target"])
+            kind = self.check_werkt_bij(
+                draft, given.get("kind") or self.defaults.samenwerking, ends
+            )
             stored, slot = self.link_identity(draft, kind, ends)
             if slot is not None:
                 self.merge_into(draft, slot)
@@ -150,13 +152,40 @@ class LinkRules(PlannerBase):
         note = cell.text(draft.row.values.get("note"))
         draft.row.values["note"] = f"{note}\nType: {raw}".strip() if note else f"Type: {raw}"
 
-    def check_werkt_bij(self, draft: Draft, kind: LinkKind, source: str, target: str) -> None:
+    def check_werkt_bij(self, draft: Draft, kind: LinkKind, ends: dict[str, str]) -> LinkKind:
+        """The kind the link is read as. A werkt bij from an organisation to a professional
+        is turned round, one between two organisations becomes a samenwerking (the type kept
+        in the note), each with a warning; other wrong ends stay refusals (the store's rule)."""
         if kind is not LinkKind.WERKT_BIJ:
-            return
+            return kind
         known = self.state.known
-        ends = {"source": known[source], "target": known[target]}
-        for error in werkt_bij_errors(ends["source"].kind, ends["target"].kind):
-            draft.problem(error.field, ends[error.field].name, error.message, error.code)
+        source, target = known[ends["source"]].kind, known[ends["target"]].kind
+        if source is ActorKind.ORGANISATIE and target is ActorKind.PROFESSIONAL:
+            ends["source"], ends["target"] = ends["target"], ends["source"]
+            draft.warn(
+                "source",
+                "",
+                "een werkt bij van een organisatie naar een professional; omgedraaid (de "
+                "professional werkt bij de organisatie).",
+                "turned_link",
+            )
+            return kind
+        if source is ActorKind.ORGANISATIE and target is ActorKind.ORGANISATIE:
+            note = merge_notes(draft.given.get("note"), "Type: werkt bij")
+            draft.given["note"] = draft.cut("note", note, NOTE_MAX)
+            draft.given["kind"] = LinkKind.SAMENWERKING
+            draft.warn(
+                _kind_field(draft),
+                "",
+                "een werkt bij tussen twee organisaties; ingelezen als samenwerking "
+                "('Type: werkt bij' staat in de notitie).",
+                "werkt_bij_samenwerking",
+            )
+            return LinkKind.SAMENWERKING
+        named = {"source": known[ends["source"]], "target": known[ends["target"]]}
+        for error in werkt_bij_errors(source, target):
+            draft.problem(error.field, named[error.field].name, error.message, error.code)
+        return kind
 
     def link_identity(
         self, draft: Draft, kind: LinkKind, ends: dict[str, str]
@@ -268,6 +297,14 @@ def merge_notes(first: str | None, second: str | None) -> str:
     if types:
         lines.append(("Type: " if len(types) == 1 else "Types: ") + ", ".join(types))
     return "\n".join(lines)
+
+
+def _kind_field(draft: Draft) -> str:
+    """The field a link's kind was read from (its column names the warning)."""
+    for name in ("kind", "type"):
+        if cell.text(draft.row.values.get(name)):
+            return name
+    return "kind"
 
 
 def _changed_identity(stored: Any, kind: LinkKind, source: str, target: str) -> list[str]:

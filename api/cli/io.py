@@ -70,7 +70,9 @@ def _progress(label: str, total: int) -> Iterator[PlanProgress | None]:
 def import_files(
     files: Annotated[
         list[Path],
-        typer.Argument(help="CSV, XLSX, Kumu or JSON files", exists=True, dir_okay=False),
+        typer.Argument(
+            help="CSV, XLSX, Kumu, JSON, GraphML, GEXF or ZIP files", exists=True, dir_okay=False
+        ),
     ],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would change; write nothing")

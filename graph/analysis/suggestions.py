@@ -44,7 +44,7 @@ from graph.analysis.kernaanpak import RequirementState, RuleSet
 from graph.analysis.prepare import DEFAULT_SEED, Prepared, prepare
 from graph.analysis.results import Reason, Suggestion
 from graph.analysis.wording import domain_label, names
-from graph.model import Theme, label
+from graph.model import Domain, Theme, label
 
 __all__ = ["SuggestionWeights", "suggest"]
 
@@ -161,10 +161,13 @@ def _type_tables(
     columns = [domains == "zorg", domains == "sociaal", np.unique(domains, return_inverse=True)[1]]
     for state in links:
         columns += [state.who, state.with_]
+    columns.append(domains == Domain.ONBEKEND.value)
     codes, kind = np.unique(np.stack(columns, axis=1).astype(np.int64), axis=0, return_inverse=True)
     z, s, d = codes[:, 0] == 1, codes[:, 1] == 1, codes[:, 2]
+    known = codes[:, -1] == 0  # an actor whose domain is not known yet crosses no domain
     zs = (z[:, None] & s[None, :]) | (s[:, None] & z[None, :])
-    domain = np.where(zs, w.zorg_sociaal, np.where(d[:, None] != d[None, :], w.other_domains, 0))
+    other = (d[:, None] != d[None, :]) & known[:, None] & known[None, :]
+    domain = np.where(zs, w.zorg_sociaal, np.where(other, w.other_domains, 0))
     kern = np.zeros_like(domain)
     for r, state in enumerate(links):
         who, other = codes[:, 3 + 2 * r] == 1, codes[:, 4 + 2 * r] == 1
@@ -270,7 +273,9 @@ def _exact(
     if {a.get("domain"), b.get("domain")} == {"zorg", "sociaal"}:
         domain = w.zorg_sociaal
     else:
-        domain = w.other_domains if a.get("domain") != b.get("domain") else 0.0
+        pair = (a.get("domain"), b.get("domain"))
+        crosses = pair[0] != pair[1] and Domain.ONBEKEND.value not in pair
+        domain = w.other_domains if crosses else 0.0
     shared = len(set(a.get("themes", ())) & set(b.get("themes", ())))
     theme = w.shared_theme * min(shared, w.max_themes)
     aa = sum(1 / math.log(G.degree(z)) for z in set(G[u]) & set(G[v]))

@@ -77,6 +77,19 @@ def test_other_domains_reason():
     assert s.score == 1.5
 
 
+def test_a_domain_not_known_yet_crosses_no_domain():
+    snap = snapshot(
+        [
+            actor("g", "gemeente", themes=("veiligheid",)),
+            actor("o", "onbekend", themes=("veiligheid",)),
+        ],
+        [],
+    )
+    s = one(snap, weights(zorg_sociaal=3, other_domains=1, shared_theme=0.5))
+    assert [(r.code, r.points) for r in s.reasons] == [("thema", 0.5)]
+    assert s.score == 0.5
+
+
 def test_shared_themes_are_counted_up_to_the_cap():
     themes = ("eenzaamheid", "ouderen", "mantelzorg", "leefstijl")
     snap = snapshot([actor("a", themes=themes), actor("b", themes=themes)], [])
@@ -227,7 +240,7 @@ def test_points_add_up_to_the_score_and_the_list_is_ranked():
 
 def _random_wijk(seed: int, n: int = 70) -> nx.Graph:
     rng = random.Random(seed)
-    domains = ["zorg", "sociaal", "gemeente", "inwoners", "wonen"]
+    domains = ["zorg", "sociaal", "gemeente", "inwoners", "wonen", "onbekend"]
     roles = [
         "huisarts",
         "welzijnscoach",

@@ -393,10 +393,13 @@ def test_a_duplicate_row_in_the_file_is_a_problem(store):
 def test_werkt_bij_goes_from_professional_to_organisation(store):
     links = [
         ["van", "naar", "soort"],
+        ["Wijkontbijt Baandert", "Fleur Fictief", "werkt bij"],
         ["Welzijn Westelijke Mijnstreek", "Fleur Fictief", "werkt bij"],
     ]
     result = plan(store, ("a.csv", csv_bytes(ACTORS)), ("l.csv", csv_bytes(links)))
-    assert {p.column for p in result.problems} == {"van", "naar"}
+    assert {(p.row, p.column) for p in result.problems} == {(2, "van"), (2, "naar")}
+    (turned,) = [w for w in result.warnings if w.code == "turned_link"]
+    assert turned.rows == [3]  # organisation -> professional: turned round, not refused
 
 
 def test_organisation_must_be_an_organisation(store):
@@ -413,8 +416,11 @@ def test_model_validation_messages_are_dutch_and_name_the_column(store):
         ["Y", "initiatief", "inwoners", "de-baandert", "", "2024-01-01", "2023"],
         ["Z", "initiatief", "inwoners", "de-baandert", "", "1 maart", ""],
     ]
-    problems = {p.row: p for p in plan(store, ("a.csv", csv_bytes(rows))).problems}
-    assert problems[2].column == "e-mail" and problems[2].value == "geen-mail"
+    result = plan(store, ("a.csv", csv_bytes(rows)))
+    problems = {p.row: p for p in result.problems}
+    assert 2 not in problems  # an invalid e-mail address is left empty with a warning
+    (dropped,) = [w for w in result.warnings if w.code == "dropped_contact"]
+    assert (dropped.column, dropped.value, dropped.rows) == ("e-mail", "geen-mail", [2])
     assert "einddatum" in problems[3].message
     assert problems[4].column == "sinds" and "JJJJ-MM-DD" in problems[4].message
 

@@ -11,8 +11,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
-from graph.model import NAME_MAX, NOTE_MAX, ActorKind, Domain, Intensity, LinkKind, Role, Theme
+from graph.model import (
+    NAME_MAX,
+    NOTE_MAX,
+    ActorKind,
+    Contact,
+    Domain,
+    Intensity,
+    LinkKind,
+    Role,
+    Theme,
+)
 from graph.store.base import GraphStore
 from importers.apply import apply_plan
 from importers.columns import TableKind
@@ -179,6 +190,40 @@ def test_overlong_text_is_cut_with_an_ellipsis_and_a_warning(store):
     assert len(actor.name) == NAME_MAX and actor.name.endswith("…")
 
 
+def test_an_invalid_email_or_phone_is_left_empty_with_a_warning(store):
+    headers = ELEMENT_HEADERS | {"email": "Contact", "phone": "Tel"}
+    result = plan(
+        store,
+        elements(
+            {"ref": "e1", "name": "A", "email": "?", "phone": "043 123 45 67"},
+            {"ref": "e2", "name": "B", "email": "?", "phone": "geen"},
+            {"ref": "e3", "name": "C", "email": "c@voorbeeld.nl", "phone": ""},
+            headers=headers,
+        ),
+    )
+    assert result.ok, result.problems
+    assert [r.action for r in result.rows] == ["create"] * 3
+    email = warning(result, "dropped_contact", "?")
+    assert (email.level, email.column, email.rows) == ("let op", "Contact", [2, 3])
+    assert email.message.startswith("geen geldig e-mailadres; leeg gelaten.")
+    phone = warning(result, "dropped_contact", "geen")
+    assert (phone.column, phone.rows) == ("Tel", [3])
+    assert phone.message.startswith("geen geldig telefoonnummer; leeg gelaten.")
+    apply_plan(store, result, by=BY)
+    stored = actors(store)
+    assert stored["A"].contact is not None and stored["A"].contact.email is None
+    assert stored["A"].contact.phone == "043 123 45 67"
+    assert stored["B"].contact is None
+    assert stored["C"].contact is not None and stored["C"].contact.email == "c@voorbeeld.nl"
+
+
+def test_only_the_import_is_lenient_about_an_email_address():
+    with pytest.raises(ValidationError):
+        Contact(email="?")
+    with pytest.raises(ValidationError):
+        Contact(phone="geen")
+
+
 # -- repeated links --------------------------------------------------------------------------
 
 
@@ -227,6 +272,95 @@ def test_a_verwijzing_each_way_is_two_links(store):
     )
     assert [r.action for r in result.rows if r.entity == "link"] == ["create", "create"]
     assert not [w for w in result.warnings if w.code == "merged_link"]
+
+
+def test_a_werkt_bij_from_an_organisation_to_a_professional_is_turned_round(store):
+    headers = CONNECTION_HEADERS | {"kind": "Soort"}
+    result = plan(
+        store,
+        elements(
+            {"ref": "o1", "name": "Welzijn", "type": "organisatie"},
+            {"ref": "p1", "name": "Fleur", "type": "professional"},
+            {"ref": "p2", "name": "Sanne", "type": "professional"},
+        ),
+        connections(
+            {"source": "o1", "target": "p1", "kind": "werkt bij"},
+            {"source": "o1", "target": "p2", "kind": "werkt bij"},
+            {"source": "p2", "target": "o1", "kind": "werkt bij"},
+            headers=headers,
+        ),
+    )
+    assert result.ok, result.problems
+    assert [r.action for r in result.rows if r.entity == "link"] == ["create", "create", "merge"]
+    turned = warning(result, "turned_link")
+    assert (turned.level, turned.column, turned.rows) == ("let op", "From", [2, 3])
+    assert turned.message == (
+        "een werkt bij van een organisatie naar een professional; omgedraaid (de "
+        "professional werkt bij de organisatie)."
+    )
+    apply_plan(store, result, by=BY)
+    names = {a.id: a.name for a in store.list_actors()}
+    assert sorted((names[x.source], names[x.target], x.kind) for x in store.list_links()) == [
+        ("Fleur", "Welzijn", LinkKind.WERKT_BIJ),
+        ("Sanne", "Welzijn", LinkKind.WERKT_BIJ),
+    ]
+
+
+def test_a_werkt_bij_between_two_organisations_becomes_a_samenwerking(store):
+    headers = CONNECTION_HEADERS | {"kind": "Soort", "note": "Notitie"}
+    result = plan(
+        store,
+        elements(
+            {"ref": "o1", "name": "Welzijn", "type": "organisatie"},
+            {"ref": "o2", "name": "Bibliotheek", "type": "organisatie"},
+            {"ref": "o3", "name": "Huisarts", "type": "organisatie"},
+        ),
+        connections(
+            {"source": "o1", "target": "o2", "kind": "werkt bij", "note": "Sinds de fusie"},
+            {"source": "o1", "target": "o3", "kind": "werkt bij"},
+            headers=headers,
+        ),
+    )
+    assert result.ok, result.problems
+    changed = warning(result, "werkt_bij_samenwerking")
+    assert (changed.level, changed.column, changed.rows) == ("let op", "Soort", [2, 3])
+    assert changed.message == (
+        "een werkt bij tussen twee organisaties; ingelezen als samenwerking ('Type: werkt "
+        "bij' staat in de notitie)."
+    )
+    apply_plan(store, result, by=BY)
+    names = {a.id: a.name for a in store.list_actors()}
+    links = {names[x.target]: x for x in store.list_links()}
+    assert {x.kind for x in links.values()} == {LinkKind.SAMENWERKING}
+    assert links["Bibliotheek"].note == "Sinds de fusie\nType: werkt bij"
+    assert links["Huisarts"].note == "Type: werkt bij"
+
+
+def test_other_wrong_ends_of_a_werkt_bij_stay_refusals(store):
+    headers = CONNECTION_HEADERS | {"kind": "Soort"}
+    result = plan(
+        store,
+        elements(
+            {"ref": "o1", "name": "Welzijn", "type": "organisatie"},
+            {"ref": "i1", "name": "Moestuin", "type": "initiatief"},
+            {"ref": "p1", "name": "Fleur", "type": "professional"},
+            {"ref": "p2", "name": "Sanne", "type": "professional"},
+        ),
+        connections(
+            {"source": "i1", "target": "o1", "kind": "werkt bij"},
+            {"source": "p1", "target": "p2", "kind": "werkt bij"},
+            {"source": "o1", "target": "i1", "kind": "werkt bij"},
+            headers=headers,
+        ),
+    )
+    assert {(p.row, p.column, p.code) for p in result.problems} == {
+        (2, "From", "werkt_bij"),
+        (3, "To", "werkt_bij"),
+        (4, "From", "werkt_bij"),
+        (4, "To", "werkt_bij"),
+    }
+    assert "Een 'werkt bij'-verbinding gaat van een professional" in result.problems[0].message
+    assert not [w for w in result.warnings if w.code in ("turned_link", "werkt_bij_samenwerking")]
 
 
 # -- identity by a foreign id --------------------------------------------------------------
@@ -365,8 +499,9 @@ def test_every_problem_of_a_row_is_reported_in_one_pass(store):
         },
     )
     result = plan(store, rows)
-    assert {p.column for p in result.problems} == {"Soort", "Domein", "Sinds", "Mail"}
-    assert len(result.problems) == 4
+    assert {p.column for p in result.problems} == {"Soort", "Domein", "Sinds"}
+    assert len(result.problems) == 3
+    assert warning(result, "dropped_contact").column == "Mail"
 
 
 # -- messages ----------------------------------------------------------------------------------

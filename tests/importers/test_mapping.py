@@ -19,6 +19,7 @@ from importers.mapping import (
     propose,
 )
 from importers.readers import read_raw
+from importers.tables import describe
 from tests.support import import_shapes as shapes
 from tests.support.importing import BY, csv_bytes, new_store, plan, xlsx_bytes
 
@@ -184,7 +185,8 @@ def test_proposed_values_warn_and_confirmed_ones_do_not():
     raw, mapping, _ = proposed(*shapes.partner_csv())
     (warning, *_) = apply_mapping(raw, mapping).warnings
     assert warning.level == "let op" and warning.column == "Type"
-    assert "'Farmers Market'" in warning.message and "organisatie" in warning.message
+    assert warning.value == "Farmers Market" and "'organisatie'" in warning.message
+    assert describe(warning).startswith("kolom 'Type', waarde 'Farmers Market'")
     confirmed = ImportMapping(waarden={"type": dict(mapping.waarden["type"])})
     assert apply_mapping(raw, mapping, confirmed=confirmed).warnings == []
 
