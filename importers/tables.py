@@ -90,6 +90,7 @@ FIELD_NAMES = {
     "tags": "tags",
     "organisation": "organisatie",
     "description": "omschrijving",
+    "contact": "contactgegevens",
     "email": "e-mail",
     "phone": "telefoon",
     "since": "sinds",

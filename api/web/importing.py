@@ -57,6 +57,7 @@ from importers.exports import FORMATS
 from importers.mapping import SKIP, ImportMapping, MappingError
 from importers.plan import ImportPlan
 from importers.readers import MAX_FILE_BYTES
+from importers.tables import FIELD_NAMES
 
 router = APIRouter(include_in_schema=False)
 
@@ -80,27 +81,6 @@ ACTIONS = {
 EXTRA_ACTIONS = (("merge", "Samengevoegd"), ("ignore", "Overgeslagen"))
 ENTITIES = {"wijk": "Wijken", "actor": "Actoren", "link": "Samenwerkingen"}
 ENTITY = {"wijk": "wijk", "actor": "actor", "link": "samenwerking"}
-FIELDS = {
-    "name": "naam",
-    "kind": "soort",
-    "domain": "domein",
-    "role": "rol",
-    "wijken": "wijken",
-    "themes": "thema's",
-    "kernaanpakken": "kernaanpakken",
-    "organisation": "organisatie",
-    "description": "omschrijving",
-    "contact": "contactgegevens",
-    "since": "sinds",
-    "until": "tot",
-    "source": "van",
-    "target": "naar",
-    "intensity": "intensiteit",
-    "note": "notitie",
-    "gemeente": "gemeente",
-    "cohort": "cohort",
-    "slug": "wijkcode",
-}
 FORMAT_LABELS = {
     "csv": "CSV (ZIP, voor Excel)",
     "xlsx": "Excel (XLSX)",
@@ -352,7 +332,7 @@ def _preview_page(
         "row_count": len(plan.rows),
         "actions": ACTIONS,
         "entity": ENTITY,
-        "fields": FIELDS,
+        "fields": FIELD_NAMES,
         "duplicates": likely_duplicates(store, plan),
         "refusal": PageRefusal.import_file(plan, refused, user) if refused else "",
         "file_problem": file_problem,
@@ -393,7 +373,7 @@ def preview(
     wijk = _wijk_for_writer(store, slug, user)
     pending = _pending(uploads, request, user, slug, token)
     if pending.result is not None:
-        return RedirectResponse(f"/wijk/{slug}/importeren/{token}/klaar", status_code=303)
+        return _finished(slug, token)
     plan = _plan(store, pending, slug, user)
     raw = request.query_params.get("bewaard", "")[:80]
     saved = raw if raw and mappings.get(raw) is not None else ""
@@ -410,6 +390,11 @@ def preview(
     )
 
 
+def _finished(slug: str, token: str) -> Response:
+    """An upload already imported: its result page, whatever was asked of it."""
+    return RedirectResponse(f"/wijk/{slug}/importeren/{token}/klaar", status_code=303)
+
+
 @router.post("/wijk/{slug}/importeren/{token}", response_class=HTMLResponse)
 def confirm(
     request: Request,
@@ -424,7 +409,7 @@ def confirm(
     wijk = _wijk_for_writer(store, slug, user)
     pending = _pending(uploads, request, user, slug, token)
     if pending.result is not None:
-        return RedirectResponse(f"/wijk/{slug}/importeren/{token}/klaar", status_code=303)
+        return _finished(slug, token)
     given = _given_mapping(pending)
     plan = _plan(store, pending, slug, user)
 
@@ -473,7 +458,7 @@ def confirm(
     uploads.finish(
         pending, result.model_dump(mode="json") | {"valid_only": valid_only, "detail": detail}
     )
-    return RedirectResponse(f"/wijk/{slug}/importeren/{token}/klaar", status_code=303)
+    return _finished(slug, token)
 
 
 _NOUNS = {
@@ -634,7 +619,7 @@ def change_mapping(
     _wijk_for_writer(store, slug, user)
     pending = _pending(uploads, request, user, slug, token)
     if pending.result is not None:
-        return RedirectResponse(f"/wijk/{slug}/importeren/{token}/klaar", status_code=303)
+        return _finished(slug, token)
     mapping = _mapping_of_form(store, pending, slug, user, form)
     uploads.set_mapping(token, _owner(request, user), mapping.model_dump(mode="json"))
     return RedirectResponse(f"/wijk/{slug}/importeren/{token}#koppeling", status_code=303)
@@ -671,7 +656,7 @@ def save_mapping(
     wijk = _wijk_for_writer(store, slug, user)
     pending = _pending(uploads, request, user, slug, token)
     if pending.result is not None:
-        return RedirectResponse(f"/wijk/{slug}/importeren/{token}/klaar", status_code=303)
+        return _finished(slug, token)
     mapping = _mapping_of_form(store, pending, slug, user, form)
     uploads.set_mapping(token, _owner(request, user), mapping.model_dump(mode="json"))
     raw = form.get("naam")
