@@ -11,6 +11,7 @@ The modules, from the graph to what the API and CLI call:
 - ``kernaanpak`` (+ ``kernaanpak_rules.toml``): kernaanpak coverage and its rules.
 - ``suggestions``: who should meet, and why.
 - ``compare``: wijken side by side, one wijk over time, differences.
+- ``effect``: the effect of verbinden in a period (suggestions taken up, new links, change).
 - ``wording``: the Dutch texts of the results; ``results``: the result models.
 - ``cache`` and ``reports``: results cached per wijk on the store's change counter.
 
@@ -19,6 +20,7 @@ their own names (``from graph.analysis import reports``).
 """
 
 from graph.analysis.build import build_graph, display_name, graph_from_records, node_ref
+from graph.analysis.effect import Effect, effect, effect_rows
 from graph.analysis.fast import mixing_counts, tie_arcs
 from graph.analysis.prepare import DEFAULT_SEED, Prepared, prepare
 from graph.analysis.wijk import DEFAULT_SAMPLES, EXACT_WORK_LIMIT, analyse
@@ -27,10 +29,13 @@ __all__ = [
     "DEFAULT_SAMPLES",
     "DEFAULT_SEED",
     "EXACT_WORK_LIMIT",
+    "Effect",
     "Prepared",
     "analyse",
     "build_graph",
     "display_name",
+    "effect",
+    "effect_rows",
     "graph_from_records",
     "mixing_counts",
     "node_ref",

@@ -27,6 +27,7 @@ from graph.analysis.results import (
 from graph.analysis.wording import (
     bridge_text,
     broker_text,
+    community_name,
     community_text,
     cut_point_text,
     domain_label,
@@ -37,6 +38,7 @@ __all__ = [
     "brokerage_by_domain",
     "brokers",
     "communities",
+    "community_centers",
     "cut_points",
     "profiles",
 ]
@@ -82,7 +84,7 @@ def _position(degree: int, cut: bool, broker: bool, mean_degree: float) -> str:
     if cut:
         return "snijpunt"
     if broker:
-        return "makelaar"
+        return "verbinder"
     if degree >= max(3.0, 2 * mean_degree):
         return "spil"
     if degree == 1:
@@ -168,10 +170,27 @@ def bridges(p: Prepared, tree: BlockCutTree) -> list[Bridge]:
     return sorted(out, key=lambda br: (-min(br.sides), br.a.name, br.b.name, br.a.id, br.b.id))
 
 
+def community_centers(p: Prepared) -> dict[int, int]:
+    """The most central member of each community (label): the one with the most ties
+    within its community, then by name, then by id. Groups are named after it."""
+    adj = p.ix.adj.tocoo()
+    inside = p.community[adj.row] == p.community[adj.col]
+    degree = np.bincount(adj.row[inside], minlength=p.ix.n)
+    centers: dict[int, int] = {}
+    keys: dict[int, tuple[int, str, str]] = {}
+    for i, label in enumerate(p.community.tolist()):
+        attrs = p.refs.attrs(i)
+        key = (-int(degree[i]), str(attrs.get("name", "")), str(p.ix.nodes[i]))
+        if label not in keys or key < keys[label]:
+            centers[label], keys[label] = i, key
+    return centers
+
+
 def communities(p: Prepared, domains: list[str]) -> list[Community]:
     groups: dict[int, list[int]] = {}
     for i, label in enumerate(p.community.tolist()):
         groups.setdefault(label, []).append(i)
+    centers = community_centers(p)
     out = []
     for label in sorted(groups):
         members = groups[label]
@@ -183,16 +202,19 @@ def communities(p: Prepared, domains: list[str]) -> list[Community]:
         known = {d: c for d, c in mix.items() if d != UNKNOWN_DOMAIN} or mix
         main, top = min(known.items(), key=lambda kv: (-kv[1], kv[0]))
         silo = len(members) >= 3 and len(mix) == 1 and main != UNKNOWN_DOMAIN
+        name = community_name(p.refs.display(centers[label]))
         out.append(
             Community(
                 number=label + 1,
+                name=name,
+                center=p.refs(centers[label]),
                 size=len(members),
                 domains=dict(sorted(mix.items(), key=lambda kv: (-kv[1], kv[0]))),
                 main_domain=main,
                 main_domain_share=top / len(members),
                 silo=silo,
                 members=sorted((p.refs(i) for i in members), key=lambda r: (r.name, r.id)),
-                text=community_text(label + 1, len(members), main, top / len(members), silo),
+                text=community_text(name, len(members), main, top / len(members), silo),
             )
         )
     return out

@@ -105,6 +105,8 @@ class Bridge(_Result):
 
 class Community(_Result):
     number: int = Field(description="1 is the largest group")
+    name: str = Field(description="Named after its most central member: 'Groep rond X'")
+    center: ActorRef = Field(description="The member with the most ties within the group")
     size: int
     domains: dict[str, int]
     main_domain: str
@@ -236,6 +238,13 @@ class Suggestion(_Result):
     reasons: list[Reason]
     introducer: ActorRef | None = Field(description="A shared partner who knows both")
     action: str
+    kind: Literal["gemeenschappelijk", "brug"] = Field(
+        "gemeenschappelijk",
+        description=(
+            "gemeenschappelijk: ranked on common ground; brug: joins an isolated actor or a "
+            "loose part to the largest part of the network"
+        ),
+    )
 
 
 class Comparison(_Result):

@@ -22,15 +22,51 @@ ranked by score, then by their ids, so the list is the same in every run. Pairs 
 linked already, pairs of an actor with itself and the ``exclude`` pairs (marked as
 "besproken" or "niet relevant") are never suggested. No actor appears in more than
 ``max_per_actor`` suggestions, so the top 10 spreads over the wijk.
+
+The first reason of a ranked suggestion opens it and names both actors. It is the first
+of these that applies (``_lead``), so that a list does not open ten times with the same
+sentence: two or more common partners; two or more shared themes; a kernaanpak gap; one
+common partner; one shared theme; zorg meets sociaal; a kernaanpak requirement already met;
+other domains; fragments; groups. The other reasons follow in the table's order.
+
+Bridging (``kind="brug"``). The ranked pairs rarely reach an isolated actor or a loose
+part of the network, so after them come, for every isolated actor and every part outside
+the largest one (largest parts first, isolated actors last), one suggestion into the
+largest part (two for a part of several actors: the second joins another member to
+another actor). Each pair (member of the part, actor of the largest part) gets points:
+
+===================  =============================================================  ======
+reason (``code``)    when                                                           points
+===================  =============================================================  ======
+``brug_thema``       per shared theme (at most 3)                                   1.0
+``brug_kernaanpak``  per kernaanpak both take part in (at most 2)                   1.0
+``brug_domein``      the same domain (a known one)                                  1.0
+``brug_kent``        the actor already works with an actor of the member's role     1.0
+``brug_rol``         the actor is a wijkmakelaar, welzijnscoach or buurthuis        1.0
+``brug_bereik``      per domain among the actor's contacts beyond the first (max 1)  0.25
+===================  =============================================================  ======
+
+The first four are common ground: the pair with the most points among those with common
+ground is chosen; actors already in ``max_per_actor`` suggestions come last; ties go by
+the name, then the id, of the actor of the largest part, then of the member. The opening
+reason is the strongest common ground ("Buurthuis De Schakel heeft nog met niemand
+contact; Jos Houben (wijkmakelaar) werkt ook aan eenzaamheid."). When no pair has common
+ground, the part's best-connected member meets the wijkmakelaar of the largest part
+(the best connected of them), or, without one, the best-connected actor of the largest
+part; the reason ``brug_start`` (0 points) says so. Pairs linked already, ``exclude``
+pairs and an actor with itself are never chosen; a pair already among the ranked
+suggestions is not repeated (the part is reached by that one). A network in which nobody
+has a tie yet has no largest part to join, and gets no bridging suggestions.
 """
 
 from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Hashable, Iterable
+import weakref
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, TypeVar
 
 import networkx as nx
 import numpy as np
@@ -38,13 +74,14 @@ import numpy.typing as npt
 import scipy.sparse as sp
 from pydantic import BaseModel, ConfigDict, Field
 
-from graph.analysis import fast
+from graph.analysis import fast, wording
 from graph.analysis.fast import BoolArray, IntArray
+from graph.analysis.findings import community_centers
 from graph.analysis.kernaanpak import RequirementState, RuleSet
 from graph.analysis.prepare import DEFAULT_SEED, Prepared, prepare
 from graph.analysis.results import Reason, Suggestion
-from graph.analysis.wording import domain_label, names
-from graph.model import Domain, Theme, label
+from graph.analysis.wording import domain_label, kernaanpak_label, names, role_label, theme_label
+from graph.model import Domain, Role
 
 __all__ = ["SuggestionWeights", "suggest"]
 
@@ -52,6 +89,7 @@ _COMPONENTS = ("domain", "theme", "partners", "fragments", "groups", "kernaanpak
 _BLOCK_CELLS = 2_000_000
 _MARGIN = 0.05  # more than the rounding of six points to 0.01 can move a score
 
+T = TypeVar("T")
 Float32Array: TypeAlias = npt.NDArray[np.float32]
 """The single-precision arrays of the approximate scores (see ``_block_scores``)."""
 
@@ -96,25 +134,37 @@ def suggest(
     rules: RuleSet | None = None,
     seed: int = DEFAULT_SEED,
 ) -> list[Suggestion]:
-    """The ``limit`` best introductions in the graph of one wijk, best first.
+    """The ``limit`` best introductions in the graph of one wijk, best first, followed by
+    the bridging ones (``kind="brug"``): every isolated actor and every loose part gets a
+    suggestion into the largest part (see the module docstring).
 
     Every pair is scored at once with array operations to find the most promising ones;
-    those are then scored exactly, one by one, and explained (see the module docstring).
+    those are then scored exactly, one by one, and explained.
     """
     w = weights or SuggestionWeights()
     p = prepared or prepare(G, rules=rules, seed=seed)
-    if p.ix.n < 2 or limit < 1:
+    if p.ix.n < 2:
         return []
+    exclude = list(exclude)
     links = [s for s in p.states if s.with_ is not None]
-    blocked = _blocked(p.ix, exclude)
-    pool = max(200, 20 * limit)
-    while True:
-        shortlist, complete = _shortlist(p, w, links, blocked, pool)
-        chosen, exhausted = _choose(p, w, links, shortlist, limit)
-        if len(chosen) >= limit or (complete and exhausted):
-            break
-        pool *= 4
-    return [_explain(p, links, c) for c in chosen]
+    chosen: list[_Candidate] = []
+    if limit >= 1:
+        blocked = _blocked(p.ix, exclude)
+        pool = max(200, 20 * limit)
+        while True:
+            shortlist, complete = _shortlist(p, w, links, blocked, pool)
+            chosen, exhausted = _choose(p, w, links, shortlist, limit)
+            if len(chosen) >= limit or (complete and exhausted):
+                break
+            pool *= 4
+    ranked = [_explain(p, links, c) for c in chosen]
+    decided: dict[int, set[int]] = {}
+    for u, v in exclude:
+        if u in p.ix.index and v in p.ix.index and u != v:
+            i, j = p.ix.index[u], p.ix.index[v]
+            decided.setdefault(i, set()).add(j)
+            decided.setdefault(j, set()).add(i)
+    return ranked + _bridges(p, w, decided, chosen)
 
 
 def _choose(
@@ -253,6 +303,11 @@ def _block_scores(
 
 
 def _theme_matrix(p: Prepared) -> Float32Array:
+    """Actors x themes: 1 where an actor works on a theme."""
+    return _memo(p, "themes", lambda: _make_theme_matrix(p))
+
+
+def _make_theme_matrix(p: Prepared) -> Float32Array:
     attrs = [p.refs.attrs(i) for i in range(p.ix.n)]
     themes = sorted({t for a in attrs for t in a.get("themes", ())})
     col = {t: c for c, t in enumerate(themes)}
@@ -316,12 +371,25 @@ def _explain(p: Prepared, links: list[RequirementState], c: _Candidate) -> Sugge
     u, v = nodes[c.i], nodes[c.j]
     a, b = G.nodes[u], G.nodes[v]
     common = sorted(set(G[u]) & set(G[v]), key=lambda z: p.ix.index[z])
-    reasons = []
-    for code, pts in zip(_COMPONENTS, c.points, strict=True):
-        if pts > 0:
-            reasons.append(_reason(p, links, c, code, pts, a, b, common))
-    introducer = _introducer(p, u, v, common)
     left, right = refs.display(c.i), refs.display(c.j)
+    present = [code for code, pts in zip(_COMPONENTS, c.points, strict=True) if pts > 0]
+    lead = _lead(present, links, c, a, b, len(common))
+    order = [lead, *(code for code in present if code != lead)] if lead else present
+    reasons = [
+        _reason(
+            p,
+            links,
+            c,
+            code,
+            c.points[_COMPONENTS.index(code)],
+            a,
+            b,
+            common,
+            (left, right) if code == lead else None,
+        )
+        for code in order
+    ]
+    introducer = _introducer(p, u, v, common)
     if introducer is not None:
         action = (
             f"Vraag {refs.display(p.ix.index[introducer])} om {left} en {right} "
@@ -339,6 +407,34 @@ def _explain(p: Prepared, links: list[RequirementState], c: _Candidate) -> Sugge
     )
 
 
+def _lead(
+    present: list[str],
+    links: list[RequirementState],
+    c: _Candidate,
+    a: dict[str, Any],
+    b: dict[str, Any],
+    partners: int,
+) -> str | None:
+    """The reason that opens a suggestion and names the pair: what is most particular to
+    them (the order is in the module docstring), so a list does not open with one sentence."""
+    shared = len(set(a.get("themes", ())) & set(b.get("themes", ())))
+    gap = "kernaanpak" in present and not links[c.requirement].met
+    zorg_sociaal = {a.get("domain"), b.get("domain")} == {"zorg", "sociaal"}
+    order = [
+        ("partners", partners >= 2),
+        ("theme", shared >= 2),
+        ("kernaanpak", gap),
+        ("partners", True),
+        ("theme", True),
+        ("domain", zorg_sociaal),
+        ("kernaanpak", True),
+        ("domain", True),
+        ("fragments", True),
+        ("groups", True),
+    ]
+    return next((code for code, applies in order if applies and code in present), None)
+
+
 def _reason(
     p: Prepared,
     links: list[RequirementState],
@@ -348,76 +444,52 @@ def _reason(
     a: dict[str, Any],
     b: dict[str, Any],
     common: list[Hashable],
+    pair: tuple[str, str] | None,
 ) -> Reason:
     if code == "domain":
         if {a["domain"], b["domain"]} == {"zorg", "sociaal"}:
-            return Reason(
-                code="zorg_sociaal",
-                points=pts,
-                text=(
-                    "Verbindt het zorgdomein en het sociaal domein: domeinoverstijgend samenwerken "
-                    "is waar PlusWIJken om draait."
-                ),
-            )
-        return Reason(
-            code="domeinen",
-            points=pts,
-            text=(
-                f"Verbindt twee domeinen: {domain_label(a['domain'])} en "
-                f"{domain_label(b['domain'])}."
-            ),
-        )
+            return Reason(code="zorg_sociaal", points=pts, text=wording.zorg_sociaal_reason(pair))
+        text = wording.domains_reason(a["domain"], b["domain"], pair)
+        return Reason(code="domeinen", points=pts, text=text)
     if code == "theme":
         shared = sorted(set(a.get("themes", ())) & set(b.get("themes", ())))
-        labels = [_theme(t) for t in shared]
-        return Reason(code="thema", points=pts, text=f"Werken allebei aan {names(labels, 5)}.")
+        text = wording.themes_reason([theme_label(t) for t in shared], pair)
+        return Reason(code="thema", points=pts, text=text)
     if code == "partners":
         who = [p.refs.display(p.ix.index[z]) for z in common]
-        word = "partner" if len(who) == 1 else "partners"
-        return Reason(
-            code="partners",
-            points=pts,
-            text=(
-                f"Hebben {len(who)} gezamenlijke {word} ({names(who)}): ze zitten dicht bij "
-                "elkaar in het netwerk, een kennismaking ligt voor de hand."
-            ),
-        )
+        return Reason(code="partners", points=pts, text=wording.partners_reason(who, pair))
     if code == "fragments":
-        sa = int(p.component_sizes[p.component[c.i]])
-        sb = int(p.component_sizes[p.component[c.j]])
-        return Reason(
-            code="fragmenten",
-            points=pts,
-            text=(
-                f"Verbindt twee delen van het netwerk die nu los van elkaar staan ({sa} en {sb} "
-                f"{'actor' if sa == sb == 1 else 'actoren'})."
-            ),
+        sizes = (
+            int(p.component_sizes[p.component[c.i]]),
+            int(p.component_sizes[p.component[c.j]]),
         )
+        return Reason(code="fragmenten", points=pts, text=wording.fragments_reason(sizes, pair))
     if code == "groups":
-        ga, gb = int(p.community[c.i]) + 1, int(p.community[c.j]) + 1
-        return Reason(
-            code="groepen",
-            points=pts,
-            text=(
-                f"Verbindt twee groepen die nu weinig contact hebben (groep {ga} en groep {gb})."
-            ),
-        )
+        centers = _centers(p)
+        ga = p.refs.display(centers[int(p.community[c.i])])
+        gb = p.refs.display(centers[int(p.community[c.j])])
+        return Reason(code="groepen", points=pts, text=wording.groups_reason(ga, gb, pair))
     state = links[c.requirement]
     name, what = state.rule.label, state.requirement.omschrijving
-    if state.met:
-        return Reason(code="kernaanpak", points=pts, text=f"Versterkt {name}: {what}.")
-    return Reason(
-        code="kernaanpak_gat",
-        points=pts,
-        text=f"Vult een gat in {name}: {what} ontbreekt nog in deze wijk.",
-    )
+    text = wording.kernaanpak_reason(name, what, state.met, pair)
+    return Reason(code="kernaanpak" if state.met else "kernaanpak_gat", points=pts, text=text)
 
 
-def _theme(value: str) -> str:
-    try:
-        return label(Theme(value)).lower()
-    except ValueError:
-        return value
+_MEMO: weakref.WeakKeyDictionary[Prepared, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
+def _memo(p: Prepared, key: str, compute: Callable[[], T]) -> T:
+    """``compute()`` once per prepared graph (the ranking and the bridging share them)."""
+    memo = _MEMO.setdefault(p, {})
+    if key not in memo:
+        memo[key] = compute()
+    value: T = memo[key]
+    return value
+
+
+def _centers(p: Prepared) -> dict[int, int]:
+    """``findings.community_centers``: the member each group is named after."""
+    return _memo(p, "centers", lambda: community_centers(p))
 
 
 def _introducer(p: Prepared, u: Hashable, v: Hashable, common: list[Hashable]) -> Hashable | None:
@@ -431,3 +503,309 @@ def _introducer(p: Prepared, u: Hashable, v: Hashable, common: list[Hashable]) -
         return (-min(iu, iv), -(iu + iv), str(G.nodes[z].get("name", z)), p.ix.index[z])
 
     return min(common, key=key)
+
+
+# Bridging: every isolated actor and every loose part of the network gets a suggestion
+# into the largest part (see the module docstring).
+
+ENTRY_ROLES = (Role.WIJKMAKELAAR.value, Role.WELZIJNSCOACH.value, Role.BUURTHUIS.value)
+"""Roles that are a natural first contact for someone new to the network of a wijk."""
+
+BRIDGE_POINTS = {
+    "brug_thema": 1.0,  # per shared theme, at most BRIDGE_MAX_THEMES
+    "brug_kernaanpak": 1.0,  # per kernaanpak both take part in, at most BRIDGE_MAX_KERNAANPAK
+    "brug_domein": 1.0,  # the same domain (a known one)
+    "brug_kent": 1.0,  # already works with an actor of the same role
+    "brug_rol": 1.0,  # has one of the ENTRY_ROLES
+    "brug_bereik": 0.25,  # per domain among its contacts beyond the first, at most 1.0
+}
+"""Points of a bridging pair per criterion; the first four are common ground (a fit)."""
+BRIDGE_MAX_THEMES = 3
+BRIDGE_MAX_KERNAANPAK = 2
+BRIDGE_MAX_REACH = 1.0
+_FITS = ("brug_thema", "brug_kernaanpak", "brug_domein", "brug_kent")
+
+
+@dataclass(frozen=True)
+class _BridgeTables:
+    """What the bridging step reads of every actor, computed once per call."""
+
+    main: IntArray
+    """The actors of the largest part."""
+    themes: Float32Array
+    """Actors x themes (1 where an actor works on a theme)."""
+    themes_main: Float32Array
+    """Themes x actors of the largest part."""
+    kern: Float32Array
+    """Actors x kernaanpakken (1 where an actor takes part)."""
+    kern_main: Float32Array
+    domain: IntArray
+    """Domain code per actor; -1 for a domain not known yet."""
+    role: IntArray
+    """Role code per actor; -1 for ``overig``."""
+    similar_main: npt.NDArray[np.float64]
+    """Per actor of the largest part: its contacts per role code."""
+    fixed_main: npt.NDArray[np.float64]
+    """Per actor of the largest part: points for its role and its reach."""
+    entry: BoolArray
+    makelaar: BoolArray
+    reach: IntArray
+    rank: IntArray
+    """Position of each actor when sorted by name, then id (to break ties)."""
+
+
+def _bridge_tables(p: Prepared) -> _BridgeTables:
+    n, adj = p.ix.n, p.ix.adj
+    attrs = [p.refs.attrs(i) for i in range(n)]
+    domain = _codes([str(a.get("domain", "overig")) for a in attrs], Domain.ONBEKEND.value)
+    roles = [str(a.get("role", Role.OVERIG.value)) for a in attrs]
+    role = _codes(roles, Role.OVERIG.value)
+    rows = np.arange(n)
+    has_domain, has_role = domain >= 0, role >= 0
+    D = sp.csr_array(
+        (np.ones(int(has_domain.sum())), (rows[has_domain], domain[has_domain])),
+        shape=(n, int(domain.max()) + 1 if has_domain.any() else 1),
+    )
+    R = sp.csr_array(
+        (np.ones(int(has_role.sum())), (rows[has_role], role[has_role])),
+        shape=(n, int(role.max()) + 1 if has_role.any() else 1),
+    )
+    reach = np.asarray(((adj @ D) > 0).sum(axis=1)).ravel().astype(np.int64)
+    entry = np.array([r in ENTRY_ROLES for r in roles], dtype=bool)
+    main = np.flatnonzero(p.component == 0)
+    fixed = entry * BRIDGE_POINTS["brug_rol"] + np.minimum(
+        np.maximum(reach - 1, 0) * BRIDGE_POINTS["brug_bereik"], BRIDGE_MAX_REACH
+    )
+    order = sorted(range(n), key=lambda i: (str(attrs[i].get("name", "")), str(p.ix.nodes[i])))
+    themes, kern = _theme_matrix(p), _attr_matrix(attrs, "kernaanpakken")
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n)
+    return _BridgeTables(
+        main=main,
+        themes=themes,
+        themes_main=np.ascontiguousarray(themes[main].T),
+        kern=kern,
+        kern_main=np.ascontiguousarray(kern[main].T),
+        domain=domain,
+        role=role,
+        similar_main=(adj[main] @ R).toarray(),
+        fixed_main=fixed[main].astype(np.float64),
+        entry=entry,
+        makelaar=np.array([r == Role.WIJKMAKELAAR.value for r in roles], dtype=bool),
+        reach=reach,
+        rank=rank,
+    )
+
+
+def _codes(values: list[str], none: str) -> IntArray:
+    """A code per distinct value (in sorted order); -1 for ``none``."""
+    labels, codes = np.unique(np.array(values, dtype=object), return_inverse=True)
+    codes = codes.ravel().astype(np.int64)
+    if none in labels:
+        at = int(np.flatnonzero(labels == none)[0])
+        codes = np.where(codes == at, -1, codes)
+    return codes
+
+
+def _attr_matrix(attrs: list[dict[str, Any]], key: str) -> Float32Array:
+    values = sorted({v for a in attrs for v in a.get(key, ())})
+    col = {v: c for c, v in enumerate(values)}
+    M = np.zeros((len(attrs), max(1, len(values))), dtype=np.float32)
+    for i, a in enumerate(attrs):
+        for v in a.get(key, ()):
+            M[i, col[v]] = 1.0
+    return M
+
+
+def _bridges(
+    p: Prepared, w: SuggestionWeights, decided: dict[int, set[int]], chosen: list[_Candidate]
+) -> list[Suggestion]:
+    """One suggestion per isolated actor and up to two per loose part, into the largest
+    part, in the order of the parts (largest first). ``decided`` pairs are never chosen; a
+    pair that is among the ranked suggestions (``chosen``) is not repeated."""
+    sizes = p.component_sizes
+    if len(sizes) < 2 or sizes[0] < 2:
+        return []  # no largest part to join (one part, or nobody has a tie yet)
+    t = _bridge_tables(p)
+    position = np.full(p.ix.n, -1, dtype=np.int64)
+    position[t.main] = np.arange(len(t.main))
+    order = np.argsort(p.component, kind="stable")
+    starts = np.concatenate([[0], np.cumsum(sizes)])
+    ranked = {(c.i, c.j) for c in chosen}
+    ends = np.array([x for c in chosen for x in (c.i, c.j)], dtype=np.int64)
+    used = np.bincount(ends, minlength=p.ix.n)[t.main]  # suggestions per actor so far
+    out: list[Suggestion] = []
+    for comp in range(1, len(sizes)):
+        part = order[starts[comp] : starts[comp + 1]]
+        points, fit = _bridge_points(t, part)
+        ok = np.ones_like(fit)
+        for f, x in enumerate(part.tolist()):
+            for y in decided.get(x, ()):
+                if position[y] >= 0:
+                    ok[f, position[y]] = False
+
+        picks: list[tuple[int, int, wording.FirstContact | None]] = []
+        first = _pick(points, fit & ok, used >= w.max_per_actor, t.rank[part], t.rank[t.main])
+        decided_fits = first is None and bool(fit.any())  # those that fit were decided on
+        if first is None:
+            fallback = _fallback(p, t, part, ok)
+            picks += [fallback] if fallback is not None else []
+        else:
+            picks.append((*first, None))
+            if len(part) > 1:  # a second tie, of another member to another actor
+                f, m = first
+                ok[f, :], ok[:, m] = False, False
+                used[m] += 1  # for the cap, undone below
+                second = _pick(
+                    points, fit & ok, used >= w.max_per_actor, t.rank[part], t.rank[t.main]
+                )
+                used[m] -= 1
+                picks += [(*second, None)] if second is not None else []
+        for f, m, flag in picks:
+            x, y = int(part[f]), int(t.main[m])
+            if (min(x, y), max(x, y)) in ranked:
+                continue  # suggested already, among the ranked ones
+            used[m] += 1
+            out.append(_explain_bridge(p, t, part, f, m, fallback=flag, decided=decided_fits))
+    return out
+
+
+def _bridge_points(t: _BridgeTables, part: IntArray) -> tuple[npt.NDArray[np.float64], BoolArray]:
+    """The points of every pair (member of ``part``, actor of the largest part), and
+    whether they have common ground (a fit)."""
+    themes = np.minimum(t.themes[part] @ t.themes_main, BRIDGE_MAX_THEMES)
+    kern = np.minimum(t.kern[part] @ t.kern_main, BRIDGE_MAX_KERNAANPAK)
+    dp = t.domain[part][:, None]
+    domain = (dp == t.domain[t.main][None, :]) & (dp >= 0)
+    rp = t.role[part]
+    similar = (t.similar_main[:, np.maximum(rp, 0)].T > 0) & (rp >= 0)[:, None]
+    fit = (themes > 0) | (kern > 0) | domain | similar
+    points = (
+        themes.astype(np.float64) * BRIDGE_POINTS["brug_thema"]
+        + kern * BRIDGE_POINTS["brug_kernaanpak"]
+        + domain * BRIDGE_POINTS["brug_domein"]
+        + similar * BRIDGE_POINTS["brug_kent"]
+        + t.fixed_main[None, :]
+    )
+    return points, fit
+
+
+def _pick(
+    points: npt.NDArray[np.float64],
+    ok: BoolArray,
+    capped: BoolArray,
+    rank_part: IntArray,
+    rank_main: IntArray,
+) -> tuple[int, int] | None:
+    """The best allowed pair: actors of the largest part already asked ``max_per_actor``
+    times last, then the most points, then by name and id (of the largest part's actor,
+    then of the member)."""
+    for mask in (ok & ~capped[None, :], ok):
+        if mask.any():
+            best = points[mask].max()
+            f, m = np.nonzero(mask & (points == best))
+            k = int(np.lexsort((rank_part[f], rank_main[m]))[0])
+            return int(f[k]), int(m[k])
+    return None
+
+
+def _fallback(
+    p: Prepared, t: _BridgeTables, part: IntArray, ok: BoolArray
+) -> tuple[int, int, wording.FirstContact] | None:
+    """Nothing fits: the wijkmakelaar of the largest part (the best connected when there
+    are several) meets the part's best-connected member; without a wijkmakelaar (or when
+    its pairs were decided on), the best-connected actor of the largest part does."""
+    degree = p.ix.degree
+    by_degree = np.lexsort((t.rank[t.main], -degree[t.main])).tolist()
+    makelaars = [m for m in by_degree if t.makelaar[t.main[m]]]
+    members = np.lexsort((t.rank[part], -degree[part])).tolist()
+    rest: wording.FirstContact = "besproken" if makelaars else "geen_wijkmakelaar"
+    steps: list[tuple[list[int], wording.FirstContact]] = [
+        (makelaars, "wijkmakelaar"),
+        (by_degree, rest),
+    ]
+    for candidates, flag in steps:
+        for m in candidates:
+            for f in members:
+                if ok[f, m]:
+                    return f, m, flag
+    return None
+
+
+def _explain_bridge(
+    p: Prepared,
+    t: _BridgeTables,
+    part: IntArray,
+    f: int,
+    m: int,
+    *,
+    fallback: wording.FirstContact | None = None,
+    decided: bool = False,
+) -> Suggestion:
+    """The suggestion of a bridging pair; ``fallback`` when it comes from ``_fallback``
+    (``decided`` when pairs that fit were decided on)."""
+    refs = p.refs
+    x, y = int(part[f]), int(t.main[m])
+    who, other = refs.display(x), refs.display(y)
+    facts = _bridge_facts(p, t, x, y)
+    fits = [code for code in _FITS if code in facts]
+    if fits and fallback is None:
+        lead = max(fits, key=lambda code: facts[code][0])  # the first at equal points
+        opening = wording.bridging_opening(who, len(part), other, lead, facts[lead][1])
+        reasons = [Reason(code=lead, points=facts[lead][0], text=opening)]
+    else:
+        lead = ""
+        text = wording.bridging_fallback_text(
+            who, len(part), other, fallback or "wijkmakelaar", decided=decided
+        )
+        reasons = [Reason(code="brug_start", points=0.0, text=text)]
+    reasons += [
+        Reason(code=code, points=pts, text=wording.bridging_reason_text(code, fact, other))
+        for code, (pts, fact) in facts.items()
+        if code != lead
+    ]
+    a, b = sorted((x, y))
+    return Suggestion(
+        a=refs(a),
+        b=refs(b),
+        score=round(sum(r.points for r in reasons), 2),
+        reasons=reasons,
+        introducer=None,
+        action=wording.bridging_action(who, len(part), other),
+        kind="brug",
+    )
+
+
+def _bridge_facts(p: Prepared, t: _BridgeTables, x: int, y: int) -> dict[str, tuple[float, str]]:
+    """The points and the fact of every bridging criterion that applies to the member
+    ``x`` of a loose part and the actor ``y`` of the largest part, in ``BRIDGE_POINTS``
+    order."""
+    ax, ay = p.refs.attrs(x), p.refs.attrs(y)
+    facts: dict[str, tuple[float, str]] = {}
+    themes = sorted(set(ax.get("themes", ())) & set(ay.get("themes", ())))
+    if themes:
+        pts = BRIDGE_POINTS["brug_thema"] * min(len(themes), BRIDGE_MAX_THEMES)
+        facts["brug_thema"] = (pts, names([theme_label(v) for v in themes], 5))
+    kern = sorted(set(ax.get("kernaanpakken", ())) & set(ay.get("kernaanpakken", ())))
+    if kern:
+        pts = BRIDGE_POINTS["brug_kernaanpak"] * min(len(kern), BRIDGE_MAX_KERNAANPAK)
+        facts["brug_kernaanpak"] = (pts, names([kernaanpak_label(v) for v in kern]))
+    if t.domain[x] >= 0 and t.domain[x] == t.domain[y]:
+        facts["brug_domein"] = (BRIDGE_POINTS["brug_domein"], domain_label(ax["domain"]))
+    if t.role[x] >= 0:
+        G, node = p.graph, p.ix.nodes[y]
+        similar = sorted(
+            (p.ix.index[z] for z in G[node] if G.nodes[z].get("role") == ax.get("role")),
+            key=lambda i: int(t.rank[i]),
+        )
+        if similar:
+            who = names([p.refs.display(i) for i in similar], 2)
+            fact = f"{who} (ook {role_label(str(ax.get('role')))})"
+            facts["brug_kent"] = (BRIDGE_POINTS["brug_kent"], fact)
+    if t.entry[y]:
+        facts["brug_rol"] = (BRIDGE_POINTS["brug_rol"], role_label(str(ay.get("role"))))
+    reach = int(t.reach[y])
+    if reach > 1:
+        pts = min((reach - 1) * BRIDGE_POINTS["brug_bereik"], BRIDGE_MAX_REACH)
+        facts["brug_bereik"] = (pts, str(reach))
+    return facts

@@ -3,24 +3,60 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
-from graph.model import LABELS, Domain, Role, label
+from graph.model import LABELS, Domain, Kernaanpak, Role, Theme, label
 
 __all__ = [
+    "FirstContact",
+    "Pair",
     "bridge_text",
+    "bridging_action",
+    "bridging_fallback_text",
+    "bridging_opening",
+    "bridging_reason_text",
     "broker_text",
+    "community_name",
     "community_text",
     "cut_point_text",
     "domain_label",
+    "domains_reason",
+    "fragments_reason",
+    "groups_reason",
+    "kernaanpak_label",
+    "kernaanpak_reason",
     "names",
+    "partners_reason",
     "percent",
     "role_label",
+    "theme_label",
+    "themes_reason",
+    "zorg_sociaal_reason",
 ]
+
+Pair = tuple[str, str] | None
+"""The names of the two actors of a suggestion when a reason opens it (it then names
+them), else None (the reason follows the opening and is phrased without names)."""
 
 
 def domain_label(value: str) -> str:
     try:
         return label(Domain(value))
+    except ValueError:
+        return value
+
+
+def theme_label(value: str) -> str:
+    """``"armoede-en-schulden"`` becomes ``"armoede en schulden"``."""
+    try:
+        return label(Theme(value)).lower()
+    except ValueError:
+        return value
+
+
+def kernaanpak_label(value: str) -> str:
+    try:
+        return label(Kernaanpak(value))
     except ValueError:
         return value
 
@@ -113,8 +149,176 @@ def broker_text(who: str, betweenness: float, domains: Sequence[str]) -> str:
     return text + "."
 
 
-def community_text(number: int, size: int, main: str, share: float, silo: bool) -> str:
-    text = f"Groep {number}: {size} actoren, vooral {domain_label(main)} ({percent(share)})."
+def community_name(center: str) -> str:
+    """A group is named after its most central member: ``"Groep rond Wijkcentrum De Brug"``."""
+    return f"Groep rond {center}"
+
+
+def community_text(name: str, size: int, main: str, share: float, silo: bool) -> str:
+    """'Groep rond X: 12 actoren, vooral zorg (100%). Een silo: alle leden komen uit zorg.'
+
+    >>> community_text("Groep rond Wijkcentrum De Brug", 5, "sociaal", 0.6, False)
+    'Groep rond Wijkcentrum De Brug: 5 actoren, vooral sociaal domein (60%).'
+    """
+    domain = domain_label(main).lower()
+    text = f"{name}: {size} actoren, vooral {domain} ({percent(share)})."
     if silo:
-        text += f" Een silo: alle leden komen uit {domain_label(main)}."
+        text += f" Een silo: alle leden komen uit {domain}."
     return text
+
+
+# Reasons of the suggestions ("wie moet wie ontmoeten"). The first reason of a suggestion
+# opens it and names both actors (``pair``); the others follow without names.
+
+
+def zorg_sociaal_reason(pair: Pair = None) -> str:
+    why = "domeinoverstijgend samenwerken is waar PlusWIJken om draait."
+    if pair:
+        return f"{pair[0]} en {pair[1]} verbinden het zorgdomein en het sociaal domein: {why}"
+    return f"Verbindt het zorgdomein en het sociaal domein: {why}"
+
+
+def domains_reason(a: str, b: str, pair: Pair = None) -> str:
+    """``a`` and ``b`` are domain values."""
+    both = f"{domain_label(a)} en {domain_label(b)}"
+    if pair:
+        return f"{pair[0]} en {pair[1]} verbinden twee domeinen: {both}."
+    return f"Verbindt twee domeinen: {both}."
+
+
+def themes_reason(themes: Sequence[str], pair: Pair = None) -> str:
+    """``themes`` are theme labels."""
+    if pair:
+        return f"{pair[0]} en {pair[1]} werken allebei aan {names(themes, 5)}."
+    return f"Werken allebei aan {names(themes, 5)}."
+
+
+def partners_reason(partners: Sequence[str], pair: Pair = None) -> str:
+    word = "partner" if len(partners) == 1 else "partners"
+    fact = f"{len(partners)} gezamenlijke {word} ({names(partners)})"
+    close = "ze zitten dicht bij elkaar in het netwerk, een kennismaking ligt voor de hand."
+    if pair:
+        return f"{pair[0]} en {pair[1]} hebben {fact}: {close}"
+    return f"Hebben {fact}: {close}"
+
+
+def fragments_reason(sizes: tuple[int, int], pair: Pair = None) -> str:
+    word = "actor" if sizes[0] == sizes[1] == 1 else "actoren"
+    parts = (
+        f"twee delen van het netwerk die nu los van elkaar staan ({sizes[0]} en {sizes[1]} {word})"
+    )
+    if pair:
+        return f"{pair[0]} en {pair[1]} zitten in {parts}."
+    return f"Verbindt {parts}."
+
+
+def groups_reason(a: str, b: str, pair: Pair = None) -> str:
+    """``a`` and ``b`` are the central members the groups are named after."""
+    groups = f"twee groepen die nu weinig contact hebben: de groep rond {a} en de groep rond {b}"
+    if pair:
+        return f"{pair[0]} en {pair[1]} zitten in {groups}."
+    return f"Verbindt {groups}."
+
+
+def kernaanpak_reason(name: str, what: str, met: bool, pair: Pair = None) -> str:
+    """``name`` is the kernaanpak, ``what`` the requirement their tie meets."""
+    if met:
+        if pair:
+            return f"{pair[0]} en {pair[1]} kunnen samen {name} versterken: {what}."
+        return f"Versterkt {name}: {what}."
+    if pair:
+        return (
+            f"{pair[0]} en {pair[1]} kunnen samen een gat in {name} vullen: {what} "
+            "ontbreekt nog in deze wijk."
+        )
+    return f"Vult een gat in {name}: {what} ontbreekt nog in deze wijk."
+
+
+# The bridging suggestions: an isolated actor or a loose part of the network meets
+# someone of the largest part.
+
+
+def _alone(who: str, size: int) -> str:
+    if size == 1:
+        return f"{who} heeft nog met niemand contact"
+    return (
+        f"{who} hoort bij een los deel van het netwerk ({size} actoren zonder contact met de rest)"
+    )
+
+
+def bridging_reason_text(code: str, fact: str, other: str, *, inline: bool = False) -> str:
+    """What ``other``, of the largest part, has in common with the member of a loose part:
+    a sentence of its own, or (``inline``) a phrase after ``other``'s name in the opening.
+
+    ``fact`` is what the code needs: the themes, kernaanpakken or domain (labels), the names
+    of the similar contacts and their role, the role, the number of domains reached.
+
+    >>> bridging_reason_text("brug_thema", "ouderen", "Jos Houben (wijkmakelaar)")
+    'Werken allebei aan ouderen.'
+    >>> bridging_reason_text("brug_thema", "ouderen", "Jos", inline=True)
+    'werkt ook aan ouderen'
+    """
+    phrases = {
+        "brug_thema": (f"werkt ook aan {fact}", f"Werken allebei aan {fact}."),
+        "brug_kernaanpak": (f"doet ook mee aan {fact}", f"Doen allebei mee aan {fact}."),
+        "brug_domein": (
+            f"komt uit hetzelfde domein ({fact})",
+            f"Komen uit hetzelfde domein: {fact}.",
+        ),
+        "brug_kent": (f"werkt al met {fact}", f"{other} werkt al met {fact}."),
+        "brug_rol": (
+            f"is als {fact} een goed eerste aanspreekpunt",
+            f"{other} is als {fact} een goed eerste aanspreekpunt in de wijk.",
+        ),
+        "brug_bereik": (
+            f"heeft al contact met {fact} domeinen",
+            f"{other} heeft al contact met {fact} domeinen: een goede brug naar de rest "
+            "van de wijk.",
+        ),
+    }
+    phrase, sentence = phrases[code]
+    return phrase if inline else sentence
+
+
+def bridging_opening(who: str, size: int, other: str, code: str, fact: str) -> str:
+    """'Buurthuis De Schakel heeft nog met niemand contact; Jos Houben (wijkmakelaar)
+    werkt ook aan eenzaamheid en ouderen.'"""
+    return f"{_alone(who, size)}; {other} {bridging_reason_text(code, fact, other, inline=True)}."
+
+
+FirstContact = Literal["wijkmakelaar", "geen_wijkmakelaar", "besproken"]
+"""Who the first contact is when nothing fits: the wijkmakelaar; the best-connected actor
+because the largest part has no wijkmakelaar; or because its pairs were decided on."""
+
+
+def bridging_fallback_text(
+    who: str, size: int, other: str, first: FirstContact, *, decided: bool = False
+) -> str:
+    """No one of the largest part shares a theme, kernaanpak, domain or kind of contact
+    (or, ``decided``, those who do were decided on already): the wijkmakelaar is the first
+    contact, or else the best-connected actor."""
+    if decided:
+        why = "Wie in het grootste deel van het netwerk op dezelfde manier werkt, is al besproken."
+    else:
+        why = (
+            "In het grootste deel van het netwerk heeft niemand dezelfde thema's, dezelfde "
+            "kernaanpak of hetzelfde domein."
+        )
+    text = f"{_alone(who, size)}. {why} "
+    if first == "wijkmakelaar":
+        return text + f"Begin bij {other}: de wijkmakelaar is het eerste aanspreekpunt in de wijk."
+    if first == "geen_wijkmakelaar":
+        return text + (
+            f"Deze wijk heeft daar geen wijkmakelaar; begin bij {other}, die in dat deel de "
+            "meeste contacten heeft."
+        )
+    return text + f"Begin bij {other}, die in dat deel de meeste contacten heeft."
+
+
+def bridging_action(who: str, size: int, other: str) -> str:
+    if size == 1:
+        return f"Vraag {other} om contact op te nemen met {who} en te helpen aansluiten in de wijk."
+    return (
+        f"Vraag {other} om contact op te nemen met {who}, zodat dat deel van het netwerk "
+        "aansluit bij de rest."
+    )
