@@ -24,7 +24,7 @@ from visual.map import MapSuggestion, build_map
 
 SIZE_MEASURES = {
     "degree": "Aantal verbindingen",
-    "betweenness": "Makelaarsrol (betweenness)",
+    "betweenness": "Verbindersrol (betweenness)",
     "domains_reached": "Bereikte domeinen",
     "effective_size": "Effectieve omvang",
 }
@@ -109,8 +109,15 @@ def _build(
         measures["domains_reached"][p.id] = len(p.domains_reached)
         measures["effective_size"][p.id] = p.effective_size or 0.0
     groups = {p.id: p.community for p in analysis.profiles if p.community is not None}
+    group_names = {c.number: getattr(c, "name", "") or c.text for c in analysis.communities}
     suggestions = [
-        MapSuggestion(s.a.id, s.b.id, s.score, s.reasons[0].text if s.reasons else "")
+        MapSuggestion(
+            s.a.id,
+            s.b.id,
+            s.score,
+            s.reasons[0].text if s.reasons else "",
+            s.introducer.id if s.introducer else None,
+        )
         for s in reports.suggestions_for(store, slug, as_of, limit=SUGGESTIONS, cache=cache)
     ]
     return build_map(
@@ -118,7 +125,31 @@ def _build(
         measures=measures,
         measure_labels=SIZE_MEASURES,
         groups=groups,
+        group_names=group_names,
         suggestions=suggestions,
+        weak_texts={c.id: c.text for c in analysis.cut_points},
+        bridge_texts={(min(b.a.id, b.b.id), max(b.a.id, b.b.id)): b.text for b in analysis.bridges},
         focus=focus,
         steps=steps,
     )
+
+
+def map_data(
+    store: GraphStore,
+    cache: AnalysisCache,
+    maps: MapCache,
+    slug: str,
+    as_of: date | None,
+) -> dict[str, Any]:
+    """The whole map of ``slug`` as a dict, through the same cache as :func:`map_response`.
+
+    For the pictures made on the server (the SVG export and the print view)."""
+    counter = store.change_counter(slug)
+    key: MapKey = (slug, counter, as_of or date.today(), None, 0)
+    item = maps.get(key)
+    if item is None:
+        data = _build(store, cache, slug, as_of, None, 1)
+        maps.put(key, data)
+        return data
+    loaded: dict[str, Any] = json.loads(item[0])
+    return loaded

@@ -17,14 +17,11 @@ from __future__ import annotations
 
 import json
 import math
-import random
-import threading
 from collections import Counter, defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import igraph as ig
 from pyvis.network import Network
 
 from graph.model import (
@@ -38,6 +35,9 @@ from graph.model import (
     Snapshot,
     label,
 )
+from visual.labels import Placed, Spot, label_box_size, place_labels, wrap
+from visual.layout import NODE_ROOM, SEED, SPACING, Structure, structured_layout
+from visual.weak import weak_spots
 
 __all__ = [
     "MAX_ACTORS",
@@ -53,9 +53,15 @@ __all__ = [
 MAX_ACTORS = 2000
 """Above this many actors the map shows groups instead of every actor."""
 
-SEED = 20250101
-WIDE = 1.4
-"""Horizontal stretch of the layout: screens and projectors are wider than high."""
+VIEW = {"width": 940, "height": 610, "min_px": 10, "max_px": 16}
+"""The first view the labels are chosen for (the map's canvas on a laptop, in CSS pixels)
+and the range of on-screen label sizes the page keeps to as the user zooms."""
+LABEL_PX = 13.0
+"""On-screen font size of the labels at that first view."""
+LABELS_AT_LEAST = 20
+"""Shown labels at the first view: at least this many, or a quarter of the actors."""
+BROKERS_FIRST = 10
+"""Labels of this many top brokers come right after the isolated actors and cut points."""
 
 # Okabe-Ito based: distinguishable with the common colour vision deficiencies.
 DOMAIN_COLOURS: dict[Domain, str] = {
@@ -86,8 +92,6 @@ WORKS_AT_COLOUR = "#c3cad2"
 SUGGESTION_COLOUR = "#B0126B"
 GROUP_COLOUR = "#5b6b7b"
 
-_layout_lock = threading.Lock()
-
 
 @dataclass(frozen=True)
 class MapSuggestion:
@@ -97,61 +101,21 @@ class MapSuggestion:
     b: str
     score: float
     reason: str = ""
+    introducer: str | None = None
 
 
 def layout(
     nodes: Sequence[str], edges: Sequence[tuple[str, str]], *, seed: int = SEED
 ) -> dict[str, tuple[float, float]]:
-    """Seeded positions in pixels for ``nodes``; isolated nodes in a grid below the rest.
+    """Seeded positions for ``nodes``: the structured layout without groups.
 
-    Fruchterman-Reingold from igraph (grid variant above 300 nodes), fed from a private
-    random generator so the same graph always gets the same picture.
-
-    >>> pos = layout(["a", "b", "c"], [("a", "b")])
-    >>> pos == layout(["a", "b", "c"], [("a", "b")])
+    >>> pos = layout(["a", "b", "c", "d"], [("a", "b"), ("b", "c")])
+    >>> pos == layout(["a", "b", "c", "d"], [("a", "b"), ("b", "c")])
     True
-    >>> pos["c"][1] > max(pos["a"][1], pos["b"][1])
+    >>> pos["d"][1] > max(pos["a"][1], pos["b"][1], pos["c"][1])
     True
     """
-    index = {n: i for i, n in enumerate(nodes)}
-    pairs = {(index[a], index[b]) for a, b in edges if a in index and b in index and a != b}
-    linked_set = {i for pair in pairs for i in pair}
-    linked = sorted(linked_set)
-    isolated = [n for i, n in enumerate(nodes) if i not in linked_set]
-    positions: dict[str, tuple[float, float]] = {}
-    bottom = 0.0
-    if linked:
-        local = {old: new for new, old in enumerate(linked)}
-        graph = ig.Graph(n=len(linked), edges=sorted((local[a], local[b]) for a, b in pairs))
-        with _layout_lock:
-            ig.set_random_number_generator(random.Random(seed))
-            try:
-                big = len(linked) > 300
-                coords = graph.layout_fruchterman_reingold(
-                    niter=300 if big else 500, grid=big
-                ).coords
-            finally:
-                ig.set_random_number_generator(random)
-        span = max(500.0, math.sqrt(len(linked)) * 110.0)
-        xs, ys = [c[0] for c in coords], [c[1] for c in coords]
-        x0, y0 = min(xs), min(ys)
-        width = (max(xs) - x0) or 1.0
-        height = (max(ys) - y0) or 1.0
-        scale = span / max(width, height)
-        for i, (x, y) in zip(linked, coords, strict=True):
-            positions[nodes[i]] = (
-                round((x - x0 - width / 2) * scale * WIDE, 1),
-                round((y - y0 - height / 2) * scale, 1),
-            )
-        bottom = height * scale / 2
-    if isolated:
-        per_row = max(5, int(math.sqrt(len(isolated)) * 1.5))
-        step = 170.0
-        left = -(min(per_row, len(isolated)) - 1) * step / 2
-        for k, node in enumerate(sorted(isolated)):
-            row, col = divmod(k, per_row)
-            positions[node] = (round(left + col * step, 1), round(bottom + 120.0 + row * step, 1))
-    return positions
+    return structured_layout(nodes, edges, seed=seed).positions
 
 
 def ego_ids(links: Sequence[Link], centre: str, steps: int) -> set[str]:
@@ -222,6 +186,7 @@ def _actor_node(
     net: Network,
     actor: Actor,
     pos: tuple[float, float],
+    size: float,
     values: list[float],
     group: int | None,
 ) -> None:
@@ -237,7 +202,7 @@ def _actor_node(
         },
         x=pos[0],
         y=pos[1],
-        size=12,
+        size=size,
         kind=actor.kind.value,
         domain=actor.domain.value,
         role="" if actor.role is Role.OVERIG else label(actor.role),
@@ -248,6 +213,91 @@ def _actor_node(
         m=values,
         group_no=group,
     )
+
+
+def node_size(degree: float, most: float) -> float:
+    """A node's radius by its number of links: 10 to ``NODE_ROOM`` (24) world units."""
+    return round(10.0 + (NODE_ROOM - 10.0) * math.sqrt(degree / most), 1) if most > 0 else 10.0
+
+
+def _font_for(width: float, height: float, apart: bool) -> float:
+    """The labels' world font size that shows as ``LABEL_PX`` when the first view fits the
+    network (and the area below it, when some actors stand apart) into ``VIEW``; the first
+    view never zooms in beyond 1:1."""
+    if width <= 0 and height <= 0:
+        return LABEL_PX
+    w = width + 2 * SPACING
+    h = (height + 2 * SPACING) * (1.3 if apart else 1.0)
+    scale = min(VIEW["width"] / w, VIEW["height"] / h, 1.0)
+    return round(LABEL_PX / scale, 1)
+
+
+def _label_order(
+    actors: Sequence[Actor],
+    structure: Structure,
+    degree: Mapping[str, int],
+    cut_off: Mapping[str, list[str]],
+    betweenness: Mapping[str, float],
+) -> list[Actor]:
+    """Most important label first: actors standing apart, cut points (by what they would
+    cut off), the top brokers, then by number of links."""
+    brokers = sorted(
+        (a for a in actors if betweenness.get(a.id, 0.0) > 0),
+        key=lambda a: (-betweenness[a.id], a.name, a.id),
+    )[:BROKERS_FIRST]
+    broker_rank = {a.id: k for k, a in enumerate(brokers)}
+
+    def key(a: Actor) -> tuple[int, float, str, str]:
+        if a.id not in structure.main:
+            return (0, structure.component.get(a.id, 0), a.name, a.id)
+        if a.id in cut_off:
+            return (1, -len(cut_off[a.id]), a.name, a.id)
+        if a.id in broker_rank:
+            return (2, broker_rank[a.id], a.name, a.id)
+        return (3, -degree.get(a.id, 0), a.name, a.id)
+
+    return sorted(actors, key=key)
+
+
+def _label_fields(
+    nodes: list[dict[str, Any]], order: Sequence[str], font: float, placed: Mapping[str, Placed]
+) -> None:
+    """Put the first view's label placement into the nodes' data."""
+    rank = {n: k for k, n in enumerate(order)}
+    for node in nodes:
+        here = placed.get(node["id"])
+        node.update(
+            font_size=font,
+            label_rank=rank[node["id"]],
+            label_shown=here is not None,
+            label_lines=here.lines if here else wrap(node["label"]),
+        )
+        if here:
+            node["label_box"] = list(here.box)
+
+
+def _bounds(
+    nodes: Sequence[dict[str, Any]], area: tuple[float, float, float, float] | None
+) -> list[float]:
+    boxes = [
+        (n["x"] - n["size"], n["y"] - n["size"], n["x"] + n["size"], n["y"] + n["size"])
+        for n in nodes
+    ]
+    boxes += [
+        (n["label_box"][0], n["label_box"][1], n["label_box"][2], n["label_box"][3])
+        for n in nodes
+        if n.get("label_shown")
+    ]
+    if area:
+        boxes.append(area)
+    if not boxes:
+        return [0.0, 0.0, 0.0, 0.0]
+    return [
+        round(min(b[0] for b in boxes), 1),
+        round(min(b[1] for b in boxes), 1),
+        round(max(b[2] for b in boxes), 1),
+        round(max(b[3] for b in boxes), 1),
+    ]
 
 
 def _link_edge(link: Link) -> dict[str, Any]:
@@ -280,6 +330,7 @@ def _suggestion_edges(
             "suggestion": True,
             "score": round(s.score, 3),
             "reason": s.reason,
+            "introducer": s.introducer if s.introducer in shown else None,
         }
         for i, s in enumerate(suggestions)
         if s.a in shown and s.b in shown
@@ -292,7 +343,10 @@ def build_map(
     measures: Mapping[str, Mapping[str, float]] | None = None,
     measure_labels: Mapping[str, str] | None = None,
     groups: Mapping[str, int] | None = None,
+    group_names: Mapping[int, str] | None = None,
     suggestions: Sequence[MapSuggestion] = (),
+    weak_texts: Mapping[str, str] | None = None,
+    bridge_texts: Mapping[tuple[str, str], str] | None = None,
     focus: str | None = None,
     steps: int = 1,
     max_actors: int = MAX_ACTORS,
@@ -302,18 +356,26 @@ def build_map(
     Parameters
     ----------
     snapshot : the wijk's actors and links on one day.
-    measures : measure name -> actor id -> value, for sizing nodes (e.g. degree).
+    measures : measure name -> actor id -> value, for sizing nodes (e.g. degree); a
+        "betweenness" measure also ranks the brokers' labels.
     measure_labels : measure name -> Dutch label for the size menu.
-    groups : actor id -> group number (communities); used for the group view.
+    groups : actor id -> group number (communities): the clusters of the layout, and the
+        nodes of the group view.
+    group_names : group number -> its name ("Groep rond …").
     suggestions : suggested introductions, drawn as a dashed layer.
+    weak_texts, bridge_texts : the analysis' sentences on cut points (by actor id) and
+        bridges (by the pair of actor ids, smaller first).
     focus, steps : show only ``focus`` and the actors ``steps`` links away.
     max_actors : above this many actors (and without ``focus``), show groups.
 
     Returns
     -------
     dict with ``mode`` ("actors" or "groups"), ``nodes``, ``edges``, ``suggestions``,
-    ``options``, ``measures`` and ``legend``. Names stay plain strings: the page's script
-    puts them into the canvas and into text nodes, never into HTML.
+    ``options``, ``measures``, ``legend`` and, for actors, the label placement of the first
+    view (per node ``font_size``, ``label_shown``, ``label_rank``, ``label_lines``,
+    ``label_box``), ``clusters``, ``areas``, ``weak_spots``, ``bounds`` and ``view``.
+    Names stay plain strings: the page's script puts them into the canvas and into text
+    nodes, never into HTML.
     """
     measures = measures or {}
     keys = list(measures)
@@ -324,30 +386,104 @@ def build_map(
         actors = [a for a in actors if a.id in keep]
         links = [lk for lk in links if lk.source in keep and lk.target in keep]
     elif len(actors) > max_actors:
-        return _group_map(snapshot, groups)
+        return _group_map(snapshot, groups, group_names)
     ids = [a.id for a in actors]
-    positions = layout(ids, [(lk.source, lk.target) for lk in links])
+    pairs = [(lk.source, lk.target) for lk in links]
+    names = {a.id: a.name for a in actors}
+    structure = structured_layout(
+        ids,
+        pairs,
+        groups=groups,
+        font_for=_font_for,
+        label_width=lambda n, f: label_box_size(wrap(names[n]), f)[0],
+    )
+    font = structure.font
+    degree: Counter[str] = Counter()
+    for a, b in {(min(p), max(p)) for p in pairs if p[0] != p[1]}:
+        degree[a] += 1
+        degree[b] += 1
+    most = max(degree.values(), default=0)
+    cut_off, bridge_sides = weak_spots(ids, pairs)
+    order = _label_order(actors, structure, degree, cut_off, measures.get("betweenness", {}))
+    sizes = {a.id: node_size(degree[a.id], most) for a in actors}
+    spots = [Spot(a.id, *structure.positions[a.id], sizes[a.id], a.name) for a in order]
+    placed = place_labels(spots, font)
     net = Network(directed=False)
     for actor in actors:
         values = [round(float(measures[k].get(actor.id, 0.0)), 6) for k in keys]
-        _actor_node(net, actor, positions[actor.id], values, (groups or {}).get(actor.id))
+        _actor_node(
+            net,
+            actor,
+            structure.positions[actor.id],
+            sizes[actor.id],
+            values,
+            (groups or {}).get(actor.id),
+        )
+    _label_fields(net.nodes, [a.id for a in order], font, placed)
+    for node in net.nodes:
+        node.update(
+            area="netwerk" if node["id"] in structure.main else "los",
+            component=structure.component[node["id"]],
+            cut_point=node["id"] in cut_off,
+        )
     net.edges = [_link_edge(lk) for lk in links]
+    link_of = {(min(lk.source, lk.target), max(lk.source, lk.target)): lk.id for lk in links}
+    areas = []
+    if structure.area:
+        x0, y0, x1, y1 = structure.area
+        areas.append(
+            {"key": "los", "label": "Los van het netwerk", "x0": x0, "y0": y0, "x1": x1, "y1": y1}
+        )
     return {
         "mode": "actors",
         "wijk": snapshot.wijk.slug,
+        "title": snapshot.wijk.name,
         "as_of": snapshot.as_of.isoformat(),
         "change_counter": snapshot.change_counter,
         "focus": focus,
+        "view": VIEW,
         "nodes": net.nodes,
         "edges": net.edges,
         "suggestions": _suggestion_edges(suggestions, set(ids)),
+        "clusters": [
+            {
+                "group": c.group,
+                "x": round(c.x, 1),
+                "y": round(c.y, 1),
+                "r": round(c.r + NODE_ROOM, 1),
+                "size": len(c.members),
+                "label": (group_names or {}).get(c.group, ""),
+            }
+            for c in structure.clusters
+            if len(c.members) > 2
+        ],
+        "areas": areas,
+        "weak_spots": {
+            "cut_points": [
+                {"id": i, "name": names[i], "text": (weak_texts or {}).get(i, ""), "cut_off": off}
+                for i, off in sorted(cut_off.items(), key=lambda kv: (-len(kv[1]), names[kv[0]]))
+            ],
+            "bridges": [
+                {
+                    "a": a,
+                    "b": b,
+                    "link": link_of.get((a, b)),
+                    "text": (bridge_texts or {}).get((a, b), ""),
+                    "cut_off": side,
+                }
+                for (a, b), side in bridge_sides.items()
+            ],
+        },
+        "bounds": _bounds(net.nodes, structure.area),
         "measures": [{"key": k, "label": (measure_labels or {}).get(k, k)} for k in keys],
         "options": _options(net, len(ids)),
         "legend": legend({a.domain for a in snapshot.actors}),
     }
 
 
-def _group_map(snapshot: Snapshot, groups: Mapping[str, int] | None) -> dict[str, Any]:
+def _group_map(
+    snapshot: Snapshot, groups: Mapping[str, int] | None, group_names: Mapping[int, str] | None
+) -> dict[str, Any]:
     """One node per group (community, or domain without groups) and the links between."""
     domains = list(Domain)
     if groups:
@@ -377,7 +513,7 @@ def _group_map(snapshot: Snapshot, groups: Mapping[str, int] | None) -> dict[str
         elif g < 0:
             title = "Zonder groep"
         else:
-            title = f"Groep {g}"  # 1 is the largest
+            title = (group_names or {}).get(g) or f"Groep {g}"  # 1 is the largest
         net.add_node(
             f"g{g}",
             label=f"{title} ({len(group_actors)})",
@@ -385,8 +521,7 @@ def _group_map(snapshot: Snapshot, groups: Mapping[str, int] | None) -> dict[str
             color={"background": DOMAIN_COLOURS[domain], "border": "#1b1f23"},
             x=positions[f"g{g}"][0],
             y=positions[f"g{g}"][1],
-            size=8 + 2.5 * math.sqrt(len(group_actors)),
-            font={"size": 24},
+            size=round(8 + 2.5 * math.sqrt(len(group_actors)), 1),
             kind="groep",
             domain=domain.value,
             members=len(group_actors),
@@ -404,10 +539,20 @@ def _group_map(snapshot: Snapshot, groups: Mapping[str, int] | None) -> dict[str
         }
         for (a, b), n in sorted(between.items())
     ]
+    xs = [n["x"] for n in net.nodes]
+    ys = [n["y"] for n in net.nodes]
+    font = _font_for(max(xs) - min(xs), max(ys) - min(ys), False)
+    order = [n["id"] for n in sorted(net.nodes, key=lambda n: (-n["members"], n["id"]))]
+    spots = {n["id"]: Spot(n["id"], n["x"], n["y"], n["size"], n["label"]) for n in net.nodes}
+    placed = place_labels([spots[i] for i in order], font)
+    _label_fields(net.nodes, order, font, placed)
     return {
         "mode": "groups",
         "wijk": snapshot.wijk.slug,
+        "title": snapshot.wijk.name,
         "as_of": snapshot.as_of.isoformat(),
+        "view": VIEW,
+        "bounds": _bounds(net.nodes, None),
         "change_counter": snapshot.change_counter,
         "focus": None,
         "nodes": net.nodes,

@@ -46,3 +46,20 @@ def shot(page, name: str) -> None:
     """Save a screenshot for reviewers under tests/artifacts/ (gitignored)."""
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def wait_for_labels(page) -> None:
+    """Wait until the map has placed its labels (``data-labels`` on the map is set)."""
+    wait_for_map(page)
+    wait_until(page, "() => document.querySelector('#kaart').dataset.labels !== undefined")
+
+
+def node_point(page, actor_id: str) -> dict:
+    """Where an actor's node is on the page, relative to the map's canvas (DOM pixels)."""
+    return page.evaluate(
+        """id => {
+        const m = window.wijknetMap;
+        return m.network.canvasToDOM(m.network.getPosition(id));
+    }""",
+        actor_id,
+    )
