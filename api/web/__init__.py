@@ -31,6 +31,7 @@ from api.uploads import PendingUploads
 from api.web import (
     actors,
     admin,
+    agenda,
     auth,
     compare,
     forms,
@@ -38,6 +39,7 @@ from api.web import (
     linkforms,
     merging,
     pages,
+    printing,
     upkeep,
 )
 from api.web.render import STATIC, render
@@ -58,9 +60,9 @@ _TITLES = {
 _MESSAGES = {
     401: "Log in om verder te gaan.",
     403: PageRefusal.ROLE,
-    404: "Deze pagina of dit record bestaat niet (meer).",
+    404: "Deze pagina of deze gegevens bestaan niet (meer).",
     405: "Deze handeling is op deze pagina niet mogelijk.",
-    409: "Het record is intussen door iemand anders gewijzigd. Laad de pagina opnieuw.",
+    409: "Iemand anders heeft dit intussen gewijzigd. Laad de pagina opnieuw.",
     422: "De gegevens zijn niet geldig.",
     503: "De database is even niet bereikbaar. Probeer het zo nog eens.",
 }
@@ -91,6 +93,7 @@ def install(app: FastAPI) -> None:
     for module in (
         auth,
         pages,
+        agenda,
         actors,
         forms,
         linkforms,
@@ -99,6 +102,7 @@ def install(app: FastAPI) -> None:
         admin,
         importing,
         merging,
+        printing,
     ):
         app.include_router(module.router)
 

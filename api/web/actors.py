@@ -12,6 +12,7 @@ from api.deps import PageUser, StoreDep
 from api.permissions import may_confirm_actor, may_link, may_write_actor
 from api.schemas import visible_actor
 from api.web import history
+from api.web.agenda import actor_pairs
 from api.web.render import render
 from graph.model import Actor, Link
 
@@ -40,6 +41,8 @@ def link_rows(
             direction = "verwijst naar" if link.source == actor.id else "krijgt verwijzingen van"
         elif link.kind.value == "werkt_bij":
             direction = "werkt bij" if link.source == actor.id else "medewerker"
+        elif link.kind.value == "contactpersoon":
+            direction = "contactpersoon" if link.source == actor.id else "contactpersoon van"
         else:
             direction = "werkt samen met"
         out.append(LinkRow(link, names.get(other), other, direction, link.active_on(today)))
@@ -50,7 +53,8 @@ def link_rows(
 
 @router.get("/actor/{actor_id}", response_class=HTMLResponse)
 def actor_page(request: Request, actor_id: str, store: StoreDep, user: PageUser) -> Response:
-    """One actor with its links and the history of its changes."""
+    """One actor with its links, the suggested introductions it takes part in and the
+    history of its changes."""
     actor = visible_actor(store.get_actor(actor_id), user)
     names: dict[str, Actor] = {}
     links: dict[str, Link] = {}
@@ -60,13 +64,15 @@ def actor_page(request: Request, actor_id: str, store: StoreDep, user: PageUser)
     wijken = {w.slug: w for w in store.list_wijken()}
     organisation = names.get(actor.organisation) if actor.organisation else None
     rows = link_rows(actor, list(links.values()), names, date.today())
+    shown = [wijken[s] for s in actor.wijken if s in wijken]
     context = {
         "actor": actor,
         "organisation": organisation,
-        "wijken": [wijken[s] for s in actor.wijken if s in wijken],
+        "wijken": shown,
+        "pairs": actor_pairs(store, actor.id, shown, {k: a.name for k, a in names.items()}),
         "links": rows,
         "editable_links": {r.link.id for r in rows if may_link(user, actor, r.partner)},
-        "history": history.rows(store.audit_log(entity_id=actor_id, limit=50), user),
+        "history": history.for_actor(store, actor, user),
         "may_edit": may_write_actor(user, actor),
         "may_confirm": may_confirm_actor(user, actor),
         "home": actor.wijken[0],

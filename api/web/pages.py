@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -11,14 +12,26 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from api.accounts import User
 from api.deps import CacheDep, Form, MapCacheDep, PageUser, StoreDep
 from api.errors import WebError
-from api.mapdata import SIZE_MEASURES, SUGGESTIONS, map_response
+from api.mapdata import SIZE_MEASURES, map_response
 from api.permissions import PageRefusal, may_write_wijk, page_refused
+from api.web import agenda
 from api.web.importing import export_links
-from api.web.render import render
+from api.web.render import MESSAGES, render
 from graph.analysis import reports
+from graph.analysis.cache import AnalysisCache
 from graph.analysis.results import Metrics
-from graph.errors import InvalidData
-from graph.model import Domain, Kernaanpak, Theme, Wijk, label, normalise
+from graph.errors import FieldError, InvalidData, NotFound
+from graph.model import (
+    DEFAULT_REASON,
+    Domain,
+    Kernaanpak,
+    SuggestionStatus,
+    Theme,
+    Wijk,
+    label,
+    normalise,
+)
+from graph.store import GraphStore
 from visual.map import legend
 
 router = APIRouter(include_in_schema=False)
@@ -76,20 +89,47 @@ def wijk_page(
     cache: CacheDep,
     user: PageUser,
     datum: str | None = None,
+    paar: Annotated[str, Query(max_length=170)] = "",
+    melding: Annotated[str, Query(max_length=40)] = "",
 ) -> Response:
     """The map of one wijk beside its key figures, gaps, brokers and suggested introductions."""
-    as_of = _as_of(datum)
+    return _wijk_response(
+        request, store, cache, user, slug, _as_of(datum), pair=paar, message=MESSAGES.get(melding)
+    )
+
+
+def _wijk_response(
+    request: Request,
+    store: GraphStore,
+    cache: AnalysisCache,
+    user: User,
+    slug: str,
+    as_of: date | None,
+    *,
+    pair: str = "",
+    message: str | None = None,
+    errors: Mapping[str, str] | None = None,
+    typed: Mapping[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    """The wijk page; a step just taken (or refused) is reported beside its suggestion."""
     wijk = store.get_wijk(slug)
+    items = [i for i in agenda.agenda_items(store, cache, slug, as_of) if i.group == "open"]
+    if not agenda.mark(items, pair, message, errors, typed) and errors:
+        why = " ".join(errors.values())
+        raise WebError(400, "Dat ging niet goed", f"Dit voorstel kon niet worden vastgelegd. {why}")
     context = {
         "wijk": wijk,
         "a": reports.analysis_for(store, slug, as_of, cache=cache),
-        "suggestions": reports.suggestions_for(store, slug, as_of, limit=SUGGESTIONS, cache=cache),
+        "items": items,
+        "terug": f"/wijk/{slug}",
+        "melding": None if pair else message,  # a step's message stands beside its item
         "datum": as_of.isoformat() if as_of else "",
         "map_url": f"/wijk/{slug}/kaart.json" + (f"?datum={as_of.isoformat()}" if as_of else ""),
         "nav": "start",
         **_options(user, slug),
     }
-    return render(request, "wijk.html", context)
+    return render(request, "wijk.html", context, status=status)
 
 
 @router.get("/wijk/{slug}/kaart.json")
@@ -108,19 +148,78 @@ def map_data(
     return map_response(request, store, cache, maps, slug, _as_of(datum), focus, stappen)
 
 
+VOORSTEL_STATUSES = {s.value for s in SuggestionStatus} - {"gerealiseerd"} | {"besproken"}
+"""The steps a user records on the wijk page (``besproken`` is recorded as ``ontmoet``;
+wijknet records ``gerealiseerd`` itself), besides ``ongedaan`` (undo the latest step)."""
+
+
 @router.post("/wijk/{slug}/voorstel")
-def decide(slug: str, form: Form, store: StoreDep, user: PageUser) -> Response:
-    """Mark a suggested introduction as "besproken" or "niet relevant"."""
+def decide(
+    request: Request,
+    slug: str,
+    form: Form,
+    store: StoreDep,
+    cache: CacheDep,
+    user: PageUser,
+) -> Response:
+    """Record the next step of a suggested introduction (the buttons "besproken" and "niet
+    relevant", or any step with ``notitie`` and ``datum``), or undo the latest step
+    (``status=ongedaan``). With ``terug`` (a path on this site) the answer returns to that
+    page at the pair's item; a refused step from the agenda comes back beside its item."""
     store.get_wijk(slug)
     if not may_write_wijk(user, slug):
         raise page_refused(PageRefusal.DECIDE)
-    status = str(form.get("status"))
+    status = str(form.get("status") or "")
+    a, b = str(form.get("a")), str(form.get("b"))
+    back = agenda.return_path(form.get("terug"), f"/wijk/{slug}")
+    note = str(form.get("notitie") or "").strip()
+    if status == "niet-relevant" and not note and form.get("notitie") is None:
+        note = DEFAULT_REASON  # the one-click button; the step form asks for a reason
     try:
-        reports.decide(
-            store, slug, str(form.get("a")), str(form.get("b")), status, by=user.username
-        )
-    except InvalidData:
+        if status == "ongedaan":
+            try:
+                reports.undo_step(store, slug, a, b, by=user.username)
+            except NotFound:  # nothing to undo (any more)
+                why = "Dit voorstel heeft geen stap om terug te draaien."
+                raise InvalidData([FieldError("status", why, "nothing_to_undo")]) from None
+        elif status in VOORSTEL_STATUSES:
+            day = _step_day(str(form.get("datum") or "").strip())
+            reports.add_step(store, slug, a, b, status, by=user.username, note=note, day=day)
+        else:
+            raise InvalidData([FieldError("status", "Onbekende stap.", "enum")])
+    except InvalidData as exc:
+        if agenda.is_agenda(back, slug):
+            return agenda.refused(request, store, cache, user, slug, form, exc.errors)
+        if back == f"/wijk/{slug}":
+            messages, typed = agenda.refusal(form, exc.errors)
+            return _wijk_response(
+                request,
+                store,
+                cache,
+                user,
+                slug,
+                None,
+                pair=agenda.pair_key(a, b),
+                errors=messages,
+                typed=typed,
+                status=422,
+            )
+        why = exc.errors[0].message if exc.errors else ""
+        if exc.errors and exc.errors[0].code == "nothing_to_undo":
+            raise WebError(400, "Dat ging niet goed", why) from None
         raise WebError(
-            400, "Dat ging niet goed", "Dit voorstel kon niet worden vastgelegd."
+            400, "Dat ging niet goed", f"Dit voorstel kon niet worden vastgelegd. {why}".strip()
         ) from None
-    return RedirectResponse(f"/wijk/{slug}?melding={status}#voorstellen", status_code=303)
+    if form.get("terug") is None:
+        return RedirectResponse(f"/wijk/{slug}?melding={status}#voorstellen", status_code=303)
+    return RedirectResponse(agenda.back_to(back, status, a, b), status_code=303)
+
+
+def _step_day(value: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        why = "Geef de datum als JJJJ-MM-DD, bijvoorbeeld 2026-12-03."
+        raise InvalidData([FieldError("date", why, "date")]) from None

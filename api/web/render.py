@@ -19,6 +19,7 @@ from fastapi.templating import Jinja2Templates
 
 from api.permissions import may_manage
 from api.session import CSRF_FIELD, current_session
+from api.web.explain import EXPLANATIONS
 from graph.model import label
 
 HERE = Path(__file__).resolve().parent.parent
@@ -50,6 +51,13 @@ MESSAGES = {
     "uitgelogd": "U bent uitgelogd.",
     "besproken": "Gemarkeerd als besproken; dit voorstel komt niet meer terug.",
     "niet-relevant": "Gemarkeerd als niet relevant; dit voorstel komt niet meer terug.",
+    "voorgesteld": "Vastgelegd: dit voorstel staat op de agenda.",
+    "benaderd": "Vastgelegd: de twee zijn benaderd.",
+    "kennismaking-gepland": "Vastgelegd: de kennismaking is gepland.",
+    "ontmoet": "Vastgelegd: de twee hebben elkaar ontmoet.",
+    "samenwerking-vastgelegd": "Vastgelegd: de twee werken nu samen.",
+    "later": "Vastgelegd: dit voorstel wacht tot de datum die u gaf en komt daarna terug.",
+    "ongedaan": "De laatste stap is teruggedraaid.",
     "account-aangemaakt": "Het account is aangemaakt.",
     "account-gewijzigd": "Het account is gewijzigd.",
     "account-verwijderd": "Het account is verwijderd.",
@@ -73,19 +81,35 @@ def dutch_date(value: date | datetime | str | None, *, time: bool = False) -> st
     return text
 
 
+def _signed(text: str) -> str:
+    """``text`` without its minus sign when every digit in it is zero: never "-0,00"."""
+    if text.startswith("-") and not any(ch in "123456789" for ch in text):
+        return text[1:]
+    return text
+
+
 def number(value: float | int | None, digits: int = 2) -> str:
-    """Dutch number: decimal comma (``0,25``); integers as they are."""
+    """Dutch number: decimal comma (``0,25``); integers as they are; never a negative zero.
+
+    >>> number(-0.001), number(-0.0, 0), number(-1234, 0), number(-0.5)
+    ('0,00', '0', '-1.234', '-0,50')
+    """
     if value is None:
         return "—"
     if isinstance(value, int) or float(value).is_integer() and digits == 0:
-        return f"{int(value):,}".replace(",", ".")
-    return f"{value:.{digits}f}".replace(".", ",")
+        return _signed(f"{int(value):,}".replace(",", "."))
+    return _signed(f"{value:.{digits}f}".replace(".", ","))
 
 
 def percent(value: float | None, digits: int = 0) -> str:
+    """A share as a Dutch percentage (``0.25`` becomes ``25%``); never a negative zero.
+
+    >>> percent(-0.001), percent(0.125, 1), percent(-0.2)
+    ('0%', '12,5%', '-20%')
+    """
     if value is None:
         return "—"
-    return f"{value * 100:.{digits}f}".replace(".", ",") + "%"
+    return _signed(f"{value * 100:.{digits}f}".replace(".", ",")) + "%"
 
 
 def enum_label(value: Enum | str | None) -> str:
@@ -106,7 +130,9 @@ def _static_version() -> str:
 
 templates = Jinja2Templates(directory=str(TEMPLATES))
 templates.env.filters.update(datum=dutch_date, getal=number, procent=percent, label=enum_label)
-templates.env.globals.update(static_version=_static_version(), csrf_field=CSRF_FIELD)
+templates.env.globals.update(
+    static_version=_static_version(), csrf_field=CSRF_FIELD, uitleg_teksten=EXPLANATIONS
+)
 templates.env.trim_blocks = True
 templates.env.lstrip_blocks = True
 

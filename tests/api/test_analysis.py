@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from graph.demo import DEMO_DATE, load_demo
-from graph.store import open_store
+from graph.demo import DEMO_DATE
 from tests.support.api import lezer_get, token_client
+from tests.support.web import demo_store
 
 DAY = DEMO_DATE.isoformat()
 REQUIRED = {
@@ -25,12 +25,15 @@ REQUIRED = {
 }
 
 
+pytestmark = pytest.mark.both_stores
+
+
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    store = open_store(f"sqlite:///{tmp_path_factory.mktemp('api') / 'demo.db'}")
-    load_demo(store)
+def store(request, store_backend, tmp_path_factory):
+    store = demo_store(request, store_backend, tmp_path_factory.mktemp("api"))
     yield store
-    store.close()
+    if store_backend == "sqlite":
+        store.close()
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +49,10 @@ def test_openapi_documents_the_analysis_routes(client):
         "/api/v1/wijken/{slug}/suggestions",
         "/api/v1/wijken/{slug}/suggestions/decisions",
         "/api/v1/wijken/{slug}/suggestions/decisions/{a}/{b}",
+        "/api/v1/wijken/{slug}/suggestions/steps",
+        "/api/v1/wijken/{slug}/suggestions/steps/{a}/{b}/latest",
+        "/api/v1/wijken/{slug}/suggestions/history",
+        "/api/v1/wijken/{slug}/suggestions/agenda",
         "/api/v1/wijken/{slug}/kernaanpakken",
         "/api/v1/wijken/{slug}/trend",
         "/api/v1/wijken/{slug}/diff",
@@ -76,7 +83,8 @@ def test_unknown_wijk_and_bad_date_use_the_common_error_body(client):
 def test_suggestions_and_decisions(client, store):
     url = f"/api/v1/wijken/daalhof/suggestions?as_of={DAY}"
     page = lezer_get(client, url).json()
-    assert page["count"] == 10 and len(page["data"]) == 10
+    ranked = [s for s in page["data"] if s.get("kind", "gemeenschappelijk") == "gemeenschappelijk"]
+    assert len(ranked) == 10 and page["count"] == len(page["data"])  # then the bridges
     first = page["data"][0]
     assert {"a", "b", "score", "reasons", "introducer"} <= set(first)
     pair = {"a": first["a"]["id"], "b": first["b"]["id"], "status": "besproken"}
@@ -183,3 +191,139 @@ def test_a_write_through_the_api_shows_in_the_next_analysis(client, store):
     after = lezer_get(client, url).json()
     assert after["links"] == before["links"] + 1
     assert isolated not in {a["id"] for a in after["isolates"]}
+
+
+def test_the_steps_of_a_suggested_pair(client, store):
+    fresh = lezer_get(client, f"/api/v1/wijken/daalhof/suggestions?as_of={DAY}").json()["data"]
+    a, b = sorted((fresh[3]["a"]["id"], fresh[3]["b"]["id"]))
+    steps = "/api/v1/wijken/daalhof/suggestions/steps"
+    anna, baas = client.tokens["wijkmakelaar"], client.tokens["beheer"]
+    body = {"a": b, "b": a, "status": "benaderd", "note": "Gebeld"}
+    assert client.post(steps, json=body).status_code == 401
+    assert client.post(steps, json=body, headers=client.tokens["lezer"]).status_code == 403
+    nuth = [x.id for x in store.list_actors("nuth")[:2]]
+    refused = client.post(
+        "/api/v1/wijken/nuth/suggestions/steps",
+        json={"a": nuth[0], "b": nuth[1], "status": "benaderd"},
+        headers=anna,
+    )
+    assert refused.status_code == 403 and refused.json()["code"] == "forbidden"
+
+    r = client.post(steps, json=body, headers=anna)
+    assert r.status_code == 201, r.text
+    assert (r.json()["a"], r.json()["b"], r.json()["status"]) == (a, b, "benaderd")
+    assert r.json()["by"] == "anna" and r.json()["date"] is None
+
+    def refusal(fields: dict) -> tuple:
+        r = client.post(steps, json={"a": a, "b": b} | fields, headers=anna)
+        assert r.status_code == 422, r.text
+        return r.json()["code"], [(d["field"], d["code"]) for d in r.json()["details"]]
+
+    assert refusal({"status": "kennismaking-gepland"}) == (
+        "invalid_data",
+        [("date", "date_required")],
+    )
+    assert refusal({"status": "later"}) == ("invalid_data", [("date", "date_required")])
+    assert refusal({"status": "niet-relevant"}) == ("invalid_data", [("note", "reason_required")])
+    assert refusal({"status": "ontmoet", "date": DAY}) == (
+        "invalid_data",
+        [("date", "date_not_allowed")],
+    )
+    assert refusal({"status": "gerealiseerd", "date": DAY}) == (
+        "invalid_data",
+        [("status", "status_by_wijknet")],
+    )
+    assert refusal({"status": "benaderd", "b": "bestaat-niet"}) == (
+        "invalid_data",
+        [("b", "unknown_actor")],
+    )
+    assert refusal({"status": "misschien"})[0] == "invalid_request"
+
+    planned = {"status": "kennismaking-gepland", "date": "2026-12-03", "note": "Koffie"}
+    r = client.post(steps, json={"a": a, "b": b} | planned, headers=anna)
+    assert r.status_code == 201 and r.json()["date"] == "2026-12-03"
+
+    history = lezer_get(client, f"/api/v1/wijken/daalhof/suggestions/history?actor={b}").json()
+    mine = [s for s in history["data"] if (s["a"], s["b"]) == (a, b)]
+    assert [s["status"] for s in mine] == ["benaderd", "kennismaking-gepland"]
+    everything = lezer_get(client, "/api/v1/wijken/daalhof/suggestions/history").json()
+    assert everything["count"] >= 2
+    assert lezer_get(client, "/api/v1/wijken/atlantis/suggestions/history").status_code == 404
+
+    after = lezer_get(client, f"/api/v1/wijken/daalhof/suggestions?as_of={DAY}").json()["data"]
+    assert (a, b) not in {tuple(sorted((s["a"]["id"], s["b"]["id"]))) for s in after}
+    agenda = lezer_get(client, f"/api/v1/wijken/daalhof/suggestions/agenda?as_of={DAY}").json()
+    pairs = [(i["a"]["id"], i["b"]["id"]) for i in agenda["data"]]
+    mine = agenda["data"][pairs.index((a, b))]
+    assert mine["status"] == "kennismaking-gepland" and mine["step"]["note"] == "Koffie"
+    fresh_items = [i for i in agenda["data"] if i["step"] is None]
+    assert pairs.index((a, b)) < agenda["data"].index(fresh_items[0])  # in progress first
+    assert len(fresh_items) >= 10 and {i["status"] for i in fresh_items} == {"voorgesteld"}
+    assert all(i["suggestion"]["score"] > 0 for i in fresh_items)
+
+    latest = f"{steps}/{b}/{a}/latest"
+    assert client.delete(latest).status_code == 401
+    assert client.delete(latest, headers=client.tokens["lezer"]).status_code == 403
+    r = client.delete(latest, headers=anna)
+    assert r.status_code == 200, r.text
+    assert r.json()["current"]["status"] == "benaderd"
+    entry = store.audit_log(limit=1)[0]
+    assert (entry.action, entry.by, entry.entity_id) == ("undo", "anna", f"{a}|{b}")
+
+    # a link between the two realises the pair
+    link = client.post("/api/v1/links", json={"source": a, "target": b}, headers=baas)
+    assert link.status_code == 201, link.text
+    history = client.get(
+        f"/api/v1/wijken/daalhof/suggestions/history?actor={a}", headers=anna
+    ).json()["data"]
+    mine = [s for s in history if (s["a"], s["b"]) == (a, b)]
+    assert [s["status"] for s in mine] == ["benaderd", "gerealiseerd"]
+    assert mine[-1]["by"] == "wijknet" and mine[-1]["date"]
+    store.delete_link(link.json()["id"], expected_version=1, by="test")
+
+    assert client.delete(latest, headers=anna).json()["current"]["status"] == "benaderd"
+    assert client.delete(latest, headers=anna).json() == {"current": None}
+    gone = client.delete(latest, headers=anna)
+    assert gone.status_code == 404 and gone.json()["code"] == "not_found"
+
+
+def test_suggestions_respect_the_status_of_a_pair(store):
+    from datetime import timedelta
+
+    from graph.analysis import reports
+
+    fresh = reports.suggestions_for(store, "elsloo", DEMO_DATE, limit=12)
+    pairs = [
+        tuple(sorted((s.a.id, s.b.id)))
+        for s in fresh
+        if getattr(s, "kind", "gemeenschappelijk") == "gemeenschappelijk"
+    ]
+    week = DEMO_DATE + timedelta(days=7)
+    steps = {
+        pairs[0]: ("niet-relevant", {"note": "Kennen elkaar al"}),
+        pairs[1]: ("samenwerking-vastgelegd", {}),
+        pairs[2]: ("later", {"day": week}),
+        pairs[3]: ("benaderd", {}),
+        pairs[4]: ("voorgesteld", {}),
+    }
+    for (a, b), (status, extra) in steps.items():
+        reports.add_step(store, "elsloo", a, b, status, by="anna", **extra)
+
+    def suggested(day) -> set[tuple[str, str]]:
+        found = reports.suggestions_for(store, "elsloo", day, limit=200)
+        return {tuple(sorted((s.a.id, s.b.id))) for s in found}
+
+    now = suggested(DEMO_DATE)
+    assert not {pairs[0], pairs[1], pairs[2], pairs[3]} & now
+    assert pairs[4] in now  # a recorded voorgesteld is still a fresh suggestion
+    assert pairs[2] in suggested(week)  # later: back from its date on
+    items = reports.agenda(store, "elsloo", DEMO_DATE)
+    by_pair = {(i.a.id, i.b.id): i for i in items}
+    assert by_pair[pairs[3]].status == "benaderd" and by_pair[pairs[3]].step.by == "anna"
+    assert by_pair[pairs[4]].status == "voorgesteld" and by_pair[pairs[4]].suggestion
+    assert not {pairs[0], pairs[1], pairs[2]} & set(by_pair)
+    assert [i.status for i in items][:2] == ["benaderd", "voorgesteld"]
+    everything = reports.agenda(store, "elsloo", DEMO_DATE, everything=True)
+    assert {pairs[0], pairs[1], pairs[2]} <= {(i.a.id, i.b.id) for i in everything}
+    later = reports.agenda(store, "elsloo", week, limit=200)
+    assert {(i.a.id, i.b.id): i.status for i in later}[pairs[2]] == "later"

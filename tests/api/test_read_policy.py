@@ -44,10 +44,14 @@ POLICY: dict[str, tuple[str, int]] = {
     "/api/v1/wijken/{slug}/analysis": (CLOSED, 200),
     "/api/v1/wijken/{slug}/suggestions": (CLOSED, 200),
     "/api/v1/wijken/{slug}/suggestions/decisions": (CLOSED, 200),
+    "/api/v1/wijken/{slug}/suggestions/agenda": (CLOSED, 200),
+    "/api/v1/wijken/{slug}/suggestions/history": (CLOSED, 200),
     "/api/v1/wijken/{slug}/kernaanpakken": (CLOSED, 200),
     "/api/v1/wijken/{slug}/trend": (CLOSED, 200),
     "/api/v1/wijken/{slug}/diff": (CLOSED, 200),
     "/api/v1/comparison": (CLOSED, 200),
+    "/api/v1/wijken/{slug}/effect": (CLOSED, 200),
+    "/api/v1/effect.csv": (CLOSED, 200),
     "/api/v1/wijken/{slug}/map": (CLOSED, 200),
     "/api/v1/wijken/{slug}/stale": (CLOSED, 200),
     "/api/v1/export": (CLOSED, 200),
@@ -57,6 +61,21 @@ POLICY: dict[str, tuple[str, int]] = {
     "/api/v1/audit": (CLOSED, 403),
     "/api/v1/accounts": (CLOSED, 403),
 }
+
+PAGE_POLICY: dict[str, tuple[str, int]] = {
+    # the map and its pictures for the wijkoverleg (SVG, print view) are pages: a login,
+    # whatever WIJKNET_PUBLIC_READ says (they show professionals)
+    "/wijk/{slug}/kaart.json": (CLOSED, 200),
+    "/wijk/{slug}/kaart.svg": (CLOSED, 200),
+    "/wijk/{slug}/afdrukken": (CLOSED, 200),
+    # the agenda of the wijkoverleg names professionals and the notes on their steps
+    "/wijk/{slug}/agenda": (CLOSED, 200),
+    "/wijk/{slug}/agenda/afdrukken": (CLOSED, 200),
+    "/wijk/{slug}/agenda.csv": (CLOSED, 200),
+    "/wijk/{slug}/agenda.xlsx": (CLOSED, 200),
+}
+"""Page routes that serve the map outside the wijk page, and the agenda; anonymous visitors
+go to the login page (``PageUser``) instead of getting a 401."""
 
 WIJK = "daalhof"
 PROFESSIONAL = "Petra Proefpersoon"
@@ -248,6 +267,28 @@ def test_anonymous_reads_need_a_login_by_default(closed: TestClient, path: str) 
             assert response.status_code == 200
         else:
             assert_unauthorized(response)
+
+
+def test_the_map_pages_have_a_decided_policy() -> None:
+    pages = {
+        route.path
+        for route in iter_route_contexts(create_app(Settings()).routes)
+        if "GET" in (route.methods or ()) and not (route.path or "").startswith(API_PREFIX)
+    }
+    missing = sorted(set(PAGE_POLICY) - pages)
+    assert not missing, f"PAGE_POLICY names routes that no longer exist: {missing}"
+
+
+@pytest.mark.parametrize("path", sorted(PAGE_POLICY))
+def test_the_map_pages_need_a_login_whatever_the_setting(
+    closed: TestClient, public: TestClient, path: str
+) -> None:
+    for client in (closed, public):
+        response = client.get(url(path, PUBLIC_PARAMS), follow_redirects=False)
+        assert response.status_code == 303, (path, response.status_code)
+        assert response.headers["location"].startswith("/inloggen?volgende=")
+    lees = Browser(TestClient(closed.app)).login("lees")
+    assert lees.get(url(path, PUBLIC_PARAMS)).status_code == PAGE_POLICY[path][1]
 
 
 def test_an_unknown_wijk_gives_401_before_404_to_anonymous_readers(closed: TestClient) -> None:
