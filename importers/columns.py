@@ -529,6 +529,7 @@ _SYNONYMS: dict[Enum, tuple[str, ...]] = {
         "medewerker van",
         "member of",
     ),
+    LinkKind.CONTACTPERSOON: ("contact person", "aanspreekpunt", "contactpersoon van"),
     Intensity.KENNEN: ("kennen", "know each other", "aware"),
     Intensity.INFORMATIE_DELEN: ("share information", "informeren", "informatie uitwisselen"),
     Intensity.AFSTEMMEN: ("align", "coordinate", "afstemming"),

@@ -324,7 +324,8 @@ def to_graphml(data: GraphData) -> bytes:
 
 def to_gexf(data: GraphData) -> bytes:
     """GEXF for Gephi: node label = name, edge weight = intensity; a samenwerking is an
-    undirected edge, a verwijzing or werkt_bij a directed one (Gephi reads mixed graphs)."""
+    undirected edge, a verwijzing, werkt_bij or contactpersoon a directed one (Gephi reads
+    mixed graphs)."""
     import networkx as nx
 
     graph = to_networkx(data)

@@ -18,6 +18,19 @@
     summary.focus();
   }
 
+  /* A link in the error summary focuses its field, with the field's label in view. */
+  document.querySelectorAll("#formulierfouten, #lijkt-op").forEach(function (box) {
+    box.addEventListener("click", function (ev) {
+      var link = ev.target.closest ? ev.target.closest("a[href^='#']") : null;
+      if (!link) return;
+      var target = document.getElementById(link.getAttribute("href").slice(1));
+      if (!target) return;
+      ev.preventDefault();
+      (target.closest(".field") || target).scrollIntoView({ block: "start" });
+      target.focus({ preventScroll: true });
+    });
+  });
+
   /* Presentation mode: larger text for a projector; remembered per browser. */
   var present = document.getElementById("presenteer");
   function setPresent(on) {

@@ -16,6 +16,7 @@ from api.deps import Form, PageUser, PageWriter, StoreDep
 from api.errors import WebError
 from api.permissions import PageRefusal, may_link, may_write_wijk, page_refused
 from api.web.formdata import (
+    LINK_STAND_INS,
     FormState,
     differences,
     store_refusal,
@@ -31,6 +32,14 @@ from graph.store import GraphStore
 router = APIRouter(include_in_schema=False)
 
 LINK_LABELS = {"intensity": "Intensiteit", "since": "Sinds", "until": "Tot", "note": "Notitie"}
+"""The fields a stored link's form changes, with their labels (the edit form, conflicts)."""
+NEW_LINK_LABELS = {
+    "source_name": "Van (eerste actor)",
+    "target_name": "Met (tweede actor)",
+    "kind": "Soort verbinding",
+} | LINK_LABELS
+"""The fields of the form for a new link, with their labels, in the form's order."""
+_WHICH = {"source": "de eerste actor", "target": "de tweede actor"}
 
 
 _LINK_FIELDS = (
@@ -72,8 +81,8 @@ def _link_input(values: dict[str, str]) -> dict[str, str | None]:
     """The dict ``LinkIn`` validates; unresolved ends get stand-ins so that the other
     fields are still checked (the ends have their own messages)."""
     return {
-        "source": values["source"] or "onbekend-1",
-        "target": values["target"] or "onbekend-2",
+        "source": values["source"] or LINK_STAND_INS["source"],
+        "target": values["target"] or LINK_STAND_INS["target"],
         "kind": values["kind"] or None,
         "intensity": values["intensity"] or None,
         "since": values["since"] or None,
@@ -82,13 +91,16 @@ def _link_input(values: dict[str, str]) -> dict[str, str | None]:
     }
 
 
-def resolve(actors: list[Actor], actor_id: str, name: str) -> tuple[Actor | None, str | None]:
-    """The actor meant by a picked id or a typed name, or a Dutch reason why not."""
+def resolve(
+    actors: list[Actor], actor_id: str, name: str, which: str = "een actor"
+) -> tuple[Actor | None, str | None]:
+    """The actor meant by a picked id or a typed name, or a Dutch reason why not (``which``
+    names the actor asked for: "de eerste actor")."""
     by_id = {a.id: a for a in actors}
     if actor_id in by_id and (not name or normalise(by_id[actor_id].name) == normalise(name)):
         return by_id[actor_id], None
     if not name.strip():
-        return None, "Typ (een deel van) een naam en kies een actor uit de lijst."
+        return None, f"Typ (een deel van) een naam en kies {which} uit de lijst."
     matches = [a for a in actors if normalise(a.name) == normalise(name)]
     if len(matches) == 1:
         return matches[0], None
@@ -110,6 +122,7 @@ def _page(
     context = {
         "wijk": store.get_wijk(slug),
         "state": state,
+        "labels": LINK_LABELS if link else NEW_LINK_LABELS,
         "link": link,
         "version": version,
         "kinds": [(k.value, label(k)) for k in LinkKind],
@@ -120,7 +133,7 @@ def _page(
 
 def _check_ends(user: User, ends: list[Actor], state: FormState) -> None:
     if not may_link(user, *ends):
-        state.general.append(PageRefusal.LINK_ENDS)
+        state.fail(PageRefusal.LINK_ENDS)
 
 
 @router.get("/wijk/{slug}/actoren.json")
@@ -168,7 +181,9 @@ def create_link(
     actors = store.list_actors(slug)
     ends: list[Actor] = []
     for side in ("source", "target"):
-        actor, problem = resolve(actors, state.values[side], state.values[f"{side}_name"])
+        actor, problem = resolve(
+            actors, state.values[side], state.values[f"{side}_name"], _WHICH[side]
+        )
         if actor is not None:
             ends.append(actor)
             state.values[side] = actor.id
@@ -186,10 +201,10 @@ def create_link(
             state.errors["target_name"] = (
                 "Deze twee zijn al zo met elkaar verbonden; bewerk die verbinding."
             )
-    data = validate(LinkIn, _link_input(state.values), state)
+    data = validate(LinkIn, _link_input(state.values), state, LINK_STAND_INS)
     if state.ok and data is not None:
         try:
-            store.create_link(data, by=user.username)
+            store.create_link(data, by=user.username, confirm=True)
         except InvalidData as exc:
             store_refusal(exc, state)
         except StoreUnavailable:
@@ -229,7 +244,7 @@ def update_link(
         version = int(text(form, "version"))
     except ValueError:
         raise WebError(400, "Dat ging niet goed", "Het formulier mist het versienummer.") from None
-    data = validate(LinkIn, _link_input(state.values), state)
+    data = validate(LinkIn, _link_input(state.values), state, LINK_STAND_INS)
     slug = ends[0].wijken[0]
     if state.ok and data is not None:
         changes = data.model_dump(include={"intensity", "since", "until", "note"})
@@ -238,7 +253,7 @@ def update_link(
         except Conflict:
             latest = store.get_link(link_id)
             state.conflict = differences(state.values, _stored_values(latest, names), LINK_LABELS)
-            state.general.append(
+            state.fail(
                 "Iemand anders heeft deze verbinding gewijzigd nadat u het formulier opende. "
                 "Hieronder staan beide versies; sla opnieuw op om uw versie te bewaren."
             )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import random
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -55,7 +56,7 @@ from graph.model import (
     normalise,
 )
 
-__all__ = ["WijkBuilder", "overlap"]
+__all__ = ["WijkBuilder", "overlap", "too_alike"]
 
 _ORG, _PRO = ActorKind.ORGANISATIE.value, ActorKind.PROFESSIONAL.value
 _INI = ActorKind.INITIATIEF.value
@@ -66,6 +67,46 @@ _INTENSITY_ACROSS = (1,) * 45 + (2,) * 40 + (3,) * 15
 _LAST_ESTABLISHED = date(2025, 9, 30)
 _BROKER_NOTE = "Verbindt zorg en sociaal domein."
 _WOR_NOTE = "Welzijn op Recept: verwijst patiënten naar de welzijnscoach."
+_COMPARE_UP_TO = 400
+"""Up to this many actors, a new name is also compared with the wijk's names by the rules
+of the Dubbelingen page; larger (benchmark) wijken only avoid identical names."""
+_PARTS = ("Noord", "Zuid", "Oost", "West", "Centrum")
+"""Parts of a wijk, for a name the templates cannot make distinct any more."""
+
+
+def _first_word(name: str) -> str:
+    words = normalise(name).split()
+    return words[0] if words else ""
+
+
+def too_alike(a: str, b: str) -> bool:
+    """Whether the Dubbelingen page (``importers.duplicates``) would pair the two names."""
+    from importers.duplicates import THRESHOLD, similarity
+
+    return similarity(a, b) >= THRESHOLD
+
+
+def _fillings(template: str) -> list[tuple[str, str, str, str, str]]:
+    """Every way to fill the placeholders of ``template`` (tree, place, school, club,
+    street), the ones it does not use left empty."""
+    options = [
+        values if "{" + key + "}" in template else ("",)
+        for key, values in (
+            ("t", TREES),
+            ("p", PLACES),
+            ("s", SCHOOLS),
+            ("c", CLUBS),
+            ("x", STREETS),
+        )
+    ]
+    return [
+        (t, p, s, c, x)
+        for t in options[0]
+        for p in options[1]
+        for s in options[2]
+        for c in options[3]
+        for x in options[4]
+    ]
 
 
 def _mixing(cross: float) -> dict[str, tuple[tuple[str, ...], tuple[float, ...]]]:
@@ -131,8 +172,12 @@ class WijkBuilder:
         coverage: Sequence[float],
         shared: Sequence[dict[str, Any]] = (),
         phone_counter: list[int] | None = None,
+        names_seed: str = "",
     ) -> None:
         self.rng = rng
+        # names that are taken or too alike are replaced with draws from a second generator,
+        # so renaming never shifts the draws of ``rng`` (and so the rest of the wijk)
+        self.names_rng = random.Random(f"{names_seed or slug}:names")
         self.slug, self.name, self.gemeente = slug, name, gemeente
         self.n_actors, self.n_links = n_actors, n_links
         self.cross, self.n_brokers, self.n_isolates = cross, brokers, isolates
@@ -148,7 +193,10 @@ class WijkBuilder:
         self.role_of: dict[str, Role] = {}
         self.block_of: dict[str, str] = {}
         self.used_names: set[str] = set()
+        self.drawn: set[str] = set()  # the names drawn from the templates, before renaming
+        self.name_groups: dict[str, list[str]] = {}  # first word -> names, to compare
         self.name_counts: dict[str, int] = {}
+        self.planted: list[tuple[str, str]] = []  # (original id, its planted duplicate)
         self.codes: dict[str, int] = {}
         self.staff: dict[str, list[str]] = {}  # organisation id -> professional ids
         self.isolated: list[str] = []
@@ -164,15 +212,54 @@ class WijkBuilder:
         """Digits in actor ids: ``daalhof-ha-03`` in a demo wijk, more in big ones."""
         return 2 if self.n_actors <= 200 else len(str(self.n_actors))
 
-    def _unique(self, name: str) -> str:
-        """``name``, or ``name (2)``, ``name (3)``... when it is taken in this wijk."""
-        candidate, k = name, self.name_counts.get(name, 1)
+    def _take(self, name: str) -> str:
+        self.used_names.add(name)
+        if self.n_actors <= _COMPARE_UP_TO:
+            self.name_groups.setdefault(_first_word(name), []).append(name)
+        return name
+
+    def _free(self, name: str) -> bool:
+        """Neither taken nor so alike a taken name that the Dubbelingen page would pair
+        them ("Huisartsenpraktijk De Berk" and "... De Beuk")."""
+        if name in self.used_names:
+            return False
+        if self.n_actors > _COMPARE_UP_TO:
+            return True
+        group = self.name_groups.get(_first_word(name), ())
+        return not any(too_alike(name, other) for other in group)
+
+    def _distinct(self, name: str, templates: tuple[str, ...]) -> str:
+        """``name``, or another plausible name when it is taken or too alike a taken one:
+        the wijk's name swapped for a place, another filling of the templates, a part of
+        the wijk; a number only when a very large wijk has used up all of those."""
+        if self._free(name):
+            return self._take(name)
+        for candidate in self._alternatives(name, templates):
+            if self._free(candidate):
+                return self._take(candidate)
+        k = self.name_counts.get(name, 1)
+        candidate = name
         while candidate in self.used_names:
             k += 1
             candidate = f"{name} ({k})"
         self.name_counts[name] = k
-        self.used_names.add(candidate)
-        return candidate
+        return self._take(candidate)
+
+    def _alternatives(self, name: str, templates: tuple[str, ...]) -> list[str]:
+        shuffle = self.names_rng.shuffle
+        first: list[str] = []
+        if self.name in name:
+            first = [name.replace(self.name, place) for place in PLACES + TREES]
+            shuffle(first)
+        fills = [
+            template.format(w=self.name, g=self.gemeente, t=t, p=p, s=sc, c=c, x=x)
+            for template in templates
+            for t, p, sc, c, x in _fillings(template)
+        ]
+        shuffle(fills)
+        parts = [f"{fill} {part}" for fill in (name, *fills) for part in _PARTS]
+        shuffle(parts)
+        return first + fills + parts
 
     def _fill(self, template: str) -> str:
         rng = self.rng
@@ -191,9 +278,12 @@ class WijkBuilder:
     def _place_name(self, templates: tuple[str, ...]) -> str:
         for _ in range(4):
             candidate = self._fill(self.rng.choice(templates))
-            if candidate not in self.used_names:
-                return self._unique(candidate)
-        return self._unique(self._fill(templates[0]))
+            if candidate not in self.drawn:
+                break
+        else:
+            candidate = self._fill(templates[0])
+        self.drawn.add(candidate)
+        return self._distinct(candidate, templates)
 
     def _person_name(self) -> tuple[str, str, str]:
         rng = self.rng
@@ -270,7 +360,8 @@ class WijkBuilder:
 
         for shared in self.shared:
             self._register(shared)
-            self.used_names.add(shared["name"])
+            self.drawn.add(shared["name"])
+            self._take(shared["name"])
 
         orgs_by_role = self._build_organisations(n_org, width)
         self._build_professionals(orgs_by_role, n_pro, width)
@@ -652,6 +743,99 @@ class WijkBuilder:
             if target is not None:
                 self._collaborate(source, target, src_block, target_block)
 
+    def plant_duplicates(self, count: int) -> None:
+        """Enter ``count`` actors of the wijk a second time, as happens when two people map
+        the same wijk: an organisation, a professional and maybe an initiative, each under
+        a name the Dubbelingen page (``importers.duplicates``) pairs with the original and
+        with nothing else, with a link or two of its own. Draws only from ``names_rng``."""
+        rng = self.names_rng
+        isolated = set(self.isolated)
+        partners: dict[str, list[str]] = {}
+        for lk in self.links:
+            if lk["kind"] != _WERKT_BIJ and "until" not in lk:
+                partners.setdefault(lk["source"], []).append(lk["target"])
+                partners.setdefault(lk["target"], []).append(lk["source"])
+        for kind in (_ORG, _PRO, _INI)[:count]:
+            candidates = [
+                a
+                for a in self.actors
+                if a["kind"] == kind
+                and a["until"] is None
+                and a["id"] not in isolated
+                and partners.get(a["id"])
+            ]
+            rng.shuffle(candidates)
+            for original in candidates:
+                name = self._respelled(original)
+                if name is not None:
+                    self._plant(original, name, partners[original["id"]])
+                    break
+
+    def _respelled(self, original: dict[str, Any]) -> str | None:
+        """A respelling of the original's name alike it and no other name of the wijk."""
+        others = [a["name"] for a in self.by_id.values() if a["id"] != original["id"]]
+        options = respellings(original["name"], original["kind"])
+        self.names_rng.shuffle(options)
+        for name in options:
+            if (
+                name not in self.used_names
+                and too_alike(name, original["name"])
+                and not any(too_alike(name, other) for other in others)
+            ):
+                return name
+        return None
+
+    def _plant(self, original: dict[str, Any], name: str, partners: list[str]) -> None:
+        rng, role = self.names_rng, Role(original["role"])
+        kind = original["kind"]
+        if kind == _ORG:
+            code = ORGS[role][1]
+            description = f"{label(role)} in {self.name}. {FICTIONAL_MARK}"
+        elif kind == _PRO:
+            code = PROS[role][1]
+            org_name = self.by_id[original["organisation"]]["name"]
+            description = f"{label(role)}, werkt bij {org_name}. {FICTIONAL_MARK}"
+        else:
+            code = INITIATIVES[role][0]
+            what = INITIATIVE_LABELS[role]
+            description = f"Inwonersinitiatief ({what}) in {self.name}. {FICTIONAL_MARK}"
+        themes = original["themes"]
+        record: dict[str, Any] = {
+            "id": self._new_id(code, self._width()),
+            "kind": kind,
+            "name": self._take(name),
+            "domain": original["domain"],
+            "role": original["role"],
+            "themes": sorted(rng.sample(themes, max(1, len(themes) - 1))),
+            "kernaanpakken": [],
+            "wijken": [self.slug],
+            "description": description,
+            "since": None,
+            "until": None,
+        }
+        if kind == _PRO:
+            record["organisation"] = original["organisation"]
+            record["contact"] = original["contact"]
+        dup = self._add_actor(record)
+        if kind == _PRO:
+            org = self.by_id[original["organisation"]]
+            self._link(
+                dup["id"],
+                org["id"],
+                kind=_WERKT_BIJ,
+                intensity=int(Intensity.SAMENWERKEN),
+                period=overlap(dup, org),
+            )
+            self.staff[org["id"]].append(dup["id"])
+        chosen = sorted(set(partners))
+        for partner in rng.sample(chosen, min(len(chosen), 1 if kind == _PRO else 2)):
+            lo, hi = overlap(dup, self.by_id[partner])
+            if hi is None:
+                self._link(
+                    dup["id"], partner, intensity=rng.choice((1, 2, 2, 3)), period=(lo, None)
+                )
+        self.planted.append((original["id"], dup["id"]))
+
     def link_shared(self, per_shared: int) -> None:
         """Link each regional actor to a few organisations of this wijk."""
         targets = [
@@ -686,3 +870,37 @@ def _cumulative(weights: Sequence[float]) -> list[float]:
 def _draw(rng: random.Random, cum: Sequence[float]) -> int:
     """An index drawn with the weights whose running sums are ``cum``."""
     return min(bisect.bisect_right(cum, rng.random() * cum[-1]), len(cum) - 1)
+
+
+# -- planted duplicates ------------------------------------------------------------------
+
+_DOUBLE = re.compile(r"([a-z])\1")
+_RESPELL = (
+    ("Huisartsenpraktijk", "Huisartspraktijk"),
+    ("Lief-en-leed-straat", "Lief en leed straat"),
+    ("é", "e"),
+    ("ë", "e"),
+    (" De ", " de "),
+    (" Het ", " het "),
+    (" Op ", " op "),
+    (" Aan ", " aan "),
+)
+
+
+def respellings(name: str, kind: str) -> list[str]:
+    """How somebody entering ``name`` again might write it: another spelling or case, a
+    dropped accent, or, for a person, a typo in the surname (a doubled letter single, a
+    final s dropped)."""
+    out: list[str] = []
+    if kind == _PRO:
+        first, last = name.split(" ", 1)
+        words = last.split(" ")
+        surname = words[-1]
+        typos = [surname[: m.start()] + surname[m.start() + 1 :] for m in _DOUBLE.finditer(surname)]
+        if surname.endswith("s") and len(surname) > 5:
+            typos.append(surname[:-1])
+        out += [" ".join((first, *words[:-1], typo)) for typo in typos]
+        out += [name.replace(a, b) for a, b in _RESPELL[3:5] if a in first]
+    else:
+        out += [name.replace(a, b) for a, b in _RESPELL if a in name and a != b]
+    return [v for v in dict.fromkeys(out) if v != name]

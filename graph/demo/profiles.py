@@ -40,6 +40,8 @@ __all__ = [
     "RECENT_FROM",
     "REFERRALS",
     "SCHOOLS",
+    "STALE_AFTER",
+    "STALE_SHARE",
     "STREETS",
     "SURNAMES",
     "THEMES",
@@ -49,7 +51,7 @@ __all__ = [
     "regional_insurer",
 ]
 
-FICTIONAL_MARK = "Fictieve demodata (synthetic): naam en gegevens zijn verzonnen."
+FICTIONAL_MARK = "Fictieve demodata: naam en gegevens zijn verzonnen."
 """Appended to every generated actor's description."""
 
 DEMO_DATE = date(2026, 10, 1)
@@ -63,6 +65,11 @@ ENDED_BY = DEMO_DATE - timedelta(days=90)
 """Ended links and actors have their ``until`` between ``ENDED_FROM`` and this day."""
 
 MIN_ACTORS = 12
+
+STALE_AFTER = 365
+"""Days without confirmation after which the app calls a record stale (its default)."""
+STALE_SHARE = (0.16, 0.24)
+"""The share of a demo wijk's actors not confirmed for over a year lies in this range."""
 
 
 # --------------------------------------------------------------------------------------

@@ -18,10 +18,12 @@ from graph.demo.profiles import (
     MIN_ACTORS,
     PILOT_BY_SLUG,
     PILOT_WIJKEN,
+    STALE_SHARE,
     WijkProfile,
     regional_insurer,
 )
-from graph.model import ActorIn, ActorKind, BulkResult, LinkIn, LinkKind, WijkIn
+from graph.demo.timeline import History, clock, moment, plan_wijk
+from graph.model import ActorIn, ActorKind, BulkResult, LinkIn, LinkKind, WijkIn, utcnow
 from graph.store.base import GraphStore
 
 __all__ = ["DemoData", "generate", "generate_region", "generate_wijk", "load_demo"]
@@ -34,6 +36,13 @@ class DemoData:
     wijken: list[WijkIn] = field(default_factory=list)
     actors: list[ActorIn] = field(default_factory=list)
     links: list[LinkIn] = field(default_factory=list)
+    actor_history: dict[str, History] = field(default_factory=dict)
+    """When each actor was entered and last confirmed (``graph.demo.timeline``); an actor
+    without one is written when the data is loaded."""
+    link_history: dict[str, History] = field(default_factory=dict)
+    """The same for each link, by id."""
+    planted: list[tuple[str, str]] = field(default_factory=list)
+    """The likely duplicates planted on purpose: (original id, duplicate id)."""
 
     def actors_in(self, slug: str) -> list[ActorIn]:
         """The actors that belong to wijk ``slug``."""
@@ -57,35 +66,56 @@ def _finish(
     shared: Sequence[dict[str, Any]],
     extra_links: Sequence[dict[str, Any]] = (),
     link_prefix: str | None = None,
+    histories: Sequence[tuple[dict[str, History], list[History]]] = (),
 ) -> DemoData:
-    """Number the links, validate every record and wrap it up."""
+    """Number the links, validate every record and wrap it up; ``histories`` holds each
+    builder's (actor, link) history when the records have one."""
     actors = [ActorIn.model_validate(a) for a in shared]
     links: list[LinkIn] = []
-    for b in builders:
+    actor_history: dict[str, History] = {}
+    link_history: dict[str, History] = {}
+    for k, b in enumerate(builders):
         actors.extend(ActorIn.model_validate(a) for a in b.actors)
         width = max(4, len(str(len(b.links))))
         for i, lk in enumerate(b.links, start=1):
             lk["id"] = f"{b.slug}-link-{i:0{width}d}"
             links.append(LinkIn.model_validate(lk))
+        if histories:
+            actor_history.update(histories[k][0])
+            link_history.update(
+                (lk["id"], h) for lk, h in zip(b.links, histories[k][1], strict=True)
+            )
     width = max(4, len(str(len(extra_links))))
     for i, lk in enumerate(extra_links, start=1):
         lk["id"] = f"{link_prefix or 'regio'}-link-{i:0{width}d}"
         links.append(LinkIn.model_validate(lk))
-    return DemoData(wijken=wijken, actors=actors, links=links)
+    return DemoData(
+        wijken=wijken,
+        actors=actors,
+        links=links,
+        actor_history=actor_history,
+        link_history=link_history,
+        planted=[pair for b in builders for pair in b.planted],
+    )
 
 
 def generate(seed: int = 2025) -> DemoData:
     """The synthetic demo data of the 12 pilot wijken (identical for identical seeds).
 
     Each wijk gets 40-150 actors and its own network shape (see ``PILOT_WIJKEN``); one
-    fictional regional insurer is active in all of them.
+    fictional regional insurer is active in all of them. Each wijk has 2-3 planted likely
+    duplicates and a history of entries and confirmations (``graph.demo.timeline``) that
+    leaves 16-24 % of its actors not confirmed for over a year.
     """
     insurer = regional_insurer()
     insurer["wijken"] = sorted(p.slug for p in PILOT_WIJKEN)
+    regio = random.Random(f"wijknet-demo:{seed}:regio")
+    shared = {insurer["id"]: 700}  # the insurer was entered before any wijk's mapping
     phones = [0]
-    wijken, builders = [], []
+    wijken, builders, histories = [], [], []
     for p in PILOT_WIJKEN:
-        rng = random.Random(f"wijknet-demo:{seed}:{p.slug}")
+        key = f"wijknet-demo:{seed}:{p.slug}"
+        rng = random.Random(key)
         n = max(40, min(150, p.size + rng.randint(-6, 6)))
         b = WijkBuilder(
             rng,
@@ -100,13 +130,21 @@ def generate(seed: int = 2025) -> DemoData:
             coverage=p.coverage,
             shared=[insurer],
             phone_counter=phones,
+            names_seed=key,
         )
         b.build_actors()
         b.link_shared(rng.randint(1, 3))
         b.build_links()
+        upkeep = random.Random(f"{key}:upkeep")
+        b.plant_duplicates(upkeep.choice((2, 3)))
+        start = upkeep.randint(540, 640) if p.cohort == 1 else upkeep.randint(430, 500)
+        stale = upkeep.uniform(*STALE_SHARE)
+        histories.append(plan_wijk(b, upkeep, start=start, stale=stale, shared=shared))
         wijken.append(WijkIn(slug=p.slug, name=p.name, gemeente=p.gemeente, cohort=p.cohort))
         builders.append(b)
-    return _finish(wijken, builders, [insurer])
+    data = _finish(wijken, builders, [insurer], histories=histories)
+    data.actor_history[insurer["id"]] = History(shared[insurer["id"]], regio.randint(1, 330))
+    return data
 
 
 def generate_wijk(
@@ -134,7 +172,8 @@ def generate_wijk(
     if links_per_actor < 0:
         raise ValueError("links_per_actor cannot be negative")
     profile = PILOT_BY_SLUG.get(slug)
-    rng = random.Random(f"wijknet-wijk:{seed}:{slug}:{n_actors}")
+    key = f"wijknet-wijk:{seed}:{slug}:{n_actors}"
+    rng = random.Random(key)
     wijk_name = name or (profile.name if profile else slug.replace("-", " ").title())
     wijk_gemeente = gemeente or (profile.gemeente if profile else "Voorbeeldgemeente")
     scale = max(1, n_actors // 100)
@@ -149,6 +188,7 @@ def generate_wijk(
         brokers=(profile.brokers if profile else 2) * scale,
         isolates=(profile.isolates if profile else 2) * scale,
         coverage=profile.coverage if profile else (0.4, 0.5, 0.4, 0.4),
+        names_seed=key,
     )
     b.build_actors()
     b.build_links()
@@ -209,8 +249,9 @@ def generate_region(
     phones = [0]
     wijken, builders = [], []
     for p, size, m in zip(profiles, sizes, link_counts, strict=True):
+        key = f"wijknet-region:{seed}:{p.slug}:{size}:{m}"
         b = WijkBuilder(
-            random.Random(f"wijknet-region:{seed}:{p.slug}:{size}:{m}"),
+            random.Random(key),
             slug=p.slug,
             name=p.name,
             gemeente=p.gemeente,
@@ -222,6 +263,7 @@ def generate_region(
             coverage=p.coverage,
             shared=[insurer],
             phone_counter=phones,
+            names_seed=key,
         )
         b.build_actors()
         b.link_shared(3)
@@ -283,9 +325,73 @@ def _apportion(total: int, weights: Sequence[float]) -> list[int]:
 def load_demo(
     store: GraphStore, *, by: str = "demo", seed: int = 2025, data: DemoData | None = None
 ) -> BulkResult:
-    """Write the demo data (or ``data``) into ``store`` with one ``bulk_upsert``.
+    """Write the demo data (or ``data``) into ``store``.
 
-    Idempotent: loading the same data again leaves every record unchanged.
+    Records with a history (``DemoData.actor_history``, ``link_history``) that the store
+    does not hold yet are written as they were entered: in sessions with one
+    ``bulk_upsert`` each, stamped that many days before now, and confirmed by ``by`` on
+    their day (``graph.demo.timeline``). Every other record is written now, in one
+    ``bulk_upsert``: data without history (``generate_wijk``, ``generate_region``) in one
+    call, as before.
+
+    Idempotent: loading the same data again leaves every record unchanged and confirms
+    nothing. Records the store already holds (an earlier demo) keep their dates, so their
+    history shows only in a store that did not hold them.
     """
     data = data if data is not None else generate(seed)
-    return store.bulk_upsert(wijken=data.wijken, actors=data.actors, links=data.links, by=by)
+    if not data.actor_history and not data.link_history:
+        return store.bulk_upsert(wijken=data.wijken, actors=data.actors, links=data.links, by=by)
+    stored_wijken = {w.slug for w in store.list_wijken()}
+    stored_actors = {a.id for a in store.list_actors()}
+    stored_links = {lk.id for lk in store.list_links()}
+    sessions: dict[int, tuple[list[WijkIn], list[ActorIn], list[LinkIn]]] = {}
+    confirms: dict[int, list[tuple[str, str]]] = {}
+    now: tuple[list[WijkIn], list[ActorIn], list[LinkIn]] = ([], [], [])
+    oldest = max(h.entered for h in data.actor_history.values())
+
+    def place(kind: int, record: Any, history: History | None, stored: bool) -> None:
+        if stored or history is None:
+            now[kind].append(record)
+            return
+        sessions.setdefault(history.entered, ([], [], []))[kind].append(record)
+        if history.confirmed is not None:
+            confirms.setdefault(history.confirmed, []).append(
+                ("actor" if kind == 1 else "link", record.id)
+            )
+
+    for w in data.wijken:
+        if w.slug in stored_wijken:
+            now[0].append(w)
+        else:
+            sessions.setdefault(oldest, ([], [], []))[0].append(w)
+    for a in data.actors:
+        place(1, a, data.actor_history.get(a.id or ""), a.id in stored_actors)
+    for lk in data.links:
+        place(2, lk, data.link_history.get(lk.id or ""), lk.id in stored_links)
+
+    result = BulkResult()
+    start = utcnow()
+    for days in sorted(sessions.keys() | confirms.keys(), reverse=True):
+        if days in sessions:
+            wijken, actors, links = sessions[days]
+            with clock(moment(days, start)):
+                done = store.bulk_upsert(wijken=wijken, actors=actors, links=links, by=by)
+            result = _add(result, done)
+        if days in confirms:
+            with clock(moment(days, start, later=True)):
+                for what, record_id in confirms[days]:
+                    if what == "actor":
+                        store.confirm_actor(record_id, by=by)
+                    else:
+                        store.confirm_link(record_id, by=by)
+    if any(now):
+        result = _add(result, store.bulk_upsert(wijken=now[0], actors=now[1], links=now[2], by=by))
+    return result
+
+
+def _add(a: BulkResult, b: BulkResult) -> BulkResult:
+    return BulkResult(
+        created=a.created + b.created,
+        updated=a.updated + b.updated,
+        unchanged=a.unchanged + b.unchanged,
+    )

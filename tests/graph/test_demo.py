@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -13,6 +14,8 @@ from pathlib import Path
 import pytest
 
 import graph.demo as demo_module
+import graph.model
+from api.stale import stale_rows
 from graph.demo import (
     DEMO_DATE,
     FIRST_NAMES,
@@ -33,8 +36,11 @@ from graph.model import (
     LinkKind,
     Role,
     WijkIn,
+    utcnow,
 )
 from graph.store import open_store
+from graph.store.sqlite import SqliteStore
+from importers.duplicates import find_duplicates
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -70,10 +76,21 @@ def data() -> DemoData:
     return generate()
 
 
+@pytest.fixture(scope="module")
+def loaded(data) -> SqliteStore:
+    """The demo as ``wijknet load-demo`` writes it."""
+    store = SqliteStore(":memory:")
+    load_demo(store, data=data)
+    return store
+
+
 def _digest(d: DemoData) -> str:
     h = hashlib.sha256()
     for record in (*d.wijken, *d.actors, *d.links):
         h.update(record.model_dump_json().encode())
+    for key, history in (*sorted(d.actor_history.items()), *sorted(d.link_history.items())):
+        h.update(f"{key}:{history.entered}:{history.confirmed}".encode())
+    h.update(repr(d.planted).encode())
     return h.hexdigest()
 
 
@@ -100,6 +117,9 @@ def test_identical_in_another_python_process(data):
     code = (
         "import hashlib; from graph.demo import generate; d = generate(); h = hashlib.sha256()\n"
         "for r in (*d.wijken, *d.actors, *d.links): h.update(r.model_dump_json().encode())\n"
+        "for k, v in (*sorted(d.actor_history.items()), *sorted(d.link_history.items())):\n"
+        "    h.update(f'{k}:{v.entered}:{v.confirmed}'.encode())\n"
+        "h.update(repr(d.planted).encode())\n"
         "print(h.hexdigest())"
     )
     env = dict(os.environ, PYTHONHASHSEED="12345")
@@ -385,22 +405,29 @@ def test_each_wijk_has_a_broker_between_zorg_and_sociaal(data):
 # -- fictional -------------------------------------------------------------------------
 
 
-def test_data_says_it_is_fictional(data):
+def test_data_says_it_is_fictional_in_dutch(data):
     assert "synthetic" in (demo_module.__doc__ or "").lower()
     assert "fictieve demodata" in (demo_module.__doc__ or "").lower()
     for actor in data.actors:
         text = actor.description.lower()
-        assert "fictieve demodata" in text and "synthetic" in text, actor.id
+        assert "fictieve demodata" in text, actor.id
+        assert "synthetic" not in text and "fictional" not in text, actor.id
+    for link in data.links:
+        assert "synthetic" not in link.note.lower(), link.id
 
 
 def test_people_and_contacts_are_fictional(data):
     names = {a.name for a in data.actors}
     assert not names & REAL_PEOPLE
     first, last = set(FIRST_NAMES), set(SURNAMES)
+    typos = {dup: original for original, dup in data.planted}  # "Janssen" entered as "Jansen"
+    by_id = {a.id: a for a in data.actors}
     for actor in data.actors:
         assert "CZ" not in actor.name.split() and "VGZ" not in actor.name.split()
         if actor.kind is ActorKind.PROFESSIONAL:
             given, family = actor.name.split(" ", 1)
+            if actor.id in typos:
+                given, family = by_id[typos[actor.id]].name.split(" ", 1)
             assert given in first and family in last, actor.name
     contacts = [a.contact for a in data.actors if a.contact is not None]
     assert contacts
@@ -416,6 +443,99 @@ def test_professional_names_are_unique_within_a_wijk(data):
     for slug in PILOTS:
         names = [a.name for a in data.actors_in(slug) if a.kind is ActorKind.PROFESSIONAL]
         assert len(names) == len(set(names)), slug
+
+
+def test_every_name_is_distinct_and_never_numbered(data):
+    for slug in PILOTS:
+        names = [a.name for a in data.actors_in(slug)]
+        assert len(names) == len(set(names)), slug
+        assert not [n for n in names if re.search(r"\(\d+\)|\d$", n)], slug
+    # what the generator numbered before: now other plausible names
+    daalhof = {a.name for a in data.actors_in("daalhof")}
+    assert {"Sociaal wijkteam Daalhof", "Taalcafé Daalhof"} <= daalhof
+
+
+# -- actueel houden, ended links and likely duplicates -----------------------------------
+
+
+def test_a_share_of_each_wijk_is_not_confirmed_for_over_a_year(data, loaded):
+    shares = {}
+    for slug in PILOTS:
+        rows = stale_rows(loaded, slug, days=365, user=None)
+        actors, links = loaded.list_actors(slug), loaded.list_links(slug)
+        n_actors = sum(r.kind == "actor" for r in rows)
+        n_links = sum(r.kind == "link" for r in rows)
+        shares[slug] = n_actors / len(actors)
+        assert 0.15 <= n_actors / len(actors) <= 0.25, (slug, n_actors, len(actors))
+        assert 0.12 <= n_links / len(links) <= 0.26, (slug, n_links, len(links))
+        assert all(366 <= r.days <= 700 for r in rows), slug
+        assert not [r for r in rows if r.id in {dup for _o, dup in data.planted}]
+    assert max(shares.values()) - min(shares.values()) >= 0.04  # wijken differ
+    confirmed = [a for a in loaded.list_actors() if a.confirmed is not None]
+    assert len(confirmed) > 0.4 * len(data.actors)
+    assert all(a.confirmed.by == "demo" for a in confirmed)
+
+
+def test_history_is_consistent(data):
+    history = data.actor_history | {}
+    assert history.keys() == {a.id for a in data.actors}
+    assert data.link_history.keys() == {lk.id for lk in data.links}
+    by_id = {a.id: a for a in data.actors}
+    for actor in data.actors:
+        h = history[actor.id]
+        assert h.entered >= 1 and (h.confirmed is None or 1 <= h.confirmed < h.entered)
+        if actor.organisation:  # entered once its organisation was there
+            assert h.entered <= history[actor.organisation].entered, actor.id
+        if actor.since is not None and (DEMO_DATE - actor.since).days < 300:
+            assert h.entered <= (DEMO_DATE - actor.since).days + 1, actor.id
+    for lk in data.links:
+        h = data.link_history[lk.id]
+        assert h.confirmed is None or 1 <= h.confirmed < h.entered
+        for end in (lk.source, lk.target):
+            assert h.entered <= history[end].entered, (lk.id, by_id[end].name)
+        if lk.since is None:  # made when entered: never a new link of the last twelve months
+            assert h.entered > 365, lk.id
+
+
+def test_loading_maps_the_history_onto_the_day_of_loading(data, loaded):
+    now = utcnow()
+    assert abs((graph.model.utcnow() - now).total_seconds()) < 60  # the clock is back
+    actor = loaded.get_actor("daalhof-gem-01")
+    h = data.actor_history[actor.id]
+    assert (now - actor.created_at).days in (h.entered - 1, h.entered)
+    if h.confirmed is not None:
+        assert (now - actor.confirmed.at).days in (h.confirmed - 1, h.confirmed)
+    log = loaded.audit_log(limit=5000)
+    assert [e.seq for e in log] == sorted((e.seq for e in log), reverse=True)
+    assert [e.at for e in log] == sorted((e.at for e in log), reverse=True)  # in order
+
+
+def test_some_links_ended_in_every_wijk(data, loaded):
+    for slug in PILOTS:
+        links = data.links_in(slug)
+        ended = [lk for lk in links if lk.until is not None and lk.until < DEMO_DATE]
+        assert len(ended) >= 3 and len(ended) >= 0.03 * len(links), slug
+        earlier = loaded.snapshot(slug, as_of=DEMO_DATE - timedelta(days=300))
+        now = loaded.snapshot(slug, as_of=DEMO_DATE)
+        assert {lk.id for lk in earlier.links} - {lk.id for lk in now.links}, slug
+
+
+def test_the_dubbelingen_page_finds_exactly_the_planted_duplicates(data, loaded):
+    planted: dict[str, set[frozenset[str]]] = {slug: set() for slug in PILOTS}
+    by_id = {a.id: a for a in data.actors}
+    for original, dup in data.planted:
+        assert by_id[original].kind is by_id[dup].kind
+        planted[by_id[original].wijken[0]].add(frozenset((original, dup)))
+    kinds = Counter(by_id[dup].kind for _o, dup in data.planted)
+    assert kinds[ActorKind.ORGANISATIE] == kinds[ActorKind.PROFESSIONAL] == 12
+    assert kinds[ActorKind.INITIATIEF] >= 3
+    for slug in PILOTS:
+        assert 2 <= len(planted[slug]) <= 3, slug
+        found = find_duplicates(loaded.list_actors(slug), wijk=slug)
+        assert {frozenset((p.a, p.b)) for p in found} == planted[slug], slug
+    # a planted duplicate has a link or two of its own and never stands alone
+    linked = {end for lk in data.links for end in (lk.source, lk.target)}
+    assert all(dup in linked for _o, dup in data.planted)
 
 
 # -- large synthetic data for benchmarks -----------------------------------------------
@@ -484,9 +604,11 @@ class _RecordingStore:
         return BulkResult(created=len(wijken) + len(actors) + len(links))
 
 
-def test_load_demo_writes_everything_in_one_bulk_upsert(data):
+def test_load_demo_writes_data_without_history_in_one_bulk_upsert():
+    data = generate_wijk("benchmark-wijk", 60, seed=1)
+    assert not data.actor_history and not data.link_history and not data.planted
     store = _RecordingStore()
-    result = load_demo(store)
+    result = load_demo(store, data=data)
     assert len(store.calls) == 1
     call = store.calls[0]
     assert call["by"] == "demo"
@@ -494,6 +616,16 @@ def test_load_demo_writes_everything_in_one_bulk_upsert(data):
     assert list(call["actors"]) == data.actors
     assert list(call["links"]) == data.links
     assert result.created == len(data.wijken) + len(data.actors) + len(data.links)
+
+
+def test_load_demo_writes_every_record_as_generated(data, loaded):
+    assert {w.slug for w in loaded.list_wijken()} == PILOTS.keys()
+    stored = {a.id: a for a in loaded.list_actors()}
+    fields = set(ActorIn.model_fields)
+    assert {i: ActorIn.model_validate(a.model_dump(include=fields)) for i, a in stored.items()} == {
+        a.id: a for a in data.actors
+    }
+    assert len(loaded.list_links()) == len(data.links)
 
 
 def test_load_demo_into_sqlite_twice_creates_then_changes_nothing(tmp_path, data):

@@ -16,7 +16,7 @@ from graph.model import (
     Wijk,
     utcnow,
 )
-from visual.charts import bar_chart, line_chart
+from visual.charts import FONT_SIZE, bar_chart, line_chart, text_width, wrap_label
 from visual.map import (
     DOMAIN_COLOURS,
     INTENSITY_WIDTH,
@@ -154,3 +154,77 @@ def test_bar_and_line_charts_place_their_marks():
     )
     assert len(line.points) == 2 and line.path.startswith("M")
     assert line.points[0].x < line.points[1].x and line.points[0].y > line.points[1].y
+
+
+def _overlap_free(ticks, width: float) -> bool:
+    edges = [t.extent() for t in ticks]
+    inside = all(a >= 0 and b <= width for a, b in edges)
+    return inside and all(a[1] + 8 <= b[0] for a, b in zip(edges, edges[1:], strict=False))
+
+
+@pytest.mark.parametrize(
+    ("period", "first", "days"),
+    [
+        ("jaar", "2018", [date(2018 + i, 1, 1) for i in range(9)] + [date(2026, 11, 29)]),
+        ("kwartaal", "K1 2018", [date(2018 + i // 4, 1 + 3 * (i % 4), 1) for i in range(36)]),
+        ("maand", "jan 2018", [date(2018 + i // 12, 1 + i % 12, 1) for i in range(119)]),
+        (
+            "week",
+            "3 mrt",
+            [date.fromordinal(date(2025, 3, 3).toordinal() + 7 * i) for i in range(119)],
+        ),
+        ("dag", "3 mrt", [date.fromordinal(date(2025, 3, 3).toordinal() + i) for i in range(60)]),
+    ],
+)
+def test_time_axis_labels_follow_the_period_and_never_overlap(period, first, days):
+    for width in (380, 560):
+        chart = line_chart(
+            "Actoren",
+            [(d, float(i)) for i, d in enumerate(days)],
+            fmt=str,
+            period=period,
+            width=width,
+        )
+        texts = [t.text for t in chart.x_ticks]
+        assert texts[0] == first and len(texts) >= 2
+        assert len(set(texts)) == len(texts)  # "2026" once, not twice
+        assert _overlap_free(chart.x_ticks, width), [
+            (t.pos, t.anchor, t.text) for t in chart.x_ticks
+        ]
+
+
+def test_text_width_is_estimated_from_the_font_size():
+    assert text_width("2018") == pytest.approx(0.6 * FONT_SIZE * 4)
+    assert text_width("K1 2018", 10) == pytest.approx(42)
+
+
+def test_bar_labels_keep_the_longest_demo_name_whole_in_a_wide_enough_column():
+    from graph.demo.profiles import PILOT_WIJKEN
+
+    names = [p.name for p in PILOT_WIJKEN]
+    longest = max(names, key=len)
+    assert longest == "Bleijerheide-Centrum-Nulland"
+    chart = bar_chart(
+        "Fragmentatie", [(n, 0.1 * i) for i, n in enumerate(names)], fmt=lambda v: f"{v:.0%}"
+    )
+    for bar in chart.bars:
+        assert "".join(bar.lines) == bar.label  # wrapped at hyphens, nothing cut off
+        assert all(text_width(line) + 8 <= chart.left for line in bar.lines)
+    assert next(b for b in chart.bars if b.label == longest).lines == (
+        "Bleijerheide-",
+        "Centrum-Nulland",
+    )
+    rows = [b.y for b in chart.bars]
+    assert all(b.y + b.height <= c for b, c in zip(chart.bars, rows[1:], strict=False))
+    # a phone shows the chart about 340 pixels wide: its 13-unit text stays at 11 pixels or more
+    assert FONT_SIZE * 340 / chart.width >= 11
+    assert _overlap_free(chart.ticks, chart.width)
+    values = [b.x + b.width + 4 + text_width(b.value) for b in chart.bars]
+    assert max(values) <= chart.width
+
+
+def test_a_name_without_hyphens_wraps_at_spaces_and_a_long_word_stays_whole():
+    assert wrap_label("Stichting Buurtwerk Noord-Oost") == ("Stichting", "Buurtwerk Noord-", "Oost")
+    word = "Zuidoostbeemsterpolderdorp"
+    assert wrap_label(word) == (word,)
+    assert bar_chart("X", [(word, 1.0)], fmt=str).left >= text_width(word) + 8

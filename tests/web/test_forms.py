@@ -48,8 +48,9 @@ def test_validation_messages_stand_beside_their_field_and_input_is_kept(browse, 
     )
     assert response.status_code == 422
     page = response.text
-    assert field_error(page, "name") == "Dit veld mag niet leeg zijn."
+    assert field_error(page, "name") == "De naam is leeg. Vul een naam in."
     assert field_error(page, "email").startswith("Vul een geldig e-mailadres in")
+    assert field_error(page, "until").startswith("De einddatum ligt vóór de startdatum.")
     assert "Niet opgeslagen." in page
     assert "Alles wat ik typte blijft staan." in page
     assert 'value="geen-adres"' in page and 'value="2025-05-01"' in page
@@ -79,7 +80,7 @@ def test_a_similar_name_warns_before_a_duplicate_is_made(browse, store):
     before = len(store.list_actors("daalhof"))
     warned = anna.post("/wijk/daalhof/nieuw/organisatie", data)
     assert warned.status_code == 200
-    assert "Bestaat deze actor al?" in warned.text
+    assert "Bestaat deze organisatie al?" in warned.text
     assert html.escape(existing.name) in warned.text
     assert 'name="toch_opslaan" value="1"' in warned.text
     assert f'value="{html.escape(typo)}"' in warned.text
@@ -201,7 +202,8 @@ def test_an_unknown_name_in_the_collaboration_form_is_explained(browse):
     )
     assert response.status_code == 422
     assert "Geen actor met deze naam" in field_error(response.text, "source_name")
-    assert "kies een actor" in field_error(response.text, "target_name")
+    assert "kies de tweede actor" in field_error(response.text, "target_name")
+    assert field_error(response.text, "intensity") == "Kies een intensiteit uit de lijst."
     assert 'value="Bestaat echt niet"' in response.text
 
 

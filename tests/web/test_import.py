@@ -5,10 +5,14 @@ from __future__ import annotations
 import html
 import re
 
+import pytest
+
 from api.uploads import PendingUploads
 from graph.model import ActorIn, ActorKind, LinkIn
 from tests.support.importing import csv_bytes
 from tests.support.web import HOSTILE
+
+pytestmark = pytest.mark.both_stores
 
 HEADER = ["naam", "soort", "domein", "rol", "wijk", "thema's"]
 GOOD = [

@@ -5,12 +5,16 @@ from __future__ import annotations
 import html
 import re
 
+import pytest
+
 from api.mappings import MappingStore
 from importers.mapping import Defaults, ImportMapping, TableMap
 from tests.support.import_shapes import partner_csv
 from tests.support.importing import csv_bytes
 from tests.support.web import HOSTILE
 from tests.web.test_import import GOOD, counts, fingerprint, preview, upload
+
+pytestmark = pytest.mark.both_stores
 
 
 def selects(page) -> dict[str, str]:
