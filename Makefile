@@ -1,4 +1,5 @@
-# wijknet: `make demo` serves the app on the embedded store; `make test` runs every test.
+# wijknet: `make demo` serves the app on the embedded store (`make demo-neo4j` on Neo4j);
+# `make test` runs every test.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -8,11 +9,13 @@ SETUP_LOG := $(VENV)/setup.log
 CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup demo serve test test-fast lint format neo4j-lib chromium bench clean
+.PHONY: help setup demo demo-neo4j serve test test-fast lint format neo4j-lib chromium bench clean
 
 help:
 	@echo "make demo   - set up, load the synthetic demo data, serve on http://127.0.0.1:8000"
 	@echo "              (another port: WIJKNET_PORT=8123 make demo)"
+	@echo "make demo-neo4j - the same on a local Neo4j server (no Docker; data kept in data/neo4j,"
+	@echo "              Ctrl-C stops the app and Neo4j)"
 	@echo "make test   - set up (Python packages, Neo4j from Maven Central, Chromium) and run every test"
 	@echo "make lint   - ruff (lint and format check) and mypy; CI runs it before the tests"
 	@echo "make format - let ruff sort the imports and format the code"
@@ -31,6 +34,10 @@ setup: $(BIN)/.installed
 
 demo: setup
 	@$(BIN)/wijknet demo
+
+# the demo on Neo4j Community from the jars of neo4j-lib, started and stopped with the app
+demo-neo4j: setup neo4j-lib
+	@$(BIN)/python tools/neo4j/demo.py
 
 serve: setup
 	$(BIN)/wijknet serve

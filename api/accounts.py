@@ -11,7 +11,9 @@ shown once). After ``max_failed`` wrong passwords an account is locked for a whi
 Wrong passwords for names without an account are counted and locked out the same way (by
 the name's digest, in a table of bounded size), so the login answer never tells whether
 an account exists.
-Accounts live in a small SQLite file of their own (``WIJKNET_ACCOUNTS_DATABASE``); when
+With the graph in Neo4j, ``api.shared.neo4j_accounts.Neo4jAccountStore`` keeps all of this
+in Neo4j instead, with the same behaviour (``api.shared`` chooses from the settings).
+Otherwise accounts live in a small SQLite file of their own (``WIJKNET_ACCOUNTS_DATABASE``); when
 another writer keeps that file locked longer than ``busy_timeout`` seconds, or it cannot be
 used at all, the store raises ``StoreUnavailable``.
 
@@ -435,6 +437,12 @@ class AccountStore:
                 (_digest(token), username, label, utcnow().isoformat()),
             )
         return token
+
+    def revoke_token(self, token: str) -> bool:
+        """Forget an API token; False when it was not known."""
+        with self._locked():
+            cur = self._conn.execute("DELETE FROM tokens WHERE digest = ?", (_digest(token),))
+        return cur.rowcount > 0
 
     def set_password(self, username: str, password: str) -> None:
         """Replace a password, unlock the account and end its sessions."""

@@ -1,8 +1,9 @@
 """The composition root: ``create_app(settings)`` builds the FastAPI app.
 
-Nothing is opened at import time: the store and the account store are opened in the
-lifespan (or passed in, as the tests do) and closed when the app stops. The JSON API is
-under ``/api/v1``; the pages for people (``api.web``) at ``/``, ``/wijk/{slug}``, …
+Nothing is opened at import time: the store and the shared state (accounts, sessions,
+saved mappings, pending uploads; ``api.shared`` picks SQLite or Neo4j from the settings)
+are opened in the lifespan (or passed in, as the tests do) and closed when the app stops.
+The JSON API is under ``/api/v1``; the pages for people (``api.web``) at ``/``, ``/wijk/{slug}``, …
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from api.accounts import AccountStore
 from api.mapdata import MapCache
 from api.routes import accounts, actors, analysis, io, links, maps, system, wijken
 from api.settings import Settings
+from api.shared import open_shared, shared_for
 from graph.analysis.cache import AnalysisCache
 from graph.analysis.kernaanpak import use_rules
 from graph.store import GraphStore, open_store
@@ -48,11 +50,15 @@ def create_app(
         if own_store:
             app.state.store = open_store(settings.database, auth=settings.store_auth())
         if own_accounts:
-            app.state.accounts = AccountStore(
-                settings.accounts_database,
-                max_failed=settings.max_failed_logins,
-                lockout_minutes=settings.lockout_minutes,
-            )
+            try:
+                shared = open_shared(settings)
+            except BaseException:
+                if own_store:
+                    app.state.store.close()
+                    app.state.store = None
+                raise
+            app.state.accounts = shared.accounts
+            app.state.uploads = shared.uploads
         try:
             yield
         finally:
@@ -91,4 +97,6 @@ def create_app(
     app.include_router(api_router())
     docs.install(app)
     web.install(app)
+    if accounts is not None:  # the uploads beside the accounts given
+        app.state.uploads = shared_for(accounts, settings).uploads
     return app

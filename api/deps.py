@@ -38,6 +38,7 @@ from api.permissions import (
 from api.schemas import visible_actor, visible_snapshot
 from api.session import CSRF_FIELD, current_session
 from api.settings import PublicRead, Settings
+from api.shared import shared_for
 from api.uploads import PendingUploads
 from graph.analysis.cache import AnalysisCache
 from graph.model import Actor, ActorKind, Link, Snapshot, Wijk
@@ -90,11 +91,12 @@ MapCacheDep = Annotated[MapCache, Depends(get_map_cache)]
 UploadsDep = Annotated[PendingUploads, Depends(get_uploads)]
 
 
-def get_mappings(accounts: AccountsDep) -> MappingStore:
-    """The saved import mappings, in the accounts file (``api.mappings``)."""
+def get_mappings(request: Request, accounts: AccountsDep) -> MappingStore:
+    """The saved import mappings, beside the accounts: in the accounts file or in Neo4j
+    (``api.mappings``, ``api.shared``)."""
     found = getattr(accounts, "_import_mappings", None)
     if not isinstance(found, MappingStore):
-        found = MappingStore(accounts)
+        found = shared_for(accounts, get_settings(request)).mappings
         accounts._import_mappings = found  # type: ignore[attr-defined]
     return found
 

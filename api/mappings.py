@@ -2,9 +2,10 @@
 
 A mapping (``importers.mapping.ImportMapping``) says how a kind of file maps onto wijknet:
 columns, values and defaults. Saved under a name it is used again next month, by anyone in
-the region: ``MappingStore`` keeps them in the accounts SQLite file (which exists for both
-graph backends), in the table ``import_mappings``. Wijkmakelaars and beheer save or
-overwrite; beheer deletes (the callers check the role).
+the region: ``MappingStore`` keeps them in the accounts SQLite file, in the table
+``import_mappings``; with the graph in Neo4j ``api.shared.neo4j_mappings`` keeps them there
+(``api.shared`` chooses). Wijkmakelaars and beheer save or overwrite; beheer deletes (the
+callers check the role).
 """
 
 from __future__ import annotations

@@ -29,7 +29,9 @@ class Settings(BaseSettings):
     neo4j_user: str | None = None
     neo4j_password: str | None = None
     accounts_database: str = Field(
-        "data/accounts.db", description="SQLite file with accounts, sessions and API tokens"
+        "data/accounts.db",
+        description="SQLite file with accounts, sessions, API tokens and saved import "
+        "mappings (with a Neo4j database these live in Neo4j and this file is not used)",
     )
     host: str = "127.0.0.1"
     port: int = 8000
@@ -41,7 +43,13 @@ class Settings(BaseSettings):
         None,
         description="Folder for uploaded files between the import preview and its "
         "confirmation (default: a private temporary folder; set it when several server "
-        "processes share the work)",
+        "processes share the work; with a Neo4j database uploads wait in Neo4j)",
+    )
+    upload_max_mb: int = Field(
+        64,
+        ge=1,
+        description="With a Neo4j database: at most this many MB of files per upload "
+        "waiting for its confirmation",
     )
     cookie_secure: bool = Field(
         False, description="Send the session cookie over HTTPS only (set behind TLS)"

@@ -9,7 +9,9 @@ Layout: ``folder/<token>/meta.json``, ``folder/<token>/<n>`` (the files) and, on
 user chose one, ``folder/<token>/mapping.json`` (the import mapping, written atomically).
 The metadata is written last and atomically, so a half-written upload is never seen.
 Without a folder (``WIJKNET_UPLOAD_DIR``) a private temporary folder is made, removed when
-the process ends; set the folder when several server processes share the work.
+the process ends; set the folder when several server processes share the work. With the
+graph in Neo4j the uploads wait in Neo4j instead (``api.shared.neo4j_uploads``), so any app
+process can confirm what another one previewed.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import tempfile
 import threading
 import time
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any
@@ -51,12 +54,18 @@ class Pending:
     wijk: str
     names: list[str]
     created: float
-    folder: Path
+    folder: Path | None
+    """Where the files are on disk; None when they are kept elsewhere (``loader``)."""
     result: dict[str, Any] | None = None
     mapping: dict[str, Any] | None = None
     """The mapping the user chose or edited on the preview (``ImportMapping`` as JSON)."""
+    loader: Callable[[], list[bytes]] | None = None
+    """Reads the files' bytes when they are not in ``folder`` (the Neo4j uploads)."""
 
     def files(self) -> list[tuple[str, bytes]]:
+        if self.loader is not None:
+            return list(zip(self.names, self.loader(), strict=True))
+        assert self.folder is not None
         return [(name, (self.folder / str(i)).read_bytes()) for i, name in enumerate(self.names)]
 
 
@@ -123,7 +132,7 @@ class PendingUploads:
     def set_mapping(self, token: str, owner: str, data: dict[str, Any] | None) -> bool:
         """Keep ``data`` (an import mapping as JSON) with the upload; False when it is gone."""
         pending = self.get(token, owner)
-        if pending is None:
+        if pending is None or pending.folder is None:
             return False
         if data is None:
             (pending.folder / "mapping.json").unlink(missing_ok=True)
@@ -143,7 +152,7 @@ class PendingUploads:
     def finish(self, pending: Pending, result: dict[str, Any]) -> None:
         """Keep the result of the import and drop the files (they were imported)."""
         meta = self._meta(pending.token)
-        if meta is None:
+        if meta is None or pending.folder is None:
             return
         for i in range(len(pending.names)):
             (pending.folder / str(i)).unlink(missing_ok=True)

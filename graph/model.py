@@ -24,9 +24,11 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 NAME_MAX = 200
 NOTE_MAX = 2000
@@ -185,6 +187,7 @@ class LinkKind(str, Enum):
     SAMENWERKING = "samenwerking"  # undirected
     VERWIJZING = "verwijzing"  # directed referral, source refers to target
     WERKT_BIJ = "werkt_bij"  # professional (source) works at organisation (target)
+    CONTACTPERSOON = "contactpersoon"  # the target is the contact person of the source
 
 
 class Intensity(IntEnum):
@@ -215,6 +218,7 @@ LABELS: dict[Enum, str] = {
     LinkKind.SAMENWERKING: "Samenwerking",
     LinkKind.VERWIJZING: "Verwijzing",
     LinkKind.WERKT_BIJ: "Werkt bij",
+    LinkKind.CONTACTPERSOON: "Contactpersoon",
     Intensity.KENNEN: "Kennen elkaar",
     Intensity.INFORMATIE_DELEN: "Informatie delen",
     Intensity.AFSTEMMEN: "Afstemmen",
@@ -262,13 +266,18 @@ def _check_email(value: str) -> str:
 
 
 class Contact(_Model):
-    """Contact details of a professional or contact person: personal data under the AVG."""
+    """Contact details of a professional or contact person: personal data under the AVG.
 
+    ``name`` is the contact person of an organisation or initiative (a professional's own
+    name is the actor's); left out of the stored JSON when empty, so contact details
+    stored before it existed read back unchanged."""
+
+    name: Name | None = Field(None, exclude_if=lambda value: value is None)
     email: Annotated[str, Field(max_length=254), AfterValidator(_check_email)] | None = None
     phone: Annotated[str, Field(max_length=30, pattern=r"^[0-9+() -]{6,30}$")] | None = None
     personal: Literal[True] = True
 
-    @field_validator("email", "phone", mode="before")
+    @field_validator("name", "email", "phone", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -378,7 +387,7 @@ class AuditEntry(_Model):
     seq: int
     at: datetime
     by: str
-    action: Literal["create", "update", "delete", "confirm", "erase", "decide", "merge"]
+    action: Literal["create", "update", "delete", "confirm", "erase", "decide", "undo", "merge"]
     entity: Literal["wijk", "actor", "link", "decision"]
     entity_id: str
     wijken: list[str]
@@ -399,12 +408,18 @@ class Health(_Model):
 
 
 class DecisionStatus(str, Enum):
+    """The two verdicts of the first version; kept for the decision endpoints, which are
+    wrappers around the steps now (``besproken`` is recorded as the step ``ontmoet``)."""
+
     BESPROKEN = "besproken"
     NIET_RELEVANT = "niet-relevant"
 
 
 class Decision(_Model):
-    """A user's verdict on a suggested pair; the pair stays out of later suggestions."""
+    """A user's verdict on a suggested pair; the pair stays out of later suggestions.
+
+    The old view of a pair's workflow (``SuggestionStep``): ``niet-relevant`` when its
+    current step is, ``besproken`` for any other current step."""
 
     wijk: Slug
     a: EntityId
@@ -421,3 +436,142 @@ class Decision(_Model):
         if self.b < self.a:
             self.a, self.b = self.b, self.a
         return self
+
+
+class SuggestionStatus(str, Enum):
+    """Where a suggested introduction stands: the status of a ``SuggestionStep``.
+
+    The way forward is voorgesteld → benaderd → kennismaking-gepland → ontmoet →
+    samenwerking-vastgelegd; ``niet-relevant`` and ``later`` put a pair aside;
+    ``gerealiseerd`` is recorded by wijknet itself when the pair gets a link. The old
+    verdict ``besproken`` is read as ``ontmoet`` (``LEGACY_STATUSES``).
+    """
+
+    VOORGESTELD = "voorgesteld"
+    BENADERD = "benaderd"
+    KENNISMAKING_GEPLAND = "kennismaking-gepland"
+    ONTMOET = "ontmoet"
+    SAMENWERKING_VASTGELEGD = "samenwerking-vastgelegd"
+    NIET_RELEVANT = "niet-relevant"
+    LATER = "later"
+    GEREALISEERD = "gerealiseerd"
+
+
+LEGACY_STATUSES = {"besproken": SuggestionStatus.ONTMOET}
+"""Statuses of the first version and the status they are read as."""
+
+DATED_STATUSES = frozenset(
+    {SuggestionStatus.KENNISMAKING_GEPLAND, SuggestionStatus.LATER, SuggestionStatus.GEREALISEERD}
+)
+"""Statuses whose step needs a date: the day of the meeting, the day until which the pair
+waits, the day the link was made."""
+
+OPEN_STATUSES = frozenset(
+    {
+        SuggestionStatus.BENADERD,
+        SuggestionStatus.KENNISMAKING_GEPLAND,
+        SuggestionStatus.ONTMOET,
+    }
+)
+"""In progress: no longer a fresh suggestion, still on the agenda."""
+
+CLOSED_STATUSES = frozenset(
+    {
+        SuggestionStatus.NIET_RELEVANT,
+        SuggestionStatus.GEREALISEERD,
+        SuggestionStatus.SAMENWERKING_VASTGELEGD,
+    }
+)
+"""Done with: never suggested again (unless the step is undone)."""
+
+REALISED_STATUSES = frozenset(
+    {SuggestionStatus.GEREALISEERD, SuggestionStatus.SAMENWERKING_VASTGELEGD}
+)
+"""A pair whose current step has one of these gets no automatic ``gerealiseerd`` step."""
+
+SYSTEM_BY = "wijknet"
+"""The ``by`` of the steps wijknet records itself (``gerealiseerd``)."""
+
+REALISED_NOTE = "Vanzelf vastgelegd: er is nu een verbinding tussen deze twee."
+"""The note of an automatic ``gerealiseerd`` step."""
+
+DEFAULT_REASON = "Niet relevant voor deze wijk"
+"""The reason given for ``niet-relevant`` when a form or an old client gives none."""
+
+LABELS.update(
+    {
+        SuggestionStatus.VOORGESTELD: "Voorgesteld",
+        SuggestionStatus.BENADERD: "Benaderd",
+        SuggestionStatus.KENNISMAKING_GEPLAND: "Kennismaking gepland",
+        SuggestionStatus.ONTMOET: "Ontmoet",
+        SuggestionStatus.SAMENWERKING_VASTGELEGD: "Samenwerking vastgelegd",
+        SuggestionStatus.NIET_RELEVANT: "Niet relevant",
+        SuggestionStatus.LATER: "Later",
+        SuggestionStatus.GEREALISEERD: "Gerealiseerd",
+    }
+)
+
+_Day = date  # the field ``date`` of a step would hide the type inside the class
+
+
+class SuggestionStep(_Model):
+    """One step of a suggested pair (``a`` < ``b``, swapped when given the other way round)
+    in a wijk: who (``by``), when (``at``), a note and, where the status needs one
+    (``DATED_STATUSES``), a date. A pair's steps are kept in order; the latest is its
+    current status.
+
+    ``niet-relevant`` needs a reason (the note); ``kennismaking-gepland``, ``later`` and
+    ``gerealiseerd`` need a date, and the other statuses take none.
+    """
+
+    wijk: Slug
+    a: EntityId
+    b: EntityId
+    status: SuggestionStatus
+    by: Name
+    at: datetime
+    note: Note = Field("", validate_default=True)
+    date: _Day | None = Field(None, validate_default=True)
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _legacy_status(cls, value: object) -> object:
+        if isinstance(value, str) and value in LEGACY_STATUSES:
+            return LEGACY_STATUSES[value]
+        return value
+
+    @field_validator("note")
+    @classmethod
+    def _reason(cls, value: str, info: ValidationInfo) -> str:
+        if info.data.get("status") is SuggestionStatus.NIET_RELEVANT and not value:
+            raise PydanticCustomError(
+                "reason_required", "Geef een reden waarom dit voorstel niet relevant is."
+            )
+        return value
+
+    @field_validator("date")
+    @classmethod
+    def _date(cls, value: _Day | None, info: ValidationInfo) -> _Day | None:
+        status = info.data.get("status")
+        if status in DATED_STATUSES and value is None:
+            raise PydanticCustomError("date_required", _DATE_NEEDED[status])
+        if isinstance(status, SuggestionStatus) and status not in DATED_STATUSES and value:
+            raise PydanticCustomError(
+                "date_not_allowed", "Bij deze stap hoort geen datum; laat de datum leeg."
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _ordered_pair(self) -> SuggestionStep:
+        if self.a == self.b:
+            raise ValueError("Een actor kan niet met zichzelf verbonden worden.")
+        if self.b < self.a:
+            self.a, self.b = self.b, self.a
+        return self
+
+
+_DATE_NEEDED = {
+    SuggestionStatus.KENNISMAKING_GEPLAND: "Vul de datum van de kennismaking in.",
+    SuggestionStatus.LATER: "Vul in tot welke datum dit voorstel moet wachten.",
+    SuggestionStatus.GEREALISEERD: "Vul de datum in waarop de verbinding er kwam.",
+}

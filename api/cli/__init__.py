@@ -2,16 +2,16 @@
 
 ``api.cli.common`` holds the Typer apps and what the commands share; each command module
 imports only that one and adds its commands when it is imported: ``serve`` (check,
-load-demo, serve, demo), ``accounts`` (user …), ``io`` (import, export, duplicates, merge)
-and ``analysis`` (analyse, suggest, compare, trend, diff). Any of them may be imported
-first.
+load-demo, serve, demo), ``accounts`` (user …), ``io`` (import, export, duplicates, merge),
+``analysis`` (analyse, suggest, compare, trend, diff) and ``backup`` (backup, restore).
+Any of them may be imported first.
 """
 
 from __future__ import annotations
 
 # The order of these imports is the order of the commands in ``wijknet --help``.
 # isort: off
-from api.cli import serve, accounts, io, analysis  # noqa: F401 - imported to add their commands
+from api.cli import serve, accounts, io, analysis, backup  # noqa: F401 - imported to add their commands
 
 # isort: on
 from api.cli.common import app

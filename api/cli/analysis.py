@@ -1,4 +1,5 @@
-"""Analysis commands of the ``wijknet`` CLI: analyse, suggest, compare, trend, diff.
+"""Analysis commands of the ``wijknet`` CLI: analyse, suggest (and the steps of a suggested
+pair), compare, trend, diff, effect.
 
 Each prints a readable table, or with ``--json`` the same result the JSON API returns
 (the keys are documented in ``docs/analysis.md`` and stay stable). The analysis engines
@@ -25,11 +26,18 @@ from graph.analysis.results import (
     Trend,
 )
 from graph.errors import WijknetError
+from graph.model import SuggestionStatus, SuggestionStep, label
 
 AsOf = Annotated[
-    str | None, typer.Option("--as-of", help="Day to look at, JJJJ-MM-DD (default today)")
+    str | None,
+    typer.Option(
+        "--as-of", metavar="DATUM", help="Dag om naar te kijken, JJJJ-MM-DD (anders vandaag)"
+    ),
 ]
-Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables")]
+Json = Annotated[bool, typer.Option("--json", help="Druk JSON af in plaats van tabellen")]
+Wijk = Annotated[
+    str, typer.Argument(metavar="WIJK", help="De code van de wijk, bijvoorbeeld daalhof")
+]
 
 TABLE_METRICS = (
     "actors",
@@ -118,8 +126,8 @@ def _progress(label: str) -> None:
 
 
 @base.app.command("analyse")
-def analyse_cmd(wijk: str, as_of: AsOf = None, json: Json = False) -> None:
-    """Analyse the network of a wijk (WIJK is its slug)."""
+def analyse_cmd(wijk: Wijk, as_of: AsOf = None, json: Json = False) -> None:
+    """Analyseer het netwerk van een wijk."""
     result: Analysis = _run(lambda s, reports: reports.analysis_for(s, wijk, _day(as_of)))
     if json:
         base.print_json(result)
@@ -133,7 +141,7 @@ def analyse_cmd(wijk: str, as_of: AsOf = None, json: Json = False) -> None:
     )
     sections = [
         ("Geïsoleerde actoren", [r.name for r in result.isolates]),
-        ("Makelaars (betweenness)", [b.text for b in result.brokers]),
+        ("Verbinders (betweenness)", [b.text for b in result.brokers]),
         ("Snijpunten", [c.text for c in result.cut_points]),
         ("Groepen", [c.text for c in result.communities]),
     ]
@@ -156,14 +164,61 @@ def analyse_cmd(wijk: str, as_of: AsOf = None, json: Json = False) -> None:
             typer.echo(f"  - {c.label}: {gap}")
 
 
+STATUSES = [s.value for s in SuggestionStatus]
+ALL = "alle"
+
+
 @base.app.command("suggest")
 def suggest_cmd(
-    wijk: str,
-    limit: Annotated[int, typer.Option(min=1, max=200, help="Number of suggestions")] = 10,
+    wijk: Wijk,
+    limit: Annotated[
+        int, typer.Option(min=1, max=200, metavar="AANTAL", help="Aantal voorstellen")
+    ] = 10,
     as_of: AsOf = None,
     json: Json = False,
+    status: Annotated[
+        str | None,
+        typer.Option(
+            "--status",
+            metavar="STATUS",
+            help=f"Toon de paren met deze status ({', '.join(STATUSES)}), of '{ALL}'",
+        ),
+    ] = None,
+    step: Annotated[
+        tuple[str, str, str] | None,
+        typer.Option("--step", metavar="A B STATUS", help="Leg de volgende stap van een paar vast"),
+    ] = None,
+    undo: Annotated[
+        tuple[str, str] | None,
+        typer.Option("--undo", metavar="A B", help="Draai de laatste stap van een paar terug"),
+    ] = None,
+    note: Annotated[
+        str,
+        typer.Option("--note", metavar="TEKST", help="Notitie (bij niet-relevant: de reden)"),
+    ] = "",
+    date_: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            metavar="DATUM",
+            help="Datum bij kennismaking-gepland of later, JJJJ-MM-DD",
+        ),
+    ] = None,
+    by: base.ByOption = "",
 ) -> None:
-    """Who should meet in a wijk, and why (best first)."""
+    """Wie in een wijk kennis moet maken, en waarom (beste eerst). Met --status: waar elk
+    paar staat. Met --step of --undo: leg een stap van een paar vast of draai die terug."""
+    if step is not None and undo is not None:
+        raise base.fail("Kies --step of --undo, niet allebei.")
+    if step is not None:
+        _record_step(wijk, step, note, _day(date_, "--date"), by or base.default_by(), json)
+        return
+    if undo is not None:
+        _undo_step(wijk, undo, by or base.default_by(), json)
+        return
+    if status is not None:
+        _list_status(wijk, status, limit, _day(as_of), json)
+        return
     result: list[Suggestion] = _run(
         lambda s, reports: reports.suggestions_for(s, wijk, _day(as_of), limit=limit)
     )
@@ -194,14 +249,99 @@ def suggest_cmd(
             typer.echo(f"   +{_points(r.points)}  {r.text}")
 
 
+def _status_text(step: SuggestionStep | None) -> str:
+    """``"Kennismaking gepland (3-12-2026)"``: the status with its date, if any."""
+    if step is None:
+        return label(SuggestionStatus.VOORGESTELD)
+    text = label(step.status)
+    if step.date is not None:
+        text += f" ({step.date:%d-%m-%Y})"
+    return text
+
+
+def _names(store: Any, *ids: str) -> list[str]:
+    out = []
+    for actor_id in ids:
+        try:
+            out.append(store.get_actor(actor_id).name)
+        except WijknetError:
+            out.append(actor_id)
+    return out
+
+
+def _record_step(
+    wijk: str, step: tuple[str, str, str], note: str, day: date | None, by: str, json: bool
+) -> None:
+    a, b, status = step
+    if status not in STATUSES:
+        raise base.fail(f"{status!r} is geen stap; kies uit: {', '.join(STATUSES)}.")
+
+    def action(store: Any, reports: Any) -> tuple[SuggestionStep, list[str]]:
+        done = reports.add_step(store, wijk, a, b, status, by=by, note=note, day=day)
+        return done, _names(store, done.a, done.b)
+
+    done, names = _run(action)
+    if json:
+        base.print_json(done)
+        return
+    typer.echo(f"Vastgelegd: {_status_text(done)}: {names[0]} ↔ {names[1]}.")
+
+
+def _undo_step(wijk: str, pair: tuple[str, str], by: str, json: bool) -> None:
+    a, b = pair
+
+    def action(store: Any, reports: Any) -> tuple[SuggestionStep | None, list[str]]:
+        return reports.undo_step(store, wijk, a, b, by=by), _names(store, a, b)
+
+    current, names = _run(action)
+    if json:
+        base.print_json({"current": current.model_dump(mode="json") if current else None})
+        return
+    now = f"nu: {_status_text(current)}" if current else "nu zonder status"
+    typer.echo(f"Laatste stap teruggedraaid: {names[0]} ↔ {names[1]}, {now}.")
+
+
+def _list_status(wijk: str, status: str, limit: int, day: date | None, json: bool) -> None:
+    if status != ALL and status not in STATUSES:
+        raise base.fail(f"--status: kies uit {', '.join(STATUSES)} of {ALL}.")
+    items = _run(lambda s, reports: reports.agenda(s, wijk, day, limit=limit, everything=True))
+    if status != ALL:
+        items = [i for i in items if i.status.value == status]
+    if json:
+        base.print_json(items)
+        return
+    if not items:
+        typer.echo(f"Geen voorstellen met de status {status}.")
+        return
+    typer.echo(
+        table(
+            ["#", "status", "wie", "met wie", "sinds", "door", "notitie"],
+            [
+                [
+                    i,
+                    _status_text(item.step),
+                    item.a.name,
+                    item.b.name,
+                    f"{item.step.at:%d-%m-%Y}" if item.step else "-",
+                    item.step.by if item.step else "-",
+                    item.step.note if item.step and item.step.note else "-",
+                ]
+                for i, item in enumerate(items, start=1)
+            ],
+        )
+    )
+
+
 @base.app.command("compare")
 def compare_cmd(
     as_of: AsOf = None,
-    sort: Annotated[str, typer.Option(help=f"Sort on: {', '.join(SORT_KEYS)}")] = "wijk",
-    desc: Annotated[bool, typer.Option("--desc", help="Largest first")] = False,
+    sort: Annotated[
+        str, typer.Option(metavar="MAAT", help=f"Sorteer op: {', '.join(SORT_KEYS)}")
+    ] = "wijk",
+    desc: Annotated[bool, typer.Option("--desc", help="Grootste eerst")] = False,
     json: Json = False,
 ) -> None:
-    """All wijken side by side, with the region and the means."""
+    """Alle wijken naast elkaar, met de regio en het gemiddelde per wijk."""
     result: Comparison = _run(
         lambda s, reports: reports.comparison_for(
             s, _day(as_of), sort=sort, descending=desc, progress=_progress
@@ -223,13 +363,20 @@ def _metric_rows(points: Sequence[Metrics]) -> list[list[Any]]:
 
 @base.app.command("trend")
 def trend_cmd(
-    wijk: str,
-    since: Annotated[str | None, typer.Option(help="First day (default a year ago)")] = None,
-    until: Annotated[str | None, typer.Option(help="Last day (default today)")] = None,
-    every: Annotated[str, typer.Option(help="week, maand, kwartaal or jaar")] = "maand",
+    wijk: Wijk,
+    since: Annotated[
+        str | None,
+        typer.Option(metavar="DATUM", help="Eerste dag, JJJJ-MM-DD (anders een jaar geleden)"),
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option(metavar="DATUM", help="Laatste dag, JJJJ-MM-DD (anders vandaag)")
+    ] = None,
+    every: Annotated[
+        str, typer.Option(metavar="PERIODE", help="Elke week, maand, kwartaal of jaar")
+    ] = "maand",
     json: Json = False,
 ) -> None:
-    """The measures of one wijk over time."""
+    """De maten van één wijk door de tijd."""
     if every not in ("week", "maand", "kwartaal", "jaar"):
         raise base.fail("--every: kies week, maand, kwartaal of jaar.")
     result: Trend = _run(
@@ -251,13 +398,20 @@ def trend_cmd(
 
 @base.app.command("diff")
 def diff_cmd(
-    wijk: str,
-    before: Annotated[str | None, typer.Option(help="Earlier day (default: --after)")] = None,
-    after: Annotated[str | None, typer.Option(help="Later day (default today)")] = None,
-    other: Annotated[str | None, typer.Option(help="Compare with this wijk instead")] = None,
+    wijk: Wijk,
+    before: Annotated[
+        str | None,
+        typer.Option(metavar="DATUM", help="Eerdere dag, JJJJ-MM-DD (anders de dag van --after)"),
+    ] = None,
+    after: Annotated[
+        str | None, typer.Option(metavar="DATUM", help="Latere dag, JJJJ-MM-DD (anders vandaag)")
+    ] = None,
+    other: Annotated[
+        str | None, typer.Option(metavar="WIJK", help="Vergelijk in plaats daarvan met deze wijk")
+    ] = None,
     json: Json = False,
 ) -> None:
-    """What changed between two moments of a wijk, or between two wijken."""
+    """Wat er veranderde tussen twee momenten in een wijk, of tussen twee wijken."""
     result: Diff = _run(
         lambda s, reports: reports.diff_for(
             s, wijk, _day(before, "--before"), _day(after, "--after"), other=other
@@ -290,3 +444,95 @@ def diff_cmd(
         typer.echo(f"\n{title} ({len(links)}):")
         for lk in links:
             typer.echo(f"  - {lk.a.name} – {lk.b.name} ({lk.kind})")
+
+
+def _signed(value: int | float | None) -> str:
+    """A change with its sign: ``+2``, ``-0,467``, ``0``; ``-`` when unknown."""
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        text = f"{value:+.3f}".replace(".", ",")
+        return "0,000" if text in ("+0,000", "-0,000") else text
+    return f"{value:+d}" if value else "0"
+
+
+@base.app.command("effect")
+def effect_cmd(
+    wijk: Wijk,
+    van: Annotated[
+        str | None,
+        typer.Option(
+            "--van",
+            metavar="DATUM",
+            help="Eerste dag van de periode, JJJJ-MM-DD (anders 12 maanden terug)",
+        ),
+    ] = None,
+    tot: Annotated[
+        str | None,
+        typer.Option(
+            "--tot", metavar="DATUM", help="Laatste dag van de periode, JJJJ-MM-DD (anders vandaag)"
+        ),
+    ] = None,
+    json: Json = False,
+) -> None:
+    """Het effect van verbinden in een wijk over een periode: de opgepakte voorstellen en
+    waar ze staan, de nieuwe verbindingen en hoe het aantal geïsoleerde actoren en de
+    fragmentatie veranderden."""
+    from graph.analysis.effect import Effect, check_period, default_period, effect
+
+    def action(store: Any, reports: Any) -> Effect:
+        start, end = default_period(_day(van, "--van"), _day(tot, "--tot"))
+        check_period(start, end, start_field="--van", end_field="--tot")
+        return effect(store, wijk, start, end)
+
+    result: Effect = _run(action)
+    if json:
+        base.print_json(result)
+        return
+    typer.echo(
+        f"Effect van verbinden in {result.name}, "
+        f"{result.start:%d-%m-%Y} tot en met {result.end:%d-%m-%Y}\n"
+    )
+    median = result.median_days_to_realised
+    typer.echo("Voorstellen (eerste stap in de periode), stand op de laatste dag:")
+    typer.echo(
+        table(
+            ["", "aantal"],
+            [
+                ["opgepakt", result.taken_up],
+                ["  nog voorgesteld", result.voorgesteld],
+                ["  in behandeling", result.in_progress],
+                ["  gerealiseerd", result.realised],
+                ["  afgewezen", result.declined],
+                ["  later", result.later],
+            ],
+        )
+    )
+    if median is not None:
+        days = f"{median:.1f}".replace(".", ",").removesuffix(",0")
+        unit = "dag" if median == 1 else "dagen"
+        typer.echo(f"Mediaan van eerste stap tot gerealiseerd: {days} {unit}.")
+    typer.echo("\nNieuwe verbindingen in de periode:")
+    typer.echo(
+        table(
+            ["", "aantal"],
+            [
+                ["nieuw", result.new_links],
+                ["  domeinoverstijgend", result.new_cross_domain_links],
+                ["  uit een voorstel", result.new_links_realising],
+            ],
+        )
+    )
+    typer.echo("\nHet netwerk voor en na:")
+    before, after = f"{result.before_day:%d-%m-%Y}", f"{result.after_day:%d-%m-%Y}"
+    change = result.actors_after - result.actors_before
+    rows: list[list[Any]] = [
+        ["actoren", result.actors_before, result.actors_after, _signed(change)],
+        ["geïsoleerde actoren", result.isolates_before, result.isolates_after],
+        ["losse delen", result.components_before, result.components_after],
+        ["fragmentatie", result.fragmentation_before, result.fragmentation_after],
+    ]
+    rows[1].append(_signed(result.isolates_change))
+    rows[2].append(_signed(result.components_change))
+    rows[3].append(_signed(result.fragmentation_change))
+    typer.echo(table(["", f"voor ({before})", f"na ({after})", "verschil"], rows))

@@ -1,5 +1,6 @@
-"""What every ``wijknet`` command shares: the Typer apps, the settings, the store and the
-account store of one command, and how a command prints JSON or fails.
+"""What every ``wijknet`` command shares: the Typer apps (with Dutch help, see
+``api.cli.dutch``), the settings, the store and the account store of one command, and how a
+command prints JSON or fails.
 
 The commands live in their own modules of ``api.cli`` (``serve``, ``accounts``, ``io``,
 ``analysis``), each importing only this one; ``api/cli/__init__.py`` imports them all.
@@ -7,24 +8,28 @@ The commands live in their own modules of ``api.cli`` (``serve``, ``accounts``, 
 
 from __future__ import annotations
 
+import getpass
 import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Annotated
 
 import typer
 
 from api.accounts import AccountStore
+from api.cli.dutch import DutchTyper, use_dutch_help
 from api.settings import Settings
 from graph.analysis.kernaanpak import use_rules
 from graph.store import GraphStore, open_store
 
-app = typer.Typer(
+use_dutch_help()
+app = DutchTyper(
     help="wijknet: netwerkkaart van partners en initiatieven in de wijk.",
     no_args_is_help=True,
     add_completion=False,
 )
-user_app = typer.Typer(help="Accounts en API-tokens.", no_args_is_help=True)
+user_app = DutchTyper(help="Accounts en API-tokens.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 
 
@@ -47,12 +52,23 @@ def store_from_settings(config: Settings | None = None) -> Iterator[GraphStore]:
 
 
 def accounts_from_settings(config: Settings | None = None) -> AccountStore:
-    config = config or settings()
-    return AccountStore(
-        config.accounts_database,
-        max_failed=config.max_failed_logins,
-        lockout_minutes=config.lockout_minutes,
-    )
+    """The accounts the settings name: the accounts file, or Neo4j (``api.shared``)."""
+    from api.shared import open_accounts
+
+    return open_accounts(config or settings())
+
+
+def default_by() -> str:
+    """Who a command writes as, without ``--door``: ``cli:`` and the user's login name."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+ByOption = Annotated[
+    str, typer.Option("--door", metavar="NAAM", help="Naam die in het logboek komt")
+]
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from api.cli.common import app, fail, print_json, store_from_settings
+from api.cli.common import ByOption, app, default_by, fail, print_json, store_from_settings
 from api.mappings import effective_mapping, header_info, plan_import, unknown_values
 from graph.errors import WijknetError
 from graph.model import ActorKind, Domain
@@ -40,16 +39,6 @@ EXTRA_ACTIONS = (("merge", "samengevoegd"), ("ignore", "overgeslagen"))
 err = Console(stderr=True)
 
 
-def default_by() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli"
-
-
-ByOption = Annotated[str, typer.Option("--door", help="Name recorded in the audit log")]
-
-
 @contextmanager
 def _progress(label: str, total: int) -> Iterator[PlanProgress | None]:
     """A callback that moves a progress bar on stderr, or None for a small file."""
@@ -71,43 +60,54 @@ def import_files(
     files: Annotated[
         list[Path],
         typer.Argument(
-            help="CSV, XLSX, Kumu, JSON, GraphML, GEXF or ZIP files", exists=True, dir_okay=False
+            metavar="BESTAND",
+            help="Bestanden: CSV, XLSX, Kumu, JSON, GraphML, GEXF of ZIP",
+            exists=True,
+            dir_okay=False,
         ),
     ],
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Show what would change; write nothing")
+        bool, typer.Option("--dry-run", help="Toon wat er zou veranderen; schrijf niets")
     ] = False,
     valid_only: Annotated[
-        bool, typer.Option("--valid-only", help="Write the rows without problems, report the rest")
+        bool,
+        typer.Option("--valid-only", help="Schrijf de rijen zonder probleem, meld de rest"),
     ] = False,
-    wijk: Annotated[str | None, typer.Option(help="Wijk for rows that name none")] = None,
+    wijk: Annotated[
+        str | None, typer.Option(metavar="WIJK", help="Wijk voor rijen zonder wijk")
+    ] = None,
     mapping_file: Annotated[
         Path | None,
         typer.Option(
             "--mapping",
-            help="Mapping of columns and values (JSON or TOML; see --toon-koppeling)",
+            metavar="BESTAND",
+            help="Koppeling van kolommen en waarden (JSON of TOML; zie --toon-koppeling)",
             exists=True,
             dir_okay=False,
         ),
     ] = None,
     soort: Annotated[
-        ActorKind | None, typer.Option("--soort", help="Kind of actor for rows without one")
+        ActorKind | None,
+        typer.Option("--soort", metavar="SOORT", help="Soort actor voor rijen zonder soort"),
     ] = None,
     domein: Annotated[
-        Domain | None, typer.Option("--domein", help="Domain for rows without one")
+        Domain | None,
+        typer.Option("--domein", metavar="DOMEIN", help="Domein voor rijen zonder domein"),
     ] = None,
     show_mapping: Annotated[
         Path | None,
         typer.Option(
             "--toon-koppeling",
-            help="Write the effective mapping to this file (.toml or .json) to edit it",
+            metavar="BESTAND",
+            help="Schrijf de gebruikte koppeling naar dit bestand (.toml of .json) om te wijzigen",
             dir_okay=False,
         ),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Druk het plan af als JSON")] = False,
     by: ByOption = "",
 ) -> None:
-    """Import files: all or nothing in one transaction (or --valid-only); --dry-run first."""
+    """Importeer bestanden: alles of niets in één keer (of met --valid-only). Probeer eerst
+    --dry-run."""
     loaded = []
     for path in files:
         if path.stat().st_size > MAX_FILE_BYTES:
@@ -153,7 +153,11 @@ def import_files(
     typer.echo(
         f"Geschreven: {result.created} nieuw, {result.updated} bijgewerkt, "
         f"{result.unchanged} ongewijzigd"
-        + (f", {result.refused} rijen met een probleem overgeslagen." if result.refused else ".")
+        + (
+            f", {aantal(result.refused, 'rij', 'rijen')} met een probleem overgeslagen."
+            if result.refused
+            else "."
+        )
     )
 
 
@@ -275,18 +279,27 @@ def _where(p: Problem) -> str:
 @app.command("export")
 def export_graph(
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help="csv, xlsx, json, graphml or gexf")
+        str,
+        typer.Option("--format", "-f", metavar="FORMAAT", help="csv, xlsx, json, graphml of gexf"),
     ] = "xlsx",
-    wijk: Annotated[str | None, typer.Option(help="Only this wijk (default: the region)")] = None,
+    wijk: Annotated[
+        str | None, typer.Option(metavar="WIJK", help="Alleen deze wijk (anders de hele regio)")
+    ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="File (csv: a .zip or a folder); '-' for stdout"),
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="BESTAND",
+            help="Bestand (bij csv: een .zip of een map); '-' voor het scherm",
+        ),
     ] = None,
     with_contact: Annotated[
-        bool, typer.Option("--with-contact", help="Include contact details (personal data)")
+        bool,
+        typer.Option("--with-contact", help="Met contactgegevens (dat zijn persoonsgegevens)"),
     ] = False,
 ) -> None:
-    """Export the graph of a wijk or the region."""
+    """Exporteer het netwerk van een wijk of van de hele regio."""
     if fmt not in FORMATS:
         raise fail(f"Onbekend formaat '{fmt}'; kies uit {', '.join(FORMATS)}.")
     try:
@@ -325,10 +338,10 @@ def export_graph(
 
 @app.command("duplicates")
 def duplicates(
-    wijk: Annotated[str | None, typer.Option(help="Only this wijk")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+    wijk: Annotated[str | None, typer.Option(metavar="WIJK", help="Alleen deze wijk")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Druk JSON af")] = False,
 ) -> None:
-    """List likely duplicate actors (names that differ only slightly)."""
+    """Toon actoren die waarschijnlijk dubbel zijn (namen die maar een beetje verschillen)."""
     with store_from_settings() as store:
         try:
             actors = store.list_actors(wijk)
@@ -351,12 +364,17 @@ def duplicates(
 
 @app.command("merge")
 def merge(
-    keep: Annotated[str, typer.Argument(help="Id of the actor that stays")],
-    drop: Annotated[str, typer.Argument(help="Id of the actor merged into it and removed")],
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show; change nothing")] = False,
+    keep: Annotated[str, typer.Argument(metavar="HOUDEN", help="Id van de actor die blijft")],
+    drop: Annotated[
+        str, typer.Argument(metavar="WEG", help="Id van de actor die erin opgaat en verdwijnt")
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Toon wat er zou gebeuren; verander niets")
+    ] = False,
     by: ByOption = "",
 ) -> None:
-    """Merge actor B into actor A: B's links, wijken and themes move to A; B is removed."""
+    """Voeg actor WEG samen met actor HOUDEN: de verbindingen, wijken en thema's van WEG
+    gaan naar HOUDEN; WEG verdwijnt."""
     with store_from_settings() as store:
         try:
             plan = (
@@ -366,11 +384,16 @@ def merge(
             )
         except WijknetError as exc:
             raise fail(exc.message) from None
-    head = "Proefdraai: samenvoegen zou" if dry_run else "Samengevoegd:"
-    typer.echo(f"{head} '{plan.drop_name}' ({plan.drop}) in '{plan.keep_name}' ({plan.keep}):")
+    pair = f"'{plan.drop_name}' ({plan.drop}) in '{plan.keep_name}' ({plan.keep})"
+    if dry_run:
+        typer.echo(f"Proefdraai (er verandert niets). Samenvoegen van {pair} geeft:")
+    else:
+        typer.echo(f"Samengevoegd: {pair}:")
     typer.echo(
-        f"  {len(plan.moved)} samenwerkingen verplaatst of versterkt, "
-        f"{len(plan.removed)} van {plan.drop} verwijderd, "
-        f"{len(plan.professionals)} professionals naar de nieuwe organisatie, "
+        f"  {aantal(len(plan.moved), 'samenwerking', 'samenwerkingen')} verplaatst of versterkt, "
+        f"{aantal(len(plan.removed), 'samenwerking', 'samenwerkingen')} van {plan.drop} "
+        "verwijderd, "
+        f"{aantal(len(plan.professionals), 'professional', 'professionals')} naar de nieuwe "
+        "organisatie, "
         f"wijken: {', '.join(plan.actor.wijken)}"
     )

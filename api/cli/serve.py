@@ -21,13 +21,13 @@ DEMO_ACCOUNTS: tuple[tuple[str, str, AccountRole, list[str]], ...] = (
 
 @app.command()
 def check() -> None:
-    """Check that the store answers (exit code 0 when healthy)."""
+    """Controleer of de database antwoordt (afsluitcode 0 als alles goed is)."""
     config = settings()
     try:
         with store_from_settings(config) as store:
             health = store.health()
     except WijknetError as exc:
-        raise fail(f"Store {config.database}: {exc.message}") from None
+        raise fail(f"Database {config.database}: {exc.message}") from None
     typer.echo(f"{health.backend}: {'ok' if health.ok else 'NIET BEREIKBAAR'} {health.detail}")
     if not health.ok:
         raise typer.Exit(1)
@@ -35,7 +35,8 @@ def check() -> None:
 
 @app.command("load-demo")
 def load_demo() -> None:
-    """Load the synthetic demo data of the 12 pilot wijken (idempotent) and demo accounts."""
+    """Laad de verzonnen demodata van de 12 pilotwijken en de demo-accounts (nog eens laden
+    verandert niets)."""
     from graph.demo import load_demo as load
 
     config = settings()
@@ -59,12 +60,13 @@ def load_demo() -> None:
         accounts.close()
 
 
+Host = Annotated[str | None, typer.Option(metavar="ADRES", help="Adres van de webserver")]
+Port = Annotated[int | None, typer.Option(metavar="POORT", help="Poort van de webserver")]
+
+
 @app.command()
-def serve(
-    host: Annotated[str | None, typer.Option(help="Address to listen on")] = None,
-    port: Annotated[int | None, typer.Option(help="Port to listen on")] = None,
-) -> None:
-    """Serve the web app and the JSON API (docs at /docs)."""
+def serve(host: Host = None, port: Port = None) -> None:
+    """Start de webapp en de JSON-API (uitleg van de API op /docs)."""
     import uvicorn
 
     from api.app import create_app
@@ -73,16 +75,13 @@ def serve(
     host = host or config.host
     port = port or config.port
     typer.echo(
-        f"wijknet op http://{host}:{port}  (API-documentatie: /docs, store: {config.database})"
+        f"wijknet op http://{host}:{port}  (API-documentatie: /docs, database: {config.database})"
     )
     uvicorn.run(create_app(config), host=host, port=port, log_level="info")
 
 
 @app.command()
-def demo(
-    host: Annotated[str | None, typer.Option(help="Address to listen on")] = None,
-    port: Annotated[int | None, typer.Option(help="Port to listen on")] = None,
-) -> None:
-    """Load the demo data, then serve the app."""
+def demo(host: Host = None, port: Port = None) -> None:
+    """Laad de demodata en start dan de webapp."""
     load_demo()
     serve(host=host, port=port)

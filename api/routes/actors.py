@@ -20,12 +20,13 @@ router = APIRouter(prefix="/actors", tags=["actors"])
 
 @router.post("", response_model=Actor, status_code=status.HTTP_201_CREATED)
 def create_actor(data: ActorIn, store: StoreDep, user: WriterDep) -> Actor:
-    """Create an organisation, professional or initiative in your wijken."""
+    """Create an organisation, professional or initiative in your wijken; it counts as
+    confirmed by you now (``confirmed``)."""
     if not may_write_actor(user, data):
         raise api_refused(ApiRefusal.ADD_ACTOR)
     if employer := refused_employer(store, user, data.organisation):
         raise api_refused(ApiRefusal.employer(employer))
-    return store.create_actor(data, by=user.username)
+    return store.create_actor(data, by=user.username, confirm=True)
 
 
 @router.get("/{actor_id}", response_model=Actor)

@@ -31,9 +31,10 @@ def _check_ends(store: GraphStore, user: User, source: str, target: str) -> None
 
 @router.post("", response_model=Link, status_code=status.HTTP_201_CREATED)
 def create_link(data: LinkIn, store: StoreDep, user: WriterDep) -> Link:
-    """Link two actors (samenwerking, verwijzing or werkt_bij)."""
+    """Link two actors (samenwerking, verwijzing, werkt_bij or contactpersoon: the target is
+    the contact person of the source); it counts as confirmed by you now."""
     _check_ends(store, user, data.source, data.target)
-    return store.create_link(data, by=user.username)
+    return store.create_link(data, by=user.username, confirm=True)
 
 
 @router.get("/{link_id}", response_model=Link)

@@ -20,7 +20,8 @@ ERASED_TEXT = "[gewist]"
 """What an erased e-mail address or phone number in a free text becomes."""
 
 _FREE_TEXT = ("description", "note")
-"""The fields of stored documents that hold free text (of actors, links and decisions)."""
+"""The fields of stored documents that hold free text (of actors, links and the steps of
+suggested pairs)."""
 
 
 def merged_ids(actor_id: str, merges: Iterable[tuple[str, Any]]) -> set[str]:
@@ -44,9 +45,9 @@ class Erasure:
     """What erasing one person removes (see ``GraphStore.erase_personal_data``).
 
     ``ids`` are the person's actors: the one named and every actor merged into it,
-    transitively. ``values`` maps each of the person's names (of a professional), e-mail
-    addresses and phone numbers, as any of those actors has or had them, to what it
-    becomes in a free text.
+    transitively. ``values`` maps each of the person's names (of a professional, or of a
+    contact person in an actor's contact details), e-mail addresses and phone numbers, as
+    any of those actors has or had them, to what it becomes in a free text.
     """
 
     ids: set[str]
@@ -63,6 +64,8 @@ class Erasure:
             self.values[name] = ERASED_NAME
         contact = document.get("contact")
         if isinstance(contact, dict):
+            if contact.get("name") and contact["name"] != ERASED_NAME:
+                self.values[contact["name"]] = ERASED_NAME  # a contact person's name
             for key in ("email", "phone"):
                 if contact.get(key):
                     self.values[contact[key]] = ERASED_TEXT
@@ -86,7 +89,7 @@ class Erasure:
         return replaced[:NOTE_MAX]
 
     def scrub(self, document: Any) -> Any:
-        """A stored document (of a record or decision) with its free texts scrubbed."""
+        """A stored document (of a record or a step) with its free texts scrubbed."""
         if not isinstance(document, dict):
             return document
         return {

@@ -2,7 +2,7 @@
 
 ``plan_merge`` takes the stored records the merge concerns and returns a ``Merge``: what
 becomes of ``keep``, which links of ``drop`` move, which are dropped (the link between the
-two; a duplicate of one ``keep`` has), which professionals and decisions move, and, in
+two; a duplicate of one ``keep`` has), which professionals and suggested pairs move, and, in
 ``Merge.steps``, every write in the order the audit log lists it, with what its entry
 holds. A backend only reads the records, executes the steps and appends their entries.
 """
@@ -16,9 +16,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from graph.model import Actor, ActorIn, Decision, Link, LinkIn, Role, new_id
-from graph.store.common import link_key, stable_link_id
+from graph.model import Actor, ActorIn, Link, LinkIn, Role, SuggestionStep, new_id, utcnow
+from graph.store.common import doc, link_key, stable_link_id
 from graph.store.rules import merge_errors, refuse
+from graph.store.workflow import Key, entity_id, key_of, ordered, realised
 
 Action = Literal["delete", "create", "update", "decide", "merge"]
 Entity = Literal["actor", "link", "decision"]
@@ -30,17 +31,42 @@ class Step:
 
     The entry is ``action`` on ``entity`` ``key`` under ``wijken``. ``before`` is the stored
     record the write replaces or removes (None: it makes a new one); ``after`` the new state
-    (input fields of an actor or link, a whole decision; None: the record goes). The entry's
-    ``before`` is the stored ``before``, its ``after`` the record as the backend stored it;
-    the ``merge`` step (``drop`` deleted) has ``merged_into(keep)`` as ``after``.
+    (input fields of an actor or link; None: the record goes). The entry's ``before`` is the
+    stored ``before``, its ``after`` the record as the backend stored it; the ``merge`` step
+    (``drop`` deleted) has ``merged_into(keep)`` as ``after``.
+
+    A step on a suggested pair (entity ``decision``, key ``a|b``) removes every step of
+    the pair (``before``, all of them in order) or appends steps to it (``after``, in
+    order; ``current`` is the pair's current step until then). ``pair_audit`` gives its
+    audit entry.
     """
 
     action: Action
     entity: Entity
     key: str
     wijken: tuple[str, ...]
-    before: Actor | Link | Decision | None = None
-    after: ActorIn | LinkIn | Decision | None = None
+    before: Actor | Link | tuple[SuggestionStep, ...] | None = None
+    after: ActorIn | LinkIn | tuple[SuggestionStep, ...] | None = None
+    current: SuggestionStep | None = None
+
+    @property
+    def pair(self) -> Key:
+        """The (wijk, a, b) of a step on a suggested pair."""
+        steps = self.before or self.after
+        assert isinstance(steps, tuple) and steps
+        return key_of(steps[0])
+
+
+def pair_audit(step: Step) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """The audit ``before`` and ``after`` of a step on a suggested pair: the step current
+    before the write and the one current after it (None: none)."""
+    removed = step.before if isinstance(step.before, tuple) else ()
+    added = step.after if isinstance(step.after, tuple) else ()
+    before = removed[-1] if removed else step.current
+    return (
+        doc(before) if before is not None else None,
+        doc(added[-1]) if added else None,
+    )
 
 
 def merged_into(keep_id: str) -> dict[str, str]:
@@ -89,16 +115,17 @@ def plan_merge(
     links: Iterable[Link],
     workers: Iterable[Actor],
     taken: Collection[str] = frozenset(),
-    decisions: Iterable[Decision] = (),
+    workflow: Iterable[SuggestionStep] = (),
     wijken_of: Mapping[str, Iterable[str]] | None = None,
 ) -> Merge:
     """Work out the merge of ``drop`` into ``keep`` from the stored records.
 
     ``links`` holds (at least) every link of either actor, ``workers`` (at least) every
-    professional whose organisation is ``drop``, ``decisions`` (at least) every decision
-    about either actor, and ``wijken_of`` the wijken of the other ends of those links (an
-    end it lacks counts as in no wijk). ``taken`` holds the ids of ``merge_link_ids`` that
-    are in use, so a re-created link never takes the id of an unrelated one.
+    professional whose organisation is ``drop``, ``workflow`` (at least) every step of
+    every suggested pair with either actor, each pair's steps in order, and ``wijken_of``
+    the wijken of the other ends of those links (an end it lacks counts as in no wijk).
+    ``taken`` holds the ids of ``merge_link_ids`` that are in use, so a re-created link
+    never takes the id of an unrelated one.
     ``InvalidData`` when the two cannot be merged.
     """
     refuse(merge_errors(keep, drop))
@@ -145,7 +172,7 @@ def plan_merge(
         drop,
         {lk.id: lk for lk in links},
         {w.id: w for w in workers},
-        list(decisions),
+        list(workflow),
         wijken_of or {},
     )
     return merge
@@ -157,7 +184,7 @@ def _steps(
     drop: Actor,
     links: Mapping[str, Link],
     workers: Mapping[str, Actor],
-    decisions: list[Decision],
+    workflow: list[SuggestionStep],
     wijken_of: Mapping[str, Iterable[str]],
 ) -> list[Step]:
     """Every write of ``merge``, in the order of its audit entries."""
@@ -201,32 +228,68 @@ def _steps(
         Step("update", "actor", p.id or "", tuple(p.wijken), before=workers[p.id or ""], after=p)
         for p in merge.professionals
     ]
-    pairs = {(d.wijk, d.a, d.b) for d in decisions if drop.id not in (d.a, d.b)}
-    for decision in sorted(decisions, key=lambda d: (d.wijk, d.a, d.b)):
-        if drop.id not in (decision.a, decision.b):
-            continue
-        wijk = (decision.wijk,)
-        steps.append(Step("decide", "decision", _pair(decision), wijk, before=decision))
-        moved = merged_decision(decision, keep.id, drop.id)
-        if moved is None or (moved.wijk, moved.a, moved.b) in pairs:
-            continue
-        pairs.add((moved.wijk, moved.a, moved.b))
-        steps.append(Step("decide", "decision", _pair(moved), wijk, after=moved))
+    steps += _pair_steps(merge, keep, drop, links.values(), workflow)
     steps.append(Step("merge", "actor", drop.id, tuple(drop.wijken), before=drop))
     return steps
 
 
-def _pair(decision: Decision) -> str:
-    """The audit ``entity_id`` of a decision."""
-    return f"{decision.a}|{decision.b}"
+def _pair_steps(
+    merge: Merge,
+    keep: Actor,
+    drop: Actor,
+    links: Iterable[Link],
+    workflow: list[SuggestionStep],
+) -> list[Step]:
+    """The steps of suggested pairs with ``drop`` moved to ``keep``, and the
+    ``gerealiseerd`` steps of the pairs the merge joins."""
+    histories: dict[Key, list[SuggestionStep]] = {}
+    for item in workflow:
+        histories.setdefault(key_of(item), []).append(item)
+    linked_before = {ordered(lk.source, lk.target) for lk in links}
+    # keep's own links stay; drop's links are re-created on keep or merged into keep's
+    linked_after = {pair for pair in linked_before if keep.id in pair and drop.id not in pair}
+    linked_after |= {ordered(lk.source, lk.target) for lk in merge.created}
+    now = utcnow()
+    taken = {key for key in histories if drop.id not in key[1:]}
+    out: list[Step] = []
+    joined: list[tuple[Key, tuple[SuggestionStep, ...]]] = []
+    for key in sorted(histories):
+        history = tuple(histories[key])
+        wijk, a, b = key
+        if drop.id not in (a, b):
+            if keep.id in (a, b) and (a, b) in linked_after and (a, b) not in linked_before:
+                joined.append((key, history))
+            continue
+        out.append(Step("decide", "decision", entity_id(a, b), (wijk,), before=history))
+        other = b if a == drop.id else a
+        new = (wijk, *ordered(keep.id, other))
+        if other == keep.id or new in taken:
+            continue
+        taken.add(new)
+        moved = tuple(_repointed(s, keep.id, drop.id) for s in history)
+        out.append(Step("decide", "decision", entity_id(*new[1:]), (wijk,), after=moved))
+        if new[1:] in linked_after and ordered(drop.id, other) not in linked_before:
+            joined.append((new, moved))
+    for key, history in sorted(joined, key=lambda item: item[0]):
+        done = realised(history[-1], now)
+        if done is not None:
+            out.append(
+                Step(
+                    "decide",
+                    "decision",
+                    entity_id(*key[1:]),
+                    (key[0],),
+                    after=(done,),
+                    current=history[-1],
+                )
+            )
+    return out
 
 
-def merged_decision(decision: Decision, keep_id: str, drop_id: str) -> Decision | None:
-    """A decision about ``drop`` re-pointed to ``keep``; None when it is about the two."""
-    other = decision.b if decision.a == drop_id else decision.a
-    if other == keep_id:
-        return None
-    return Decision.model_validate(decision.model_dump() | {"a": keep_id, "b": other})
+def _repointed(step: SuggestionStep, keep_id: str, drop_id: str) -> SuggestionStep:
+    """A step about ``drop`` re-pointed to ``keep``."""
+    other = step.b if step.a == drop_id else step.a
+    return SuggestionStep.model_validate(step.model_dump() | {"a": keep_id, "b": other})
 
 
 def merged_actor(keep: Actor, drop: Actor) -> ActorIn:

@@ -32,6 +32,9 @@ COMMANDS = [
     "compare",
     "trend",
     "diff",
+    "effect",
+    "backup",
+    "restore",
 ]
 USER_COMMANDS = ["add", "list", "token"]
 
@@ -53,7 +56,9 @@ def test_the_cli_package_has_the_command_modules():
         "api.cli",
         "api.cli.accounts",
         "api.cli.analysis",
+        "api.cli.backup",
         "api.cli.common",
+        "api.cli.dutch",
         "api.cli.io",
         "api.cli.serve",
     ]
@@ -69,5 +74,5 @@ def test_each_cli_module_imports_first_in_a_fresh_interpreter(first, rest):
     )
     assert done.returncode == 0, done.stderr
     commands, user_commands = done.stdout.splitlines()
-    assert commands.split() == COMMANDS + ["user"]
+    assert commands.split() == COMMANDS + ["user", "accounts"]
     assert user_commands.split() == USER_COMMANDS

@@ -10,14 +10,15 @@ import pytest
 from api.routes import io as io_routes
 from graph.model import ActorIn, ActorKind, Contact, Domain
 from tests.support.api import lezer_get, token_client
-from tests.support.importing import ACTORS, LINKS, csv_bytes, new_store
+from tests.support.importing import ACTORS, LINKS, WIJKEN, csv_bytes
+
+pytestmark = pytest.mark.both_stores
 
 
 @pytest.fixture
-def store(tmp_path):
-    store = new_store(tmp_path / "api-io.db")
-    yield store
-    store.close()
+def store(empty_store):
+    empty_store.bulk_upsert(wijken=list(WIJKEN), by="setup")  # as new_store does
+    return empty_store
 
 
 @pytest.fixture

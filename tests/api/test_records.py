@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from graph.store import open_store
 from tests.support.api import token_client
 from tests.support.web import Browser
 
+pytestmark = pytest.mark.both_stores
+
 
 @pytest.fixture
-def store(tmp_path):
-    store = open_store(f"sqlite:///{tmp_path / 'api.db'}")
-    yield store
-    store.close()
+def store(empty_store):
+    return empty_store
 
 
 @pytest.fixture

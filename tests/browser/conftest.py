@@ -1,9 +1,10 @@
 """The browser tests: a real uvicorn server on 127.0.0.1 and Debian's headless Chromium.
 
 The server runs in a thread on a free port, on a temporary SQLite store with the demo data
-and a few accounts. Chromium is driven by Playwright for Python through its
-``executable_path``; Playwright never downloads a browser here. When Chromium is missing
-the tests fail with the reason (no silent skip): install it with ``make chromium``.
+and a few accounts (the main journey of ``test_browser.py`` runs on Neo4j too). Chromium is
+driven by Playwright for Python through its ``executable_path``; Playwright never downloads a
+browser here. When Chromium is missing the tests fail with the reason (no silent skip):
+install it with ``make chromium``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ import threading
 import time
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import uvicorn
@@ -25,10 +25,11 @@ from playwright.sync_api import expect
 from api.accounts import AccountStore
 from api.app import create_app
 from api.settings import Settings
+from graph.demo.timeline import clock
 from graph.model import ActorIn, LinkIn, WijkIn, utcnow
 from graph.store import GraphStore
 from tests.browser.support import WAIT_MS, Site
-from tests.support.web import ACCOUNTS, FAST_HASHER, HOSTILE, PASSWORD, copy_store
+from tests.support.web import ACCOUNTS, FAST_HASHER, HOSTILE, PASSWORD, demo_store
 
 # expect(...) waits this long for the page's scripts (Playwright's own default is 5 s,
 # too short when the machine is busy with other tests).
@@ -55,16 +56,19 @@ def chromium_path() -> str | None:
     )
 
 
-def _seed_hostile(store: GraphStore) -> tuple[str, str]:
+def _seed_hostile(store: GraphStore, backend: str = "sqlite") -> tuple[str, str]:
     """A wijk and an actor named like an HTML injection, linked into Daalhof.
 
     They are written with the store's clock set back 400 days, so they also show on the
     "actueel houden" page as not confirmed for more than a year.
     """
+    old = utcnow() - timedelta(days=400)
+    if backend == "neo4j":
+        with clock(old):
+            return _write_hostile(store)
     import graph.store.sqlite.core as sqlite_store
 
     with pytest.MonkeyPatch.context() as patch:
-        old = utcnow() - timedelta(days=400)
         patch.setattr(sqlite_store, "utcnow", lambda: old)
         return _write_hostile(store)
 
@@ -90,11 +94,14 @@ def _write_hostile(store: GraphStore) -> tuple[str, str]:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> Iterator[Site]:
-    """A uvicorn server in a thread on a free 127.0.0.1 port, with demo data and accounts."""
+def site(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, store_backend: str
+) -> Iterator[Site]:
+    """A uvicorn server in a thread on a free 127.0.0.1 port, with demo data and accounts,
+    on SQLite (or on the session's Neo4j database for a test given ``store_backend``)."""
     folder = tmp_path_factory.mktemp("browser")
-    store = copy_store(demo_template, folder / "web.db")
-    hostile_actor, hostile_wijk = _seed_hostile(store)
+    store = demo_store(request, store_backend, folder)
+    hostile_actor, hostile_wijk = _seed_hostile(store, store_backend)
     accounts = AccountStore(str(folder / "accounts.db"), hasher=FAST_HASHER)
     for name, role, wijken in ACCOUNTS:
         accounts.add_user(name, PASSWORD, role, wijken)
@@ -116,7 +123,8 @@ def site(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> Itera
         server.should_exit = True
         thread.join(15)
         sock.close()
-        store.close()
+        if store_backend == "sqlite":
+            store.close()
         accounts.close()
 
 

@@ -57,7 +57,15 @@ must make the same choice:
 - Audit ``wijken`` of an actor are the actor's wijken before and after the write (a move
   lists both); of a link, the wijken of both of its ends.
 - ``delete_decision`` is a write like ``record_decision``: audited as ``decide`` with
-  ``after`` None, and it raises the wijk's change counter.
+  ``after`` None, and it raises the wijk's change counter. The decisions are a view of
+  the steps of suggested pairs: ``besproken`` is recorded as the step ``ontmoet``.
+- Steps of suggested pairs: ``add_suggestion_step`` is audited as ``decide`` on
+  ``decision`` ``a|b`` (``before`` the step current until then), ``undo_suggestion_step``
+  as ``undo`` (``before`` the step removed, ``after`` the one current again); both raise
+  the wijk's change counter. A refused step (no reason, no date) writes nothing. The
+  automatic ``gerealiseerd`` step (after ``create_link``, ``bulk_upsert`` and
+  ``merge_actors``) has ``by`` ``SYSTEM_BY``, today's date and ``REALISED_NOTE``; its
+  audit entry names who wrote the link.
 - ``merge_actors`` audits, newest last: the deleted links of ``drop``, the update of
   ``keep``, the links created and strengthened, the professionals re-pointed, the
   decisions removed and re-recorded (a re-pointed decision is a new pair), then the
@@ -78,6 +86,9 @@ import pytest
 
 from graph.errors import Conflict, InvalidData, NotFound
 from graph.model import (
+    DEFAULT_REASON,
+    REALISED_NOTE,
+    SYSTEM_BY,
     Actor,
     ActorIn,
     ActorKind,
@@ -90,6 +101,8 @@ from graph.model import (
     LinkIn,
     LinkKind,
     Role,
+    SuggestionStatus,
+    SuggestionStep,
     Theme,
     Wijk,
     WijkIn,
@@ -162,6 +175,11 @@ def _protocol_methods() -> dict[str, inspect.Signature]:
 
 
 D = date(2025, 3, 1)  # a reference day for dated tests
+
+
+def step(a: str, b: str, status: str, wijk: str = "daalhof", **kw) -> SuggestionStep:
+    """A step of the pair ``a``-``b`` (by ``BY``, now unless ``at`` is given)."""
+    return SuggestionStep(wijk=wijk, a=a, b=b, status=status, **({"by": BY, "at": utcnow()} | kw))
 
 
 class StoreContract:
@@ -1313,7 +1331,7 @@ class StoreContract:
             "Bram",
         )
         assert entry.wijken == ["daalhof"] and entry.after is None
-        assert entry.before["status"] == "besproken"
+        assert entry.before["status"] == "ontmoet"  # besproken is recorded as ontmoet
         audit, counter = store.audit_log(limit=100), store.change_counter("daalhof")
         absent = [("daalhof", "a1", "a2"), ("daalhof", "a3", "a2"), ("elders", "a1", "a3")]
         for wijk, a, b in absent:
@@ -1525,3 +1543,403 @@ class StoreContract:
         assert [a.id for a in store.list_actors()] == ["o1", "p1"]
         with pytest.raises(Conflict):  # p1 works at o1 now
             store.delete_actor("o1", expected_version=1, by=BY)
+
+    # -- the workflow of suggested pairs --------------------------------------------------
+
+    def _pairs_setup(self, store, *ids: str) -> None:
+        for slug in ["daalhof", "nuth"]:
+            store.create_wijk(wijk_in(slug), by=BY)
+        for i in ids or ("a1", "a2", "a3", "a4"):
+            store.create_actor(ini(i, "daalhof", "nuth"), by=BY)
+
+    def test_every_step_of_a_pair_is_kept_in_order(self, store):
+        self._pairs_setup(store)
+        day = date(2026, 12, 3)
+        flow = [
+            step("a2", "a1", "voorgesteld"),
+            step("a2", "a1", "benaderd", note="Gebeld met de praktijk", by="Jan"),
+            step("a1", "a2", "kennismaking-gepland", date=day),
+            step("a1", "a2", "ontmoet"),
+            step("a1", "a2", "samenwerking-vastgelegd", note="Vast overleg elke maand"),
+        ]
+        counter = store.change_counter("daalhof")
+        previous = None
+        for item in flow:
+            stored = store.add_suggestion_step(item)
+            assert (stored.a, stored.b) == ("a1", "a2") and stored == item
+            assert store.change_counter("daalhof") > counter
+            counter = store.change_counter("daalhof")
+            entry = store.audit_log(limit=1)[0]
+            assert (entry.action, entry.entity, entry.entity_id) == ("decide", "decision", "a1|a2")
+            assert entry.by == item.by and entry.wijken == ["daalhof"]
+            assert entry.after == item.model_dump(mode="json")
+            assert entry.before == (previous.model_dump(mode="json") if previous else None)
+            previous = item
+        history = store.suggestion_history("daalhof", "a2", "a1")
+        assert history == flow
+        assert [s.status for s in history] == [
+            SuggestionStatus.VOORGESTELD,
+            SuggestionStatus.BENADERD,
+            SuggestionStatus.KENNISMAKING_GEPLAND,
+            SuggestionStatus.ONTMOET,
+            SuggestionStatus.SAMENWERKING_VASTGELEGD,
+        ]
+        assert history[2].date == day and history[1].note == "Gebeld met de praktijk"
+        assert store.suggestion_states("daalhof") == {("a1", "a2"): flow[-1]}
+        assert store.suggestion_states("nuth") == {}
+        assert store.suggestion_history("nuth") == []
+
+    def test_a_step_needs_its_reason_or_date_and_nothing_else(self, store):
+        self._pairs_setup(store)
+        audit, counter = store.audit_log(limit=100), store.change_counter("daalhof")
+        base = {"wijk": "daalhof", "a": "a1", "b": "a2", "by": BY, "at": utcnow()}
+        refused = [
+            ({"status": "niet-relevant"}, "note", "reason_required"),
+            ({"status": "niet-relevant", "note": "   "}, "note", "reason_required"),
+            ({"status": "later"}, "date", "date_required"),
+            ({"status": "kennismaking-gepland"}, "date", "date_required"),
+            ({"status": "gerealiseerd"}, "date", "date_required"),
+            ({"status": "benaderd", "date": D}, "date", "date_not_allowed"),
+            ({"status": "misschien"}, "status", "enum"),
+        ]
+        for fields, field, code in refused:
+            for data in (base | fields, SuggestionStep.model_construct(**(base | fields))):
+                with pytest.raises(InvalidData) as info:
+                    store.add_suggestion_step(data)
+                assert [(e.field, e.code) for e in info.value.errors] == [(field, code)]
+        with pytest.raises(InvalidData):
+            store.add_suggestion_step(base | {"status": "benaderd", "b": "a1"})
+        assert store.audit_log(limit=100) == audit
+        assert store.change_counter("daalhof") == counter
+        assert store.suggestion_history("daalhof") == []
+        with pytest.raises(NotFound):
+            store.add_suggestion_step(step("a1", "a2", "benaderd", wijk="nergens"))
+        later = store.add_suggestion_step(step("a1", "a2", "later", date=D))
+        assert later.date == D
+        reason = store.add_suggestion_step(step("a1", "a2", "niet-relevant", note="Dubbel"))
+        assert store.suggestion_states("daalhof")[("a1", "a2")] == reason
+
+    def test_undo_removes_the_latest_step_only(self, store):
+        self._pairs_setup(store)
+        first = store.add_suggestion_step(step("a1", "a2", "benaderd"))
+        second = store.add_suggestion_step(
+            step("a1", "a2", "kennismaking-gepland", date=date(2026, 12, 3))
+        )
+        other = store.add_suggestion_step(step("a1", "a3", "benaderd"))
+        counter = store.change_counter("daalhof")
+        assert store.undo_suggestion_step("daalhof", "a2", "a1", by="Piet") == first
+        assert store.change_counter("daalhof") > counter
+        entry = store.audit_log(limit=1)[0]
+        assert (entry.action, entry.entity, entry.entity_id, entry.by) == (
+            "undo",
+            "decision",
+            "a1|a2",
+            "Piet",
+        )
+        assert entry.before == second.model_dump(mode="json")
+        assert entry.after == first.model_dump(mode="json")
+        assert store.suggestion_history("daalhof", "a1", "a2") == [first]
+        assert store.suggestion_states("daalhof") == {("a1", "a2"): first, ("a1", "a3"): other}
+        # undoing the only step leaves the pair without status
+        assert store.undo_suggestion_step("daalhof", "a1", "a2", by="Piet") is None
+        assert store.audit_log(limit=1)[0].after is None
+        assert store.suggestion_states("daalhof") == {("a1", "a3"): other}
+        audit, counter = store.audit_log(limit=100), store.change_counter("daalhof")
+        for wijk, a, b in [("daalhof", "a1", "a2"), ("nuth", "a1", "a3"), ("nergens", "a1", "a3")]:
+            with pytest.raises(NotFound):
+                store.undo_suggestion_step(wijk, a, b, by=BY)
+        assert store.audit_log(limit=100) == audit
+        assert store.change_counter("daalhof") == counter
+        # after an undo the next step follows the one that is current again
+        again = store.add_suggestion_step(step("a1", "a3", "ontmoet"))
+        assert store.suggestion_history("daalhof", "a3", "a1") == [other, again]
+
+    def test_history_of_a_pair_an_actor_or_the_wijk(self, store):
+        self._pairs_setup(store)
+        steps = [
+            store.add_suggestion_step(step("a2", "a3", "benaderd")),
+            store.add_suggestion_step(step("a1", "a3", "benaderd")),
+            store.add_suggestion_step(step("a1", "a2", "benaderd")),
+            store.add_suggestion_step(step("a2", "a3", "ontmoet")),
+            store.add_suggestion_step(step("a1", "a2", "later", date=D)),
+            store.add_suggestion_step(step("a1", "a2", "benaderd", wijk="nuth")),
+        ]
+        by_pair = [steps[2], steps[4], steps[1], steps[0], steps[3]]
+        assert store.suggestion_history("daalhof") == by_pair
+        assert store.suggestion_history("daalhof", "a3") == [steps[1], steps[0], steps[3]]
+        assert store.suggestion_history("daalhof", b="a1") == [steps[2], steps[4], steps[1]]
+        assert store.suggestion_history("daalhof", "a2", "a1") == [steps[2], steps[4]]
+        assert store.suggestion_history("daalhof", "a4") == []
+        assert store.suggestion_history("nuth") == [steps[5]]
+        assert store.suggestion_states("daalhof") == {
+            ("a1", "a2"): steps[4],
+            ("a1", "a3"): steps[1],
+            ("a2", "a3"): steps[3],
+        }
+
+    def test_decisions_are_a_view_of_the_steps(self, store):
+        self._pairs_setup(store)
+        at = utcnow()
+        said = store.record_decision(
+            Decision(wijk="daalhof", a="a2", b="a1", status="besproken", by=BY, at=at, note="Ja")
+        )
+        assert (said.a, said.b, said.status, said.note) == ("a1", "a2", "besproken", "Ja")
+        [first] = store.suggestion_history("daalhof", "a1", "a2")
+        assert (first.status, first.by, first.at, first.note) == ("ontmoet", BY, at, "Ja")
+        store.record_decision(
+            Decision(wijk="daalhof", a="a1", b="a3", status="niet-relevant", by=BY, at=at)
+        )
+        assert store.suggestion_states("daalhof")[("a1", "a3")].note == DEFAULT_REASON
+        store.add_suggestion_step(step("a1", "a2", "benaderd"))
+        store.add_suggestion_step(step("a2", "a4", "later", date=D))
+        assert [(d.a, d.b, d.status.value) for d in store.list_decisions("daalhof")] == [
+            ("a1", "a2", "besproken"),
+            ("a1", "a3", "niet-relevant"),
+            ("a2", "a4", "besproken"),
+        ]
+        store.delete_decision("daalhof", "a2", "a1", by=BY)
+        assert store.suggestion_history("daalhof", "a1", "a2") == []
+        assert store.audit_log(limit=1)[0].before["status"] == "benaderd"
+
+    def _realised(self, store, wijk: str, a: str, b: str) -> list[SuggestionStep]:
+        return [
+            s
+            for s in store.suggestion_history(wijk, a, b)
+            if s.status is SuggestionStatus.GEREALISEERD
+        ]
+
+    def test_a_new_link_realises_a_pair_with_steps(self, store):
+        self._pairs_setup(store)
+        store.add_suggestion_step(step("a1", "a2", "benaderd"))
+        store.add_suggestion_step(step("a1", "a2", "later", wijk="nuth", date=D))
+        store.add_suggestion_step(step("a2", "a3", "samenwerking-vastgelegd"))
+        store.add_suggestion_step(step("a3", "a4", "niet-relevant", note="Te ver weg"))
+        before = store.audit_log(limit=1)[0].seq
+        store.create_link(link_in("l1", "a2", "a1"), by="Anna")
+        for wijk in ["daalhof", "nuth"]:
+            [done] = self._realised(store, wijk, "a1", "a2")
+            assert store.suggestion_states(wijk)[("a1", "a2")] == done
+            assert (done.by, done.note, done.date) == (SYSTEM_BY, REALISED_NOTE, utcnow().date())
+        new = [e for e in store.audit_log(limit=100) if e.seq > before]
+        assert sorted((e.action, e.entity, e.entity_id, e.by) for e in new) == [
+            ("create", "link", "l1", "Anna"),
+            ("decide", "decision", "a1|a2", "Anna"),
+            ("decide", "decision", "a1|a2", "Anna"),
+        ]
+        assert {e.after["status"] for e in new if e.entity == "decision"} == {"gerealiseerd"}
+        assert {e.before["status"] for e in new if e.entity == "decision"} == {
+            "benaderd",
+            "later",
+        }
+        # already realised, vastgelegd, or without steps: nothing is added
+        store.create_link(link_in("l2", "a1", "a2", kind=LinkKind.VERWIJZING), by="Anna")
+        store.create_link(link_in("l3", "a3", "a2"), by="Anna")
+        store.create_link(link_in("l4", "a1", "a3"), by="Anna")
+        assert len(self._realised(store, "daalhof", "a1", "a2")) == 1
+        assert self._realised(store, "daalhof", "a2", "a3") == []
+        assert store.suggestion_history("daalhof", "a1", "a3") == []
+        # a pair set aside gets it too: they met after all
+        store.create_link(link_in("l5", "a4", "a3"), by="Anna")
+        assert store.suggestion_states("daalhof")[("a3", "a4")].status is (
+            SuggestionStatus.GEREALISEERD
+        )
+        # a refused link realises nothing
+        with pytest.raises(InvalidData):
+            store.create_link(link_in("l6", "a4", "bestaat-niet"), by="Anna")
+
+    def test_an_import_realises_the_pairs_it_links(self, store):
+        self._pairs_setup(store)
+        store.create_link(link_in("l0", "a1", "a4"), by=BY)
+        store.add_suggestion_step(step("a1", "a2", "ontmoet"))
+        store.add_suggestion_step(step("a1", "a4", "benaderd"))
+        store.add_suggestion_step(step("a3", "a4", "benaderd"))
+        links = [
+            link_in("l1", "a1", "a2", note="uit de lijst"),
+            link_in("l0", "a1", "a4", note="bijgewerkt"),  # an update: no new link
+            link_in("l2", "a2", "a3"),
+        ]
+        result = store.bulk_upsert(links=links, by="Import")
+        assert (result.created, result.updated) == (2, 1)
+        [done] = self._realised(store, "daalhof", "a1", "a2")
+        assert done.by == SYSTEM_BY and done.date == utcnow().date()
+        assert self._realised(store, "daalhof", "a1", "a4") == []
+        assert store.suggestion_history("daalhof", "a2", "a3") == []
+        assert self._realised(store, "daalhof", "a3", "a4") == []
+        entry = store.audit_log(limit=1)[0]
+        assert (entry.action, entry.entity_id, entry.by) == ("decide", "a1|a2", "Import")
+        # the same import again changes nothing
+        counter = store.change_counter("daalhof")
+        again = store.bulk_upsert(links=links, by="Import")
+        assert again.unchanged == 3 and store.change_counter("daalhof") == counter
+        assert len(self._realised(store, "nuth", "a1", "a2")) == 0
+        # a refused import realises nothing
+        with pytest.raises(InvalidData):
+            store.bulk_upsert(links=[link_in("l9", "a3", "a4"), link_in("l8", "a3", "x")], by=BY)
+        assert self._realised(store, "daalhof", "a3", "a4") == []
+
+    def test_merge_moves_the_steps_of_drop_and_realises_joined_pairs(self, store):
+        store.create_wijk(wijk_in("daalhof"), by=BY)
+        for i in ["keep", "drop", "w", "x", "y", "z"]:
+            store.create_actor(ini(i), by=BY)
+        store.create_link(link_in("l-keep-y", "keep", "y"), by=BY)
+        store.create_link(link_in("l-drop-z", "drop", "z"), by=BY)
+        store.create_link(link_in("l-keep-w", "keep", "w"), by=BY)
+        steps = {
+            "drop-x": [step("drop", "x", "benaderd"), step("drop", "x", "ontmoet")],
+            "drop-y": [step("drop", "y", "benaderd")],
+            "keep-z": [step("keep", "z", "benaderd")],
+            "keep-w": [step("keep", "w", "benaderd")],
+            "drop-w": [step("drop", "w", "niet-relevant", note="Dubbel")],
+            "keep-drop": [step("drop", "keep", "benaderd")],
+        }
+        for items in steps.values():
+            for item in items:
+                store.add_suggestion_step(item)
+        first_new = store.audit_log(limit=1)[0].seq + 1
+        store.merge_actors("keep", "drop", by="Anna")
+
+        def statuses(a: str, b: str) -> list[str]:
+            return [s.status.value for s in store.suggestion_history("daalhof", a, b)]
+
+        assert statuses("keep", "x") == ["benaderd", "ontmoet"]  # moved, in order
+        assert statuses("keep", "y") == ["benaderd", "gerealiseerd"]  # moved and joined
+        assert statuses("keep", "z") == ["benaderd", "gerealiseerd"]  # joined by drop's link
+        assert statuses("keep", "w") == ["benaderd"]  # linked before: not joined by the merge
+        assert store.suggestion_history("daalhof", "drop") == []
+        assert store.suggestion_history("daalhof", "keep", "drop") == []
+        moved = store.suggestion_history("daalhof", "keep", "x")[0]
+        assert moved.at == steps["drop-x"][0].at and moved.by == BY
+        entries = [e for e in store.audit_log(limit=100) if e.seq >= first_new]
+        decided = sorted(
+            (e.entity_id, e.before is not None, e.after is not None)
+            for e in entries
+            if e.entity == "decision"
+        )
+        assert decided == [
+            ("drop|keep", True, False),
+            ("drop|w", True, False),
+            ("drop|x", True, False),
+            ("drop|y", True, False),
+            ("keep|x", False, True),
+            ("keep|y", False, True),
+            ("keep|y", True, True),
+            ("keep|z", True, True),
+        ]
+        assert {e.by for e in entries} == {"Anna"}
+
+    def test_erasure_scrubs_the_notes_of_every_step(self, store):
+        self._pairs_setup(store, "a1", "a2")
+        store.create_actor(pro("p1", name="Anna de Vries", contact={"phone": "06-12345678"}), by=BY)
+        store.add_suggestion_step(step("a1", "a2", "benaderd", note="Via Anna de Vries"))
+        store.add_suggestion_step(step("a1", "a2", "ontmoet", note="Bel 06-12345678"))
+        store.add_suggestion_step(step("a1", "a2", "later", date=D, note="Niets over haar"))
+        store.erase_personal_data("p1", by="Functionaris AVG")
+        notes = [s.note for s in store.suggestion_history("daalhof", "a1", "a2")]
+        assert notes == [f"Via {ERASED_NAME}", f"Bel {ERASED_TEXT}", "Niets over haar"]
+        text = json.dumps([[e.before, e.after] for e in store.audit_log(limit=1000)])
+        assert "Vries" not in text and "12345678" not in text
+        erased = [e for e in store.audit_log(limit=100) if e.entity == "decision"]
+        assert [e.action for e in erased[:2]] == ["erase", "erase"]
+
+    # -- an actor saved with its links; confirmed by its creator; a contact person --------
+
+    def test_create_with_confirm_stores_the_creator_as_confirmation(self, store):
+        store.create_wijk(wijk_in("daalhof"), by=BY)
+        t0 = utcnow()
+        actor = store.create_actor(ini("i1"), by="Bram", confirm=True)
+        store.create_actor(pro("p1"), by=BY)
+        link = store.create_link(link_in("l1", "i1", "p1"), by="Carla", confirm=True)
+        t1 = utcnow()
+        assert actor.confirmed.by == "Bram" and t0 <= actor.confirmed.at <= t1
+        assert actor.confirmed.at == actor.created_at and actor.version == 1
+        assert link.confirmed.by == "Carla" and link.confirmed.at == link.created_at
+        assert store.get_actor("i1") == actor and store.get_link("l1") == link
+        assert store.get_actor("p1").confirmed is None  # without confirm, as before
+        created = store.audit_log(entity_id="i1", limit=1)[0]
+        assert created.action == "create" and created.after["confirmed"]["by"] == "Bram"
+
+    def test_save_actor_creates_the_actor_and_its_links_in_one_go(self, store):
+        store.create_wijk(wijk_in("daalhof"), by=BY)
+        store.create_actor(pro("p1"), by=BY)
+        contact = link_in("c1", "i1", "p1", kind=LinkKind.CONTACTPERSOON, since=D)
+        actor = store.save_actor(ini("i1"), by="Bram", new_links=[contact], confirm=True)
+        assert actor == store.get_actor("i1") and actor.confirmed.by == "Bram"
+        link = store.get_link("c1")
+        assert (link.source, link.target, link.kind) == ("i1", "p1", LinkKind.CONTACTPERSOON)
+        assert link.confirmed.by == "Bram" and link.version == 1
+        assert [e.entity_id for e in store.audit_log(limit=2)] == ["c1", "i1"]
+        assert {lk.id for lk in store.list_links("daalhof")} == {"c1"}
+
+    def test_save_actor_writes_nothing_when_a_link_is_refused(self, store):
+        store.create_wijk(wijk_in("daalhof"), by=BY)
+        counter = store.change_counter("daalhof")
+        audit = store.audit_log(limit=1000)
+        bad = link_in("c1", "i1", "weg", kind=LinkKind.CONTACTPERSOON)
+        with pytest.raises(InvalidData) as refused:
+            store.save_actor(ini("i1"), by=BY, new_links=[bad], confirm=True)
+        assert _fields(refused.value) == {"links.0.target"}
+        with pytest.raises(NotFound):
+            store.get_actor("i1")
+        assert store.list_links() == [] and store.audit_log(limit=1000) == audit
+        assert store.change_counter("daalhof") == counter
+
+    def test_save_actor_updates_ends_and_adds_links_or_nothing(self, store):
+        store.create_wijk(wijk_in("daalhof"), by=BY)
+        for actor in (ini("i1"), pro("p1"), pro("p2")):
+            store.create_actor(actor, by=BY)
+        old = store.create_link(
+            link_in("c1", "i1", "p1", kind=LinkKind.CONTACTPERSOON, since=D), by=BY
+        )
+        new = link_in("c2", "i1", "p2", kind=LinkKind.CONTACTPERSOON, since=D)
+        changed = ini("i1", description="Nieuw", contact={"name": "Mien", "phone": "06-1234567"})
+        # a stale version: nothing is written
+        with pytest.raises(Conflict):
+            store.save_actor(
+                changed, by=BY, expected_version=9, new_links=[new], end_links={"c1": D}
+            )
+        assert store.get_link("c1") == old and store.get_actor("i1").version == 1
+        with pytest.raises(NotFound):
+            store.get_link("c2")
+        actor = store.save_actor(
+            changed, by="Bram", expected_version=1, new_links=[new], end_links={"c1": D}
+        )
+        assert actor.version == 2 and actor.description == "Nieuw"
+        assert actor.contact.name == "Mien" and actor.confirmed is None
+        ended = store.get_link("c1")
+        assert ended.until == D and ended.version == 2 and ended.kind is LinkKind.CONTACTPERSOON
+        assert store.get_link("c2").until is None and store.get_link("c2").confirmed is None
+        latest = store.audit_log(limit=3)
+        assert [(e.action, e.entity_id) for e in latest] == [
+            ("create", "c2"),
+            ("update", "c1"),
+            ("update", "i1"),
+        ]
+        assert {e.by for e in latest} == {"Bram"}
+
+    def test_a_contact_persons_name_is_erased_like_a_professionals(self, store):
+        store.create_wijk(wijk_in("daalhof"), by=BY)
+        contact = {"name": "Mien Bewoner", "email": "mien@example.org"}
+        store.create_actor(ini("i1", contact=contact), by=BY)
+        store.create_actor(ini("i2", description="Vraag het Mien Bewoner."), by=BY)
+        store.update_actor("i1", {"description": "Mien Bewoner helpt"}, expected_version=1, by=BY)
+        assert store.get_actor("i1").contact.name == "Mien Bewoner"
+        erased = store.erase_personal_data("i1", by="Functionaris AVG")
+        assert erased.contact is None and erased.name == "Initiatief i1"
+        assert erased.description == f"{ERASED_NAME} helpt"
+        assert store.get_actor("i2").description == f"Vraag het {ERASED_NAME}."
+        text = json.dumps([[e.before, e.after] for e in store.audit_log(limit=1000)])
+        assert "Mien" not in text and "mien@example.org" not in text
+
+    def test_an_import_confirms_nothing_and_keeps_earlier_confirmations(self, store):
+        """``bulk_upsert`` (the import) writes what a file says, which nobody has vouched
+        for record by record: new records are unconfirmed, changed ones keep theirs."""
+        store.create_wijk(wijk_in("daalhof"), by=BY)
+        store.create_actor(ini("i1"), by="Bram", confirm=True)
+        before = store.get_actor("i1").confirmed
+        store.bulk_upsert(
+            actors=[ini("i1", description="Uit het bestand"), ini("i2")],
+            links=[link_in("l1", "i1", "i2")],
+            by="Carla",
+        )
+        assert store.get_actor("i1").version == 2 and store.get_actor("i1").confirmed == before
+        assert store.get_actor("i2").confirmed is None and store.get_link("l1").confirmed is None

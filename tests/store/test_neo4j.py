@@ -8,7 +8,7 @@ import pytest
 from neo4j import GraphDatabase
 
 from graph.errors import StoreUnavailable
-from graph.model import Decision, utcnow
+from graph.model import DEFAULT_REASON, Decision, utcnow
 from graph.store import open_store
 from graph.store.neo4j import Neo4jStore
 from tests.store.contract import BY, StoreContract, ini, link_in, pro, wijk_in
@@ -76,7 +76,7 @@ def test_constraints_exist_after_start(store, neo4j_admin):
         ("Actor", "id", "UNIQUENESS"),
         ("LINK", "id", "RELATIONSHIP_UNIQUENESS"),
         ("AuditEntry", "seq", "UNIQUENESS"),
-        ("Decision", "key", "UNIQUENESS"),
+        ("SuggestionStep", "key", "UNIQUENESS"),
         ("Counter", "name", "UNIQUENESS"),
     } <= found
 
@@ -170,3 +170,37 @@ def test_erasure_leaves_no_property_with_the_personal_data(store, neo4j_admin):
     text = str([r["p"] for r in records])
     assert "Verwijderde persoon" in text  # the properties were read
     assert [s for s in secrets if s in text] == []
+
+
+def test_old_decision_nodes_become_steps_when_a_store_opens(store, neo4j_server, neo4j_admin):
+    """A database of the first version keeps its verdicts, as the first step of each pair."""
+    store.create_wijk(wijk_in("daalhof"), by=BY)
+    docs = {
+        "daalhof|a1|a2": '{"wijk":"daalhof","a":"a1","b":"a2","status":"besproken",'
+        '"by":"Anna","at":"2025-05-01T10:00:00Z","note":"In het overleg"}',
+        "daalhof|a1|a3": '{"wijk":"daalhof","a":"a1","b":"a3","status":"niet-relevant",'
+        '"by":"Anna","at":"2025-05-02T10:00:00Z","note":""}',
+    }
+    for key, doc in docs.items():
+        wijk, a, b = key.split("|")
+        neo4j_admin.execute_query(
+            "CREATE (:Decision {key: $key, wijk: $wijk, a: $a, b: $b, doc: $doc})",
+            key=key, wijk=wijk, a=a, b=b, doc=doc,
+        )  # fmt: skip
+    audit = store.audit_log(limit=100)
+    opened = Neo4jStore(neo4j_server.url, auth=neo4j_server.auth)
+    try:
+        states = opened.suggestion_states("daalhof")
+    finally:
+        opened.close()
+    assert {pair: (s.status.value, s.note, s.by) for pair, s in states.items()} == {
+        ("a1", "a2"): ("ontmoet", "In het overleg", "Anna"),
+        ("a1", "a3"): ("niet-relevant", DEFAULT_REASON, "Anna"),
+    }
+    records, _, _ = neo4j_admin.execute_query("MATCH (d:Decision) RETURN count(d) AS n")
+    assert records[0]["n"] == 0
+    assert store.audit_log(limit=100) == audit
+    assert [(d.a, d.b, d.status.value) for d in store.list_decisions("daalhof")] == [
+        ("a1", "a2", "besproken"),
+        ("a1", "a3", "niet-relevant"),
+    ]

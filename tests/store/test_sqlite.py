@@ -295,3 +295,60 @@ def test_two_stores_on_one_file_see_each_others_writes_and_conflicts(tmp_path):
     finally:
         first.close()
         second.close()
+
+
+def test_a_version_1_file_gets_its_decisions_as_steps(tmp_path):
+    """A database of the first version (one verdict per pair in ``decisions``) is migrated
+    in place when it is opened: each verdict is the first step of its pair."""
+    from graph.model import DEFAULT_REASON
+
+    path = tmp_path / "wijknet.db"
+    s = SqliteStore(path)
+    s.create_wijk(wijk_in("daalhof"), by=BY)
+    s.create_actor(ini("a1"), by=BY)
+    s.close()
+    raw = sqlite3.connect(path, isolation_level=None)
+    try:
+        raw.executescript(
+            """
+            BEGIN;
+            DROP TABLE suggestion_steps;
+            CREATE TABLE decisions (
+                wijk TEXT NOT NULL REFERENCES wijken(slug) ON DELETE CASCADE,
+                a TEXT NOT NULL, b TEXT NOT NULL, doc TEXT NOT NULL,
+                PRIMARY KEY (wijk, a, b)
+            ) WITHOUT ROWID;
+            INSERT INTO decisions VALUES ('daalhof', 'a1', 'a2', '{"wijk":"daalhof","a":"a1",'
+                || '"b":"a2","status":"besproken","by":"Anna",'
+                || '"at":"2025-05-01T10:00:00Z","note":"In het overleg"}');
+            INSERT INTO decisions VALUES ('daalhof', 'a1', 'a3', '{"wijk":"daalhof","a":"a1",'
+                || '"b":"a3","status":"niet-relevant","by":"Anna",'
+                || '"at":"2025-05-02T10:00:00Z","note":""}');
+            PRAGMA user_version = 1;
+            COMMIT;
+            """
+        )
+    finally:
+        raw.close()
+    for _ in range(2):  # opening again changes nothing
+        s = SqliteStore(path)
+        try:
+            states = s.suggestion_states("daalhof")
+            assert {pair: (x.status.value, x.note, x.by) for pair, x in states.items()} == {
+                ("a1", "a2"): ("ontmoet", "In het overleg", "Anna"),
+                ("a1", "a3"): ("niet-relevant", DEFAULT_REASON, "Anna"),
+            }
+            assert [(d.a, d.b, d.status.value) for d in s.list_decisions("daalhof")] == [
+                ("a1", "a2", "besproken"),
+                ("a1", "a3", "niet-relevant"),
+            ]
+            assert [a.id for a in s.list_actors()] == ["a1"]
+        finally:
+            s.close()
+    raw = sqlite3.connect(path)
+    try:
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        tables = {r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        assert "decisions" not in tables and "suggestion_steps" in tables
+    finally:
+        raw.close()

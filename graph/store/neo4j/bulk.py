@@ -40,6 +40,8 @@ class Plan:
     touched: set[str] = field(default_factory=set)
     rows: dict[tuple[str, bool], list[list[Any]]] = field(default_factory=dict)
     effects: dict[tuple[str, bool], int] = field(default_factory=dict)
+    linked: list[tuple[str, str]] = field(default_factory=list)
+    """The ends of the links created."""
 
     def add(
         self,
@@ -57,6 +59,8 @@ class Plan:
             full = new | {"version": 1, "created_at": self.stamp, "updated_at": self.stamp,
                           "confirmed": None}  # fmt: skip
             self.result.created += 1
+            if entity == "link":
+                self.linked.append((new["source"], new["target"]))
         else:
             full = old | new | {"version": old["version"] + 1, "updated_at": self.stamp}
             self.result.updated += 1

@@ -3,10 +3,8 @@ call, and the translation of the driver's errors."""
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from threading import Lock
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from neo4j import GraphDatabase, ManagedTransaction
@@ -24,6 +22,7 @@ from neo4j.exceptions import (
 
 from graph.errors import Conflict, NotFound, StoreUnavailable
 from graph.store.neo4j import cypher, tx
+from graph.store.snapshots import MAX_CHARS, SnapshotCache
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -42,14 +41,13 @@ class Neo4jCore:
         *,
         connection_timeout: float = 10.0,
         max_transaction_retry_time: float = 10.0,
-        snapshot_cache: int = 8,
+        snapshot_cache: int = MAX_CHARS,
     ) -> None:
         self.uri = uri
         self._database = database
-        # the JSON of the last snapshots read, by (wijk, day), with the counter they had
-        self._cache_size = snapshot_cache
-        self._snapshots: OrderedDict[tuple[str, str], tuple[tuple[Any, Any], str]] = OrderedDict()
-        self._cache_lock = Lock()
+        # the documents of the last snapshots read (graph.store.snapshots); ``snapshot_cache``
+        # is how many characters of JSON they may hold together, 0 to remember none
+        self._snapshots = SnapshotCache(snapshot_cache)
         try:
             self._driver = GraphDatabase.driver(
                 uri,

@@ -13,11 +13,15 @@ SCHEMA: tuple[Cypher, ...] = (
     "CREATE CONSTRAINT wijk_slug IF NOT EXISTS FOR (w:Wijk) REQUIRE w.slug IS UNIQUE",
     "CREATE CONSTRAINT actor_id IF NOT EXISTS FOR (a:Actor) REQUIRE a.id IS UNIQUE",
     "CREATE CONSTRAINT link_id IF NOT EXISTS FOR ()-[r:LINK]-() REQUIRE r.id IS UNIQUE",
-    "CREATE CONSTRAINT decision_key IF NOT EXISTS FOR (d:Decision) REQUIRE d.key IS UNIQUE",
+    "CREATE CONSTRAINT suggestion_step_key IF NOT EXISTS"
+    " FOR (s:SuggestionStep) REQUIRE s.key IS UNIQUE",
     "CREATE CONSTRAINT audit_seq IF NOT EXISTS FOR (e:AuditEntry) REQUIRE e.seq IS UNIQUE",
     "CREATE CONSTRAINT counter_name IF NOT EXISTS FOR (c:Counter) REQUIRE c.name IS UNIQUE",
     "CREATE INDEX actor_organisation IF NOT EXISTS FOR (a:Actor) ON (a.organisation)",
-    "CREATE INDEX decision_wijk IF NOT EXISTS FOR (d:Decision) ON (d.wijk)",
+    "CREATE INDEX suggestion_step_pair IF NOT EXISTS FOR (s:SuggestionStep) ON (s.pair)",
+    "CREATE INDEX suggestion_step_wijk IF NOT EXISTS FOR (s:SuggestionStep) ON (s.wijk)",
+    "CREATE INDEX suggestion_step_a IF NOT EXISTS FOR (s:SuggestionStep) ON (s.a)",
+    "CREATE INDEX suggestion_step_b IF NOT EXISTS FOR (s:SuggestionStep) ON (s.b)",
     "CREATE INDEX audit_entity IF NOT EXISTS FOR (e:AuditEntry) ON (e.entity_id)",
 )
 
@@ -58,7 +62,6 @@ LIST: dict[tuple[str, bool], Cypher] = {
         MATCH (w:Wijk {slug: $wijk})<-[:ACTIVE_IN]-(:Actor)-[r:LINK]->(:Actor)-[:ACTIVE_IN]->(w)
         RETURN r.doc AS doc ORDER BY r.id
     """,
-    ("decision", True): "MATCH (d:Decision {wijk: $wijk}) RETURN d.doc AS doc ORDER BY d.a, d.b",
 }
 KIND_LOCKED: Cypher = """
     MATCH (n:Actor {id: $key})
@@ -77,7 +80,7 @@ ACTOR_LINKS: Cypher = """
 """
 DELETE_WIJK: Cypher = """
     MATCH (w:Wijk {slug: $key})
-    CALL (w) { MATCH (d:Decision {wijk: w.slug}) DELETE d }
+    CALL (w) { MATCH (s:SuggestionStep {wijk: w.slug}) DELETE s }
     DELETE w
 """
 WIJK_ACTORS: Cypher = "MATCH (w:Wijk {slug: $key}) RETURN COUNT { (w)<-[:ACTIVE_IN]-() } AS n"
@@ -85,18 +88,58 @@ WORKERS: Cypher = "MATCH (p:Actor {organisation: $key}) RETURN p.id ORDER BY p.i
 DELETE_ACTOR: Cypher = "MATCH (a:Actor {id: $key}) DETACH DELETE a"
 DELETE_LINK: Cypher = "MATCH ()-[r:LINK {id: $key}]->() DELETE r"
 CHANGE_COUNTER: Cypher = "MATCH (w:Wijk {slug: $key}) RETURN w.changes"
-RECORD_DECISION: Cypher = """
-    MERGE (d:Decision {key: $key})
-    WITH d, d.doc AS before
-    SET d.wijk = $wijk, d.a = $a, d.b = $b, d.doc = $doc
-    RETURN before
+
+# -- the workflow of suggested pairs -------------------------------------------------------
+# A step: (:SuggestionStep {key: "wijk|a|b|n", pair: "wijk|a|b", wijk, a, b, n, doc})
+
+STEP_LAST: Cypher = """
+    MATCH (s:SuggestionStep {pair: $pair})
+    RETURN s.n AS n, s.doc AS doc ORDER BY s.n DESC LIMIT $limit
 """
-DELETE_DECISION: Cypher = """
-    MATCH (d:Decision {key: $key})
-    WITH d, d.doc AS doc
-    DELETE d
+ADD_STEPS: Cypher = """
+    UNWIND $rows AS row
+    CREATE (:SuggestionStep {key: row[0], pair: row[1], wijk: row[2], a: row[3], b: row[4],
+                             n: row[5], doc: row[6]})
+"""
+DELETE_STEP: Cypher = "MATCH (s:SuggestionStep {key: $key}) DELETE s"
+DELETE_PAIR: Cypher = """
+    MATCH (s:SuggestionStep {pair: $pair})
+    WITH s ORDER BY s.n DESC
+    WITH collect(s) AS steps, collect(s.doc)[0] AS doc
+    FOREACH (s IN steps | DELETE s)
     RETURN doc
 """
+HISTORY: dict[str, Cypher] = {
+    "pair": "MATCH (s:SuggestionStep {pair: $pair}) RETURN s.doc AS doc ORDER BY s.n",
+    "actor": """
+        MATCH (s:SuggestionStep {wijk: $wijk}) WHERE s.a = $actor OR s.b = $actor
+        RETURN s.doc AS doc ORDER BY s.a, s.b, s.n
+    """,
+    "wijk": """
+        MATCH (s:SuggestionStep {wijk: $wijk})
+        RETURN s.doc AS doc ORDER BY s.a, s.b, s.n
+    """,
+}
+STATES: Cypher = """
+    MATCH (s:SuggestionStep {wijk: $wijk})
+    WITH s ORDER BY s.n DESC
+    WITH s.a AS a, s.b AS b, collect(s.doc)[0] AS doc
+    RETURN doc ORDER BY a, b
+"""
+STEP_PAIRS: Cypher = "MATCH (s:SuggestionStep) RETURN DISTINCT s.a AS a, s.b AS b"
+CURRENT_OF_PAIRS: Cypher = """
+    UNWIND $pairs AS p
+    MATCH (s:SuggestionStep {a: p[0], b: p[1]})
+    WITH s ORDER BY s.n DESC
+    WITH s.pair AS pair, collect(s.doc)[0] AS doc
+    RETURN doc ORDER BY pair
+"""
+LEGACY_DECISIONS: Cypher = """
+    MATCH (d:Decision)
+    SET d._lock = true REMOVE d._lock
+    RETURN d.doc AS doc ORDER BY d.key
+"""
+DELETE_LEGACY_DECISIONS: Cypher = "MATCH (d:Decision) DELETE d"
 
 # -- merging two actors --------------------------------------------------------------------
 
@@ -116,13 +159,12 @@ MERGE_WORKERS: Cypher = """
     SET p._lock = true REMOVE p._lock
     RETURN p.doc AS doc ORDER BY p.id
 """
-MERGE_DECISIONS: Cypher = """
-    MATCH (d:Decision) WHERE d.a IN $keys OR d.b IN $keys
-    SET d._lock = true REMOVE d._lock
-    RETURN d.doc AS doc ORDER BY d.wijk, d.a, d.b
+MERGE_STEPS: Cypher = """
+    MATCH (s:SuggestionStep) WHERE s.a IN $keys OR s.b IN $keys
+    SET s._lock = true REMOVE s._lock
+    RETURN s.doc AS doc ORDER BY s.wijk, s.a, s.b, s.n
 """
 LINK_IDS_TAKEN: Cypher = "UNWIND $keys AS key MATCH ()-[r:LINK {id: key}]->() RETURN r.id"
-CREATE_DECISION: Cypher = "CREATE (:Decision {key: $key, wijk: $wijk, a: $a, b: $b, doc: $doc})"
 
 # -- counters, snapshots and the audit log -------------------------------------------------
 
@@ -142,12 +184,12 @@ NEXT_SEQ: Cypher = """
     SET c.value = c.value + $n
     RETURN c.value - $n AS last
 """
+# unsorted: the store sorts the models (cheaper than sorting on the server)
 SNAPSHOT: Cypher = """
     MATCH (w:Wijk {slug: $slug})
     CALL (w) {
         MATCH (a:Actor)-[:ACTIVE_IN]->(w)
         WHERE (a.since IS NULL OR a.since <= $day) AND (a.until IS NULL OR a.until >= $day)
-        WITH a ORDER BY a.name, a.id
         RETURN collect(a) AS actors
     }
     CALL (w, actors) {
@@ -155,7 +197,6 @@ SNAPSHOT: Cypher = """
         MATCH (a)-[r:LINK]->(b:Actor)-[:ACTIVE_IN]->(w)
         WHERE (r.since IS NULL OR r.since <= $day) AND (r.until IS NULL OR r.until >= $day)
           AND (b.since IS NULL OR b.since <= $day) AND (b.until IS NULL OR b.until >= $day)
-        WITH r ORDER BY r.id
         RETURN collect(r.doc) AS links
     }
     RETURN w.doc AS wijk, w.changes AS changes, [a IN actors | a.doc] AS actors, links
@@ -208,15 +249,15 @@ ERASE_TEXTS: dict[str, Cypher] = {  # the stored documents that may hold one of 
         ORDER BY r.id
     """,
     "decision": """
-        MATCH (d:Decision) WHERE any(n IN $needles WHERE d.doc CONTAINS n)
-        SET d._lock = true REMOVE d._lock
-        RETURN d.key AS key, d.doc AS doc ORDER BY d.key
+        MATCH (s:SuggestionStep) WHERE any(n IN $needles WHERE s.doc CONTAINS n)
+        SET s._lock = true REMOVE s._lock
+        RETURN s.key AS key, s.doc AS doc ORDER BY s.key
     """,
 }
 REWRITE_AUDIT: Cypher = (
     "UNWIND $rows AS row MATCH (e:AuditEntry {seq: row.seq}) SET e.doc = row.doc"
 )
-REWRITE_DECISION: Cypher = "MATCH (d:Decision {key: $key}) SET d.doc = $doc"
+REWRITE_STEP: Cypher = "MATCH (s:SuggestionStep {key: $key}) SET s.doc = $doc"
 
 # -- bulk loads --------------------------------------------------------------------------
 

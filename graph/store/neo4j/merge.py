@@ -8,15 +8,15 @@ from typing import Any
 
 from neo4j import ManagedTransaction
 
-from graph.model import Actor, Decision, Link
+from graph.model import Actor, ActorIn, Link, LinkIn
 from graph.store.common import doc, dumps
-from graph.store.merging import Merge, merge_link_ids, merged_into, plan_merge
+from graph.store.merging import Merge, Step, merge_link_ids, merged_into, pair_audit, plan_merge
 from graph.store.neo4j import cypher, tx
-from graph.store.neo4j.core import Neo4jCore
+from graph.store.neo4j.workflow import WorkflowMixin, pair_of
 from graph.store.rules import SAME_ACTOR, refuse
 
 
-class MergeMixin(Neo4jCore):
+class MergeMixin(WorkflowMixin):
     def merge_actors(
         self,
         keep_id: str,
@@ -50,9 +50,7 @@ class MergeMixin(Neo4jCore):
                 link_list,
                 [Actor.model_validate(d) for d in workers.values()],
                 set(tx.column(t, cypher.LINK_IDS_TAKEN, keys=candidates)),
-                tx.parse_many(
-                    "decision", tx.column(t, cypher.MERGE_DECISIONS, keys=[keep_id, drop_id])
-                ),
+                tx.parse_many("step", tx.column(t, cypher.MERGE_STEPS, keys=[keep_id, drop_id])),
                 wijken_of,
             )
             stored = {("actor", keep_id): keep_doc, ("actor", drop_id): drop_doc}
@@ -77,27 +75,19 @@ def _execute(
             before = stored[step.entity, step.key]
         after: Any = None
         if step.entity == "decision":
-            decision = step.after or step.before
-            assert isinstance(decision, Decision)
-            key = f"{decision.wijk}|{decision.a}|{decision.b}"
-            if step.after is None:
-                before = tx.first(t, cypher.DELETE_DECISION, key=key)
-            else:
-                after = dumps(doc(decision))
-                t.run(cypher.CREATE_DECISION, key=key, wijk=decision.wijk, a=decision.a,
-                      b=decision.b, doc=after).consume()  # fmt: skip
+            before, after = _write_pair(t, step)
         elif step.action == "merge":
             t.run(cypher.DELETE_ACTOR, key=step.key).consume()
             after = merged_into(merge.actor.id or "")
         elif step.action == "delete":
             t.run(cypher.DELETE_LINK, key=step.key).consume()
         elif step.action == "create":
-            assert step.after is not None
+            assert isinstance(step.after, LinkIn)
             link = tx.new(Link, step.after, {})
             tx.save(t, "link", link, created=True)
             after = doc(link)
         else:
-            assert step.after is not None
+            assert isinstance(step.after, ActorIn | LinkIn)
             model: type[Actor | Link] = Actor if step.entity == "actor" else Link
             record = tx.next_version(model, before, step.after)
             tx.save(t, step.entity, record)
@@ -109,3 +99,21 @@ def _execute(
     tx.audit(t, by, entries)
     assert isinstance(kept, Actor)
     return kept
+
+
+def _write_pair(t: ManagedTransaction, step: Step) -> tuple[Any, Any]:
+    """Remove every step of a suggested pair, or append steps to it; returns the audit
+    entry's before and after (``pair_audit``)."""
+    pair = pair_of(*step.pair)
+    if isinstance(step.before, tuple):
+        t.run(cypher.DELETE_PAIR, pair=pair).consume()
+    if isinstance(step.after, tuple):
+        found = t.run(cypher.STEP_LAST, pair=pair, limit=1).single()
+        n = found["n"] if found else 0
+        wijk, a, b = step.pair
+        rows = [
+            [f"{pair}|{n + i}", pair, wijk, a, b, n + i, dumps(doc(s))]
+            for i, s in enumerate(step.after, start=1)
+        ]
+        t.run(cypher.ADD_STEPS, rows=rows).consume()
+    return pair_audit(step)

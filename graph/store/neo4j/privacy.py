@@ -119,7 +119,7 @@ def _erase_texts(t: ManagedTransaction, erasure: Erasure, ids: list[str]) -> lis
         scrubbed = erasure.scrub(before)
         if scrubbed != before:
             text = dumps(scrubbed)
-            t.run(cypher.REWRITE_DECISION, key=row["key"], doc=text).consume()
+            t.run(cypher.REWRITE_STEP, key=row["key"], doc=text).consume()
             pair = f"{scrubbed['a']}|{scrubbed['b']}"
             entries.append(("erase", "decision", pair, [scrubbed["wijk"]], text, text))
     return entries

@@ -1,5 +1,6 @@
-"""``Neo4jStore``: the records, reads and decisions; merging (``merge``), bulk loads
-(``bulk``) and erasure (``privacy``) have modules of their own."""
+"""``Neo4jStore``: the records and reads; merging (``merge``), bulk loads (``bulk``),
+erasure (``privacy``) and the workflow of suggested pairs (``workflow``) have modules of
+their own."""
 
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ from graph.model import (
     ActorIn,
     AuditEntry,
     BulkResult,
-    Decision,
     Health,
     Link,
     LinkIn,
@@ -27,16 +27,18 @@ from graph.model import (
     new_id,
     utcnow,
 )
-from graph.store.common import as_input, doc, dumps, validated
-from graph.store.neo4j import bulk, cypher, tx
+from graph.store.common import as_input, doc, validated
+from graph.store.neo4j import bulk, cypher, tx, workflow
+from graph.store.neo4j.backup import BackupMixin
 from graph.store.neo4j.merge import MergeMixin
 from graph.store.neo4j.privacy import ErasureMixin
 from graph.store.rules import Batch, apply_changes, link_errors, refuse
+from graph.store.snapshots import Documents, parse
 
 M = TypeVar("M", bound=BaseModel)
 
 
-class Neo4jStore(MergeMixin, ErasureMixin):
+class Neo4jStore(MergeMixin, ErasureMixin, BackupMixin):
     """``GraphStore`` on a Neo4j 5 server (Community or Enterprise, single or cluster)."""
 
     # -- lifecycle -----------------------------------------------------------------------
@@ -93,7 +95,8 @@ class Neo4jStore(MergeMixin, ErasureMixin):
             actors = tx.first(t, cypher.WIJK_ACTORS, key=slug)
             if actors:
                 raise Conflict(
-                    f"De wijk {slug!r} heeft nog {actors} actor(en); haal die eerst uit de wijk.",
+                    f"De wijk {slug!r} heeft nog {actors} {'actor' if actors == 1 else 'actoren'}; "
+                    "haal die eerst uit de wijk.",
                     details={"actors": actors},
                 )
             t.run(cypher.DELETE_WIJK, key=slug)
@@ -103,19 +106,44 @@ class Neo4jStore(MergeMixin, ErasureMixin):
 
     # -- actors --------------------------------------------------------------------------
 
-    def create_actor(self, data: ActorIn, *, by: str) -> Actor:
+    def create_actor(self, data: ActorIn, *, by: str, confirm: bool = False) -> Actor:
         data = as_input(ActorIn, data)
-        actor = tx.new(Actor, data, {"id": data.id or new_id("a")})
-
-        def work(t: ManagedTransaction) -> None:
-            if tx.first(t, cypher.GET["actor"], key=actor.id) is not None:
-                raise Conflict(f"Er is al een actor met id {actor.id!r}.")
-            tx.check_actor(t, actor, tx.touch(t, actor.wijken))
-            tx.save(t, "actor", actor, created=True)
-            tx.audit(t, by, [("create", "actor", actor.id, actor.wijken, None, doc(actor))])
-
-        self._run(True, work)
+        actor = tx.new(Actor, data, {"id": data.id or new_id("a")}, by if confirm else None)
+        self._run(True, lambda t: _create_actor(t, actor, by))
         return actor
+
+    def save_actor(
+        self,
+        data: ActorIn,
+        *,
+        by: str,
+        expected_version: int | None = None,
+        new_links: Sequence[LinkIn] = (),
+        end_links: Mapping[str, date] | None = None,
+        confirm: bool = False,
+    ) -> Actor:
+        data = as_input(ActorIn, data)
+        confirmed_by = by if confirm else None
+        links = [
+            tx.new(Link, lk, {"id": lk.id or new_id("l")}, confirmed_by)
+            for lk in (as_input(LinkIn, link) for link in new_links)
+        ]
+
+        def work(t: ManagedTransaction) -> Actor:
+            if expected_version is None:
+                actor = tx.new(Actor, data, {"id": data.id or new_id("a")}, confirmed_by)
+                _create_actor(t, actor, by)
+            else:
+                assert data.id is not None
+                changes = data.model_dump(exclude={"id", "kind"})
+                actor = _update_actor(t, data.id, changes, expected_version, by)
+            for link_id, day in sorted((end_links or {}).items()):
+                _update_link(t, link_id, {"until": day}, None, by)
+            for i, link in enumerate(links):
+                _create_link(t, link, by, prefix=f"links.{i}.")
+            return actor
+
+        return self._run(True, work)
 
     def get_actor(self, actor_id: str) -> Actor:
         return Actor.model_validate_json(self._get("actor", actor_id))
@@ -126,17 +154,7 @@ class Neo4jStore(MergeMixin, ErasureMixin):
     def update_actor(
         self, actor_id: str, changes: Mapping[str, Any], *, expected_version: int, by: str
     ) -> Actor:
-        def work(t: ManagedTransaction) -> Actor:
-            before, _ = tx.lock(t, "actor", actor_id, expected_version)
-            data = apply_changes(Actor.model_validate(before), changes)
-            actor = tx.next_version(Actor, before, data)
-            wijken = sorted(set(before["wijken"]) | set(actor.wijken))
-            tx.check_actor(t, actor, tx.touch(t, wijken))
-            tx.save(t, "actor", actor)
-            tx.audit(t, by, [("update", "actor", actor_id, wijken, before, doc(actor))])
-            return actor
-
-        return self._run(True, work)
+        return self._run(True, lambda t: _update_actor(t, actor_id, changes, expected_version, by))
 
     def delete_actor(self, actor_id: str, *, expected_version: int, by: str) -> None:
         def work(t: ManagedTransaction) -> None:
@@ -144,7 +162,8 @@ class Neo4jStore(MergeMixin, ErasureMixin):
             workers = tx.column(t, cypher.WORKERS, key=actor_id)
             if workers:
                 raise Conflict(
-                    f"Bij {actor_id!r} werken nog {len(workers)} professional(s) "
+                    f"Bij {actor_id!r} werken nog {len(workers)} "
+                    f"{'professional' if len(workers) == 1 else 'professionals'} "
                     f"({', '.join(workers[:5])}); wijzig of verwijder die eerst.",
                     details={"professionals": workers},
                 )
@@ -162,24 +181,10 @@ class Neo4jStore(MergeMixin, ErasureMixin):
 
     # -- links ---------------------------------------------------------------------------
 
-    def create_link(self, data: LinkIn, *, by: str) -> Link:
+    def create_link(self, data: LinkIn, *, by: str, confirm: bool = False) -> Link:
         data = as_input(LinkIn, data)
-        link = tx.new(Link, data, {"id": data.id or new_id("l")})
-
-        def work(t: ManagedTransaction) -> None:
-            if tx.first(t, cypher.GET["link"], key=link.id) is not None:
-                raise Conflict(f"Er is al een verbinding met id {link.id!r}.")
-            ends = t.run(cypher.LINK_ENDS, source=link.source, target=link.target).single(
-                strict=True
-            )
-            kinds = {link.source: ends["source"], link.target: ends["target"]}
-            refuse(link_errors(link, kinds.get))
-            tx.save(t, "link", link, created=True)
-            wijken = sorted(set(ends["wijken"]))
-            tx.touch(t, wijken)
-            tx.audit(t, by, [("create", "link", link.id, wijken, None, doc(link))])
-
-        self._run(True, work)
+        link = tx.new(Link, data, {"id": data.id or new_id("l")}, by if confirm else None)
+        self._run(True, lambda t: _create_link(t, link, by))
         return link
 
     def get_link(self, link_id: str) -> Link:
@@ -191,16 +196,7 @@ class Neo4jStore(MergeMixin, ErasureMixin):
     def update_link(
         self, link_id: str, changes: Mapping[str, Any], *, expected_version: int, by: str
     ) -> Link:
-        def work(t: ManagedTransaction) -> Link:
-            before, ends = tx.lock(t, "link", link_id, expected_version)
-            data = apply_changes(Link.model_validate(before), changes)
-            link = tx.next_version(Link, before, data)
-            tx.save(t, "link", link)
-            tx.touch(t, ends)
-            tx.audit(t, by, [("update", "link", link_id, ends, before, doc(link))])
-            return link
-
-        return self._run(True, work)
+        return self._run(True, lambda t: _update_link(t, link_id, changes, expected_version, by))
 
     def delete_link(self, link_id: str, *, expected_version: int, by: str) -> None:
         def work(t: ManagedTransaction) -> None:
@@ -214,35 +210,31 @@ class Neo4jStore(MergeMixin, ErasureMixin):
     # -- reads for analysis --------------------------------------------------------------
 
     def snapshot(self, wijk: str, as_of: date | None = None) -> Snapshot:
-        """Served from the JSON remembered for the last few (wijk, day) pairs while the
-        wijk's change counter and document are what they were."""
-        day = (as_of or date.today()).isoformat()
+        """Built from the documents remembered for (wijk, day) while the wijk's change
+        counter and document are what they were (``graph.store.snapshots``)."""
+        day = as_of or date.today()
         key = (wijk, day)
-        with self._cache_lock:
-            cached = self._snapshots.get(key)
-        if cached is not None:
-            # unchanged counter and wijk: no write touched the wijk since (a recreated wijk
-            # has another creation time), so the documents read then are still the ones
+        if key in self._snapshots:
             found = self._run(False, tx.single, query=cypher.SNAPSHOT_STAMP, slug=wijk)
             if found is None:
                 raise NotFound(f"De wijk {wijk!r} bestaat niet.")
-            if (found["changes"], found["wijk"]) == cached[0]:
-                return tx.parse_snapshot(cached[1])
-        found = self._run(False, tx.single, query=cypher.SNAPSHOT, slug=wijk, day=day)
+            # unchanged counter and wijk: no write touched the wijk since (a recreated wijk
+            # has another creation time), so the documents read then are still the ones
+            docs = self._snapshots.get(key, (found["changes"], found["wijk"]))
+            if docs is not None:
+                return parse(docs, day)
+        found = self._run(False, tx.single, query=cypher.SNAPSHOT, slug=wijk, day=day.isoformat())
         if found is None:
             raise NotFound(f"De wijk {wijk!r} bestaat niet.")
-        # the documents are JSON already: join them into one and let pydantic parse it once
-        text = (
-            f'{{"wijk":{found["wijk"]},"as_of":"{day}","actors":[{",".join(found["actors"])}],'
-            f'"links":[{",".join(found["links"])}],"change_counter":{int(found["changes"])}}}'
+        # the documents are JSON already: each list is joined into one array
+        docs = Documents(
+            found["wijk"],
+            "[" + ",".join(found["actors"]) + "]",
+            "[" + ",".join(found["links"]) + "]",
+            int(found["changes"]),
         )
-        if self._cache_size:
-            with self._cache_lock:
-                self._snapshots[key] = ((found["changes"], found["wijk"]), text)
-                self._snapshots.move_to_end(key)
-                while len(self._snapshots) > self._cache_size:
-                    self._snapshots.popitem(last=False)
-        return tx.parse_snapshot(text)
+        self._snapshots.put(key, (found["changes"], found["wijk"]), docs)
+        return parse(docs, day)
 
     def change_counter(self, wijk: str) -> int:
         found = self._docs(cypher.CHANGE_COUNTER, key=wijk)
@@ -267,6 +259,7 @@ class Neo4jStore(MergeMixin, ErasureMixin):
             plan.write(t)
             tx.touch(t, plan.touched)
             tx.audit(t, by, plan.entries)
+            workflow.realise(t, plan.linked, by)
             return plan.result
 
         return self._run(True, work)
@@ -293,46 +286,6 @@ class Neo4jStore(MergeMixin, ErasureMixin):
 
         return self._run(True, work)
 
-    # -- decisions on suggestions --------------------------------------------------------
-
-    def record_decision(self, decision: Decision) -> Decision:
-        decision = validated(Decision, decision)
-
-        def work(t: ManagedTransaction) -> None:
-            if not tx.touch(t, [decision.wijk]):
-                raise NotFound(f"De wijk {decision.wijk!r} bestaat niet.")
-            before = tx.first(
-                t,
-                cypher.RECORD_DECISION,
-                key=f"{decision.wijk}|{decision.a}|{decision.b}",
-                wijk=decision.wijk,
-                a=decision.a,
-                b=decision.b,
-                doc=dumps(doc(decision)),
-            )
-            old = json.loads(before) if before else None
-            pair = f"{decision.a}|{decision.b}"
-            entry = ("decide", "decision", pair, [decision.wijk], old, doc(decision))
-            tx.audit(t, decision.by, [entry])
-
-        self._run(True, work)
-        return decision
-
-    def list_decisions(self, wijk: str) -> list[Decision]:
-        return tx.parse_many("decision", self._docs(cypher.LIST["decision", True], wijk=wijk))
-
-    def delete_decision(self, wijk: str, a: str, b: str, *, by: str) -> None:
-        a, b = sorted((a, b))
-
-        def work(t: ManagedTransaction) -> None:
-            before = tx.first(t, cypher.DELETE_DECISION, key=f"{wijk}|{a}|{b}")
-            if before is None:
-                raise NotFound(f"Er is geen besluit over {a!r} en {b!r} in de wijk {wijk!r}.")
-            tx.touch(t, [wijk])
-            tx.audit(t, by, [("decide", "decision", f"{a}|{b}", [wijk], before, None)])
-
-        self._run(True, work)
-
     # -- audit ---------------------------------------------------------------------------
 
     def audit_log(
@@ -341,3 +294,60 @@ class Neo4jStore(MergeMixin, ErasureMixin):
         query = cypher.AUDIT_LOG[entity_id is not None, wijk is not None]
         docs = self._docs(query, entity_id=entity_id, wijk=wijk, limit=max(0, int(limit)))
         return [AuditEntry.model_validate_json(d) for d in docs]
+
+
+# -- pieces of one transaction, shared by the single writes and ``save_actor`` -------------
+
+
+def _create_actor(t: ManagedTransaction, actor: Actor, by: str) -> None:
+    if tx.first(t, cypher.GET["actor"], key=actor.id) is not None:
+        raise Conflict(f"Er is al een actor met id {actor.id!r}.")
+    tx.check_actor(t, actor, tx.touch(t, actor.wijken))
+    tx.save(t, "actor", actor, created=True)
+    tx.audit(t, by, [("create", "actor", actor.id, actor.wijken, None, doc(actor))])
+
+
+def _update_actor(
+    t: ManagedTransaction,
+    actor_id: str,
+    changes: Mapping[str, Any],
+    expected_version: int,
+    by: str,
+) -> Actor:
+    before, _ = tx.lock(t, "actor", actor_id, expected_version)
+    data = apply_changes(Actor.model_validate(before), changes)
+    actor = tx.next_version(Actor, before, data)
+    wijken = sorted(set(before["wijken"]) | set(actor.wijken))
+    tx.check_actor(t, actor, tx.touch(t, wijken))
+    tx.save(t, "actor", actor)
+    tx.audit(t, by, [("update", "actor", actor_id, wijken, before, doc(actor))])
+    return actor
+
+
+def _create_link(t: ManagedTransaction, link: Link, by: str, prefix: str = "") -> None:
+    if tx.first(t, cypher.GET["link"], key=link.id) is not None:
+        raise Conflict(f"Er is al een verbinding met id {link.id!r}.")
+    ends = t.run(cypher.LINK_ENDS, source=link.source, target=link.target).single(strict=True)
+    kinds = {link.source: ends["source"], link.target: ends["target"]}
+    refuse(link_errors(link, kinds.get, prefix))
+    tx.save(t, "link", link, created=True)
+    wijken = sorted(set(ends["wijken"]))
+    tx.touch(t, wijken)
+    tx.audit(t, by, [("create", "link", link.id, wijken, None, doc(link))])
+    workflow.realise(t, [(link.source, link.target)], by)
+
+
+def _update_link(
+    t: ManagedTransaction,
+    link_id: str,
+    changes: Mapping[str, Any],
+    expected_version: int | None,
+    by: str,
+) -> Link:
+    before, ends = tx.lock(t, "link", link_id, expected_version)
+    data = apply_changes(Link.model_validate(before), changes)
+    link = tx.next_version(Link, before, data)
+    tx.save(t, "link", link)
+    tx.touch(t, ends)
+    tx.audit(t, by, [("update", "link", link_id, ends, before, doc(link))])
+    return link

@@ -11,8 +11,8 @@ from neo4j import ManagedTransaction, Record
 from pydantic import BaseModel, TypeAdapter
 
 from graph.errors import Conflict, NotFound
-from graph.model import Actor, Decision, Link, Snapshot, Wijk, utcnow
-from graph.store.common import doc, dumps, gc_paused
+from graph.model import Actor, Link, SuggestionStep, Wijk, utcnow
+from graph.store.common import doc, dumps, validated
 from graph.store.neo4j import cypher
 from graph.store.rules import actor_errors, refuse
 
@@ -22,12 +22,12 @@ BATCH = 5000
 """Rows per ``UNWIND`` statement."""
 
 WHAT = {"wijk": "De wijk", "actor": "De actor", "link": "De verbinding"}
-Parsed = list[Wijk] | list[Actor] | list[Link] | list[Decision]
+Parsed = list[Wijk] | list[Actor] | list[Link] | list[SuggestionStep]
 ADAPTERS: dict[str, TypeAdapter[Parsed]] = {
     "wijk": TypeAdapter(list[Wijk]),
     "actor": TypeAdapter(list[Actor]),
     "link": TypeAdapter(list[Link]),
-    "decision": TypeAdapter(list[Decision]),
+    "step": TypeAdapter(list[SuggestionStep]),
 }
 AuditItem = tuple[str, str, str, Sequence[str], Any, Any]
 """(action, entity, entity_id, wijken, before, after): one audit entry to append; before
@@ -37,11 +37,16 @@ and after are documents (dicts), their JSON text, or None."""
 # -- records -------------------------------------------------------------------------------
 
 
-def new(model: type[M], data: BaseModel, extra: dict[str, Any]) -> M:
-    """A new stored record (version 1, created now) of ``data`` with ``extra`` fields."""
+def new(
+    model: type[M], data: BaseModel, extra: dict[str, Any], confirmed_by: str | None = None
+) -> M:
+    """A new stored record (version 1, created now) of ``data`` with ``extra`` fields;
+    confirmed by ``confirmed_by`` at its creation when given."""
     now = utcnow()
-    fields = data.model_dump() | extra
-    return model.model_validate(fields | {"version": 1, "created_at": now, "updated_at": now})
+    fields = data.model_dump() | extra | {"version": 1, "created_at": now, "updated_at": now}
+    if confirmed_by is not None:
+        fields["confirmed"] = {"at": now, "by": confirmed_by}
+    return validated(model, fields)
 
 
 def next_version(model: type[M], before: dict[str, Any], data: BaseModel) -> M:
@@ -59,15 +64,10 @@ def parse_many(entity: Literal["actor"], docs: Sequence[str]) -> list[Actor]: ..
 @overload
 def parse_many(entity: Literal["link"], docs: Sequence[str]) -> list[Link]: ...
 @overload
-def parse_many(entity: Literal["decision"], docs: Sequence[str]) -> list[Decision]: ...
+def parse_many(entity: Literal["step"], docs: Sequence[str]) -> list[SuggestionStep]: ...
 def parse_many(entity: str, docs: Sequence[str]) -> Parsed:
     """Parse stored JSON documents in one go (much faster than one model at a time)."""
     return ADAPTERS[entity].validate_json("[" + ",".join(docs) + "]")
-
-
-def parse_snapshot(text: str) -> Snapshot:
-    with gc_paused():
-        return Snapshot.model_validate_json(text)
 
 
 def row(entity: str, d: dict[str, Any], text: str | None = None) -> list[Any]:

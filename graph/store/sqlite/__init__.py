@@ -7,7 +7,9 @@
 - ``trusted``: validators for JSON the store wrote itself (lists and snapshots);
 - ``core``: transactions, version checks, audit entries and change counters;
 - ``store``: ``SqliteStore``, with ``merge`` (``merge_actors``), ``bulk``
-  (``bulk_upsert``) and ``privacy`` (``erase_personal_data``) as mixins.
+  (``bulk_upsert``) and ``privacy`` (``erase_personal_data``) as mixins;
+- ``backup``: ``export_all``, ``import_all`` (``graph.store.backup``) and ``copy_to``, a
+  copy of the file through SQLite's online backup API.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from typing import Any
 
 from graph.model import ActorIn, BulkResult, LinkIn, WijkIn, utcnow
 from graph.store.rules import FIXED_FIELDS, Batch
-from graph.store.sqlite.core import AuditRow, SqliteCore
+from graph.store.sqlite.core import AuditRow
 from graph.store.sqlite.records import (
     INDEXED,
     INSERT,
@@ -26,11 +26,12 @@ from graph.store.sqlite.records import (
     key_of,
     stored_json,
 )
+from graph.store.sqlite.workflow import WorkflowMixin
 
 _MODELS = {"wijken": WijkIn, "actors": ActorIn, "links": LinkIn}
 
 
-class BulkMixin(SqliteCore):
+class BulkMixin(WorkflowMixin):
     def bulk_upsert(
         self,
         *,
@@ -47,6 +48,7 @@ class BulkMixin(SqliteCore):
         result = BulkResult()
         entries: list[AuditRow] = []
         touched: set[str] = set()
+        linked: list[tuple[str, str]] = []  # the ends of the links created
         with self._write() as con:
             found = _Found(con, batch)
             batch.check(found.known_wijken(), batch.kinds(found.kinds()), found.identity)
@@ -75,6 +77,8 @@ class BulkMixin(SqliteCore):
                         slugs = frozenset((key,))
                     indexed = indexed_of(record)
                     if old is None:
+                        if table == "links":
+                            linked.append((record.source, record.target))
                         doc = stored_json(input_json, 1, now, now, None)
                         new_rows.append((*indexed, 1, now, now, None, input_json, key))
                         entries.append((now, by, "create", entity, key, slugs, None, doc))
@@ -99,6 +103,7 @@ class BulkMixin(SqliteCore):
                 result.updated += len(changed_rows)
             self._touch(con, touched)
             self._audit(con, entries)
+            self._realise(con, linked, by)
         return result
 
 

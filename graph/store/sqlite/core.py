@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from graph.errors import Conflict, NotFound, StoreUnavailable
-from graph.model import ActorIn, LinkIn, WijkIn, utcnow
-from graph.store.common import dumps
+from graph.model import ActorIn, Confirmation, LinkIn, WijkIn, utcnow
+from graph.store.common import dumps, validated
+from graph.store.snapshots import SnapshotCache
 from graph.store.sqlite import pool
 from graph.store.sqlite.pool import Pool, connect, log, unavailable
 from graph.store.sqlite.records import (
@@ -32,7 +33,7 @@ from graph.store.sqlite.records import (
     row,
     table_of,
 )
-from graph.store.sqlite.schema import SCHEMA, SCHEMA_VERSION
+from graph.store.sqlite.schema import SCHEMA_VERSION, script
 from graph.store.sqlite.trusted import JsonValidator
 
 T = TypeVar("T")
@@ -64,6 +65,7 @@ class SqliteCore:
                     f"{exc.strerror or type(exc).__name__}"
                 ) from None
         self._pool = Pool(self._connect, 1 if self._memory else pool.POOL_SIZE)
+        self._snapshots = SnapshotCache()  # the last snapshots read (graph.store.snapshots)
         try:
             with self._pool.connection() as con:
                 self._create_schema(con)
@@ -84,7 +86,7 @@ class SqliteCore:
                     f"version {SCHEMA_VERSION} at most. Upgrade wijknet."
                 )
             if found < SCHEMA_VERSION:
-                con.executescript(SCHEMA)
+                con.executescript(script(found))
         except sqlite3.Error as exc:
             if con.in_transaction:
                 con.execute("ROLLBACK")
@@ -233,9 +235,12 @@ class SqliteCore:
         return adapter.validate_json(array)
 
     @staticmethod
-    def _insert(con: sqlite3.Connection, record: Record, now: str) -> str:
-        """Store a new record (version 1); returns its stored JSON."""
-        rec = Rec(1, now, now, None, record.model_dump_json())
+    def _insert(
+        con: sqlite3.Connection, record: Record, now: str, confirmed: str | None = None
+    ) -> str:
+        """Store a new record (version 1, ``confirmed`` as JSON or None); returns its
+        stored JSON."""
+        rec = Rec(1, now, now, confirmed, record.model_dump_json())
         con.execute(INSERT[table_of(record)], row(record, rec))
         if isinstance(record, ActorIn):
             con.executemany(INSERT_ACTOR_WIJK, actor_wijk_rows(record))
@@ -251,10 +256,17 @@ class SqliteCore:
             con.executemany(INSERT_ACTOR_WIJK, actor_wijk_rows(record))
         return rec.doc
 
-    def _create(self, con: sqlite3.Connection, record: Record, by: str) -> str:
-        """Insert a new record and audit it; returns its stored JSON."""
-        now = utcnow().isoformat()
-        doc = self._insert(con, record, now)
+    def _create(
+        self, con: sqlite3.Connection, record: Record, by: str, confirm: bool = False
+    ) -> str:
+        """Insert a new record and audit it; returns its stored JSON. ``confirm``: stored
+        as confirmed by ``by`` at its creation."""
+        at = utcnow()
+        now = at.isoformat()
+        confirmed = (
+            validated(Confirmation, {"at": at, "by": by}).model_dump_json() if confirm else None
+        )
+        doc = self._insert(con, record, now, confirmed)
         wijken = self._wijken_for(con, record)
         self._touch(con, wijken)
         entity = TABLES[table_of(record)][2]

@@ -5,15 +5,23 @@ from __future__ import annotations
 
 import sqlite3
 
-from graph.model import Actor, ActorIn, Decision, Link, LinkIn, utcnow
+from graph.model import Actor, ActorIn, Link, LinkIn, SuggestionStep, utcnow
 from graph.store.common import dumps
-from graph.store.merging import Merge, merge_link_ids, merged_into, plan_merge
+from graph.store.merging import (
+    Merge,
+    Step,
+    merge_link_ids,
+    merged_into,
+    pair_audit,
+    plan_merge,
+)
 from graph.store.rules import SAME_ACTOR, refuse
-from graph.store.sqlite.core import AuditRow, SqliteCore
+from graph.store.sqlite.core import AuditRow
 from graph.store.sqlite.records import REC, Rec, in_chunks
+from graph.store.sqlite.workflow import WorkflowMixin
 
 
-class MergeMixin(SqliteCore):
+class MergeMixin(WorkflowMixin):
     def merge_actors(
         self,
         keep_id: str,
@@ -51,11 +59,12 @@ class MergeMixin(SqliteCore):
             candidates = merge_link_ids(keep_id, drop_id, link_list)
             sql = "SELECT id FROM links WHERE id IN ({marks})"
             taken = {found[0] for found in in_chunks(con, sql, candidates)}
-            decisions = [
-                Decision.model_validate_json(found[0])
+            workflow = [
+                SuggestionStep.model_validate_json(found[0])
                 for found in con.execute(
-                    "SELECT doc FROM decisions WHERE a IN (?, ?)"
-                    " UNION SELECT doc FROM decisions WHERE b IN (?, ?)",
+                    "SELECT doc FROM (SELECT wijk, a, b, n, doc FROM suggestion_steps"
+                    " WHERE a IN (?, ?) UNION SELECT wijk, a, b, n, doc FROM suggestion_steps"
+                    " WHERE b IN (?, ?)) ORDER BY wijk, a, b, n",
                     pair + pair,
                 )
             ]
@@ -66,7 +75,7 @@ class MergeMixin(SqliteCore):
                 link_list,
                 [Actor.model_validate_json(rec.doc) for rec in workers.values()],
                 taken,
-                decisions,
+                workflow,
                 self._wijken_of(con, ends),
             )
             stored |= {("link", key): rec for key, rec in links.items()}
@@ -89,18 +98,7 @@ class MergeMixin(SqliteCore):
                 before = recs[step.entity, step.key].doc
             after: str | None = None
             if step.entity == "decision":
-                decision = step.after or step.before
-                assert isinstance(decision, Decision)
-                key = (decision.wijk, decision.a, decision.b)
-                if step.after is None:
-                    con.execute("DELETE FROM decisions WHERE wijk = ? AND a = ? AND b = ?", key)
-                    before = decision.model_dump_json()
-                else:
-                    after = decision.model_dump_json()
-                    con.execute(
-                        "INSERT INTO decisions (wijk, a, b, doc) VALUES (?, ?, ?, ?)",
-                        (*key, after),
-                    )
+                before, after = self._write_pair(con, step)
             elif step.action == "merge":
                 con.execute("DELETE FROM actors WHERE id = ?", (step.key,))
                 after = dumps(merged_into(merge.actor.id or ""))
@@ -120,3 +118,26 @@ class MergeMixin(SqliteCore):
         self._touch(con, merge.wijken)
         self._audit(con, entries)
         return kept
+
+    @staticmethod
+    def _write_pair(con: sqlite3.Connection, step: Step) -> tuple[str | None, str | None]:
+        """Remove every step of a suggested pair, or append steps to it; returns the audit
+        entry's before and after (``pair_audit``)."""
+        key = step.pair
+        if isinstance(step.before, tuple):
+            con.execute("DELETE FROM suggestion_steps WHERE wijk = ? AND a = ? AND b = ?", key)
+        if isinstance(step.after, tuple):
+            n = con.execute(
+                "SELECT coalesce(max(n), 0) FROM suggestion_steps"
+                " WHERE wijk = ? AND a = ? AND b = ?",
+                key,
+            ).fetchone()[0]
+            con.executemany(
+                "INSERT INTO suggestion_steps (wijk, a, b, n, doc) VALUES (?, ?, ?, ?, ?)",
+                [(*key, n + i, s.model_dump_json()) for i, s in enumerate(step.after, start=1)],
+            )
+        before, after = pair_audit(step)
+        return (
+            dumps(before) if before is not None else None,
+            dumps(after) if after is not None else None,
+        )

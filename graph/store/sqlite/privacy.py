@@ -88,14 +88,17 @@ class ErasureMixin(SqliteCore):
                 if changes:
                     self._replace(con, old, apply_changes(current, changes), by, "erase")
         entries: list[AuditRow] = []
-        for wijk, a, b, text in con.execute(
-            f"SELECT wijk, a, b, doc FROM decisions WHERE {where.format(col='doc')}", needles
+        for wijk, a, b, n, text in con.execute(
+            "SELECT wijk, a, b, n, doc FROM suggestion_steps WHERE "
+            f"{where.format(col='doc')} ORDER BY wijk, a, b, n",
+            needles,
         ).fetchall():
             scrubbed = dumps(erasure.scrub(json.loads(text)))
             if json.loads(scrubbed) != json.loads(text):
                 con.execute(
-                    "UPDATE decisions SET doc = ? WHERE wijk = ? AND a = ? AND b = ?",
-                    (scrubbed, wijk, a, b),
+                    "UPDATE suggestion_steps SET doc = ? WHERE wijk = ? AND a = ? AND b = ?"
+                    " AND n = ?",
+                    (scrubbed, wijk, a, b, n),
                 )
                 pair = f"{a}|{b}"
                 entries.append((now, by, "erase", "decision", pair, [wijk], scrubbed, scrubbed))

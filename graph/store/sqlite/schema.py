@@ -10,17 +10,27 @@ wijk's links are read with one index range per actor.
   ``actors.organisation`` are foreign keys to ``actors``;
 - ``actor_wijk``: one row per (wijk, actor) with the actor's dates, for per-wijk and
   dated reads (``snapshot``) through the primary key;
-- ``decisions``: verdicts on suggested pairs, keyed by (wijk, a, b);
+- ``suggestion_steps``: the steps of suggested pairs, keyed by (wijk, a, b, n) with
+  ``n`` = 1, 2, … in the pair's order (the highest is the current status), the step as
+  JSON in ``doc``;
 - ``audit`` (``seq`` autoincrement) and ``audit_wijk`` (which wijken an entry concerns);
 - ``wijk_counters``: the change counter per wijk slug; kept when a wijk is deleted, so a
   wijk created again under the same slug never repeats a counter value.
 
-The schema version is ``PRAGMA user_version``.
+The schema version is ``PRAGMA user_version``. ``script(found)`` brings a database of
+version ``found`` to ``SCHEMA_VERSION`` in one transaction: it creates what is missing and
+then runs every migration of a later version (``MIGRATIONS``), each written so that running
+it twice changes nothing (two processes may open an old file at the same moment).
+
+- Version 2: the ``decisions`` table (one verdict per pair) becomes ``suggestion_steps``
+  (every step of a pair); each verdict becomes the pair's first step, ``besproken`` as
+  ``ontmoet`` and ``niet-relevant`` without a note with the reason "Niet relevant voor
+  deze wijk".
 """
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _META = """version    INTEGER NOT NULL,
     created_at TEXT NOT NULL,
@@ -28,8 +38,7 @@ _META = """version    INTEGER NOT NULL,
     confirmed  TEXT,
     input      TEXT NOT NULL"""
 
-SCHEMA = f"""
-BEGIN IMMEDIATE;
+TABLES = f"""
 CREATE TABLE IF NOT EXISTS wijken (
     slug       TEXT PRIMARY KEY,
     {_META}
@@ -71,13 +80,16 @@ CREATE TABLE IF NOT EXISTS links (
 ) WITHOUT ROWID;
 CREATE UNIQUE INDEX IF NOT EXISTS links_by_id ON links(id);
 CREATE INDEX IF NOT EXISTS links_by_target ON links(target);
-CREATE TABLE IF NOT EXISTS decisions (
+CREATE TABLE IF NOT EXISTS suggestion_steps (
     wijk     TEXT NOT NULL REFERENCES wijken(slug) ON DELETE CASCADE,
     a        TEXT NOT NULL,
     b        TEXT NOT NULL,
+    n        INTEGER NOT NULL,
     doc      TEXT NOT NULL,
-    PRIMARY KEY (wijk, a, b)
+    PRIMARY KEY (wijk, a, b, n)
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS suggestion_steps_by_a ON suggestion_steps(a, b);
+CREATE INDEX IF NOT EXISTS suggestion_steps_by_b ON suggestion_steps(b);
 CREATE TABLE IF NOT EXISTS audit (
     seq       INTEGER PRIMARY KEY AUTOINCREMENT,
     at        TEXT NOT NULL,
@@ -95,7 +107,41 @@ CREATE TABLE IF NOT EXISTS audit_wijk (
     seq      INTEGER NOT NULL,
     PRIMARY KEY (wijk, seq)
 ) WITHOUT ROWID;
-PRAGMA user_version = {SCHEMA_VERSION};
-COMMIT;
 """
-"""Creates what is missing (idempotent) and sets the schema version when done."""
+"""Creates what is missing (idempotent)."""
+
+MIGRATIONS: dict[int, str] = {
+    2: """
+CREATE TABLE IF NOT EXISTS decisions (
+    wijk TEXT NOT NULL, a TEXT NOT NULL, b TEXT NOT NULL, doc TEXT NOT NULL,
+    PRIMARY KEY (wijk, a, b)
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO suggestion_steps (wijk, a, b, n, doc)
+SELECT wijk, a, b, 1, json_set(
+    doc,
+    '$.status', CASE json_extract(doc, '$.status')
+        WHEN 'besproken' THEN 'ontmoet' ELSE json_extract(doc, '$.status') END,
+    '$.note', CASE
+        WHEN json_extract(doc, '$.status') = 'niet-relevant'
+             AND coalesce(json_extract(doc, '$.note'), '') = ''
+        THEN 'Niet relevant voor deze wijk'
+        ELSE coalesce(json_extract(doc, '$.note'), '') END,
+    '$.date', json('null')
+)
+FROM decisions;
+DROP TABLE decisions;
+""",
+}
+"""Per schema version, the SQL that brings a database of the version before to it."""
+
+
+def script(found: int) -> str:
+    """The SQL that brings a database of schema version ``found`` to ``SCHEMA_VERSION``."""
+    steps = [MIGRATIONS[v] for v in sorted(MIGRATIONS) if v > found]
+    return "\n".join(
+        ["BEGIN IMMEDIATE;", TABLES, *steps, f"PRAGMA user_version = {SCHEMA_VERSION};", "COMMIT;"]
+    )
+
+
+SCHEMA = script(SCHEMA_VERSION)
+"""The SQL of a new database."""

@@ -1,11 +1,12 @@
-"""``SqliteStore``: the records, reads and decisions; merging (``merge``), bulk loads
-(``bulk``) and erasure (``privacy``) come from mixins of their own."""
+"""``SqliteStore``: the records and reads; merging (``merge``), bulk loads (``bulk``),
+erasure (``privacy``) and the workflow of suggested pairs (``workflow``) come from mixins
+of their own."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -15,7 +16,6 @@ from graph.model import (
     ActorIn,
     AuditEntry,
     Confirmation,
-    Decision,
     Health,
     Link,
     LinkIn,
@@ -25,8 +25,10 @@ from graph.model import (
     new_id,
     utcnow,
 )
-from graph.store.common import as_input, gc_paused, validated
+from graph.store.common import as_input, validated
 from graph.store.rules import actor_errors, apply_changes, link_errors, refuse
+from graph.store.snapshots import Documents, parse
+from graph.store.sqlite.backup import BackupMixin
 from graph.store.sqlite.bulk import BulkMixin
 from graph.store.sqlite.merge import MergeMixin
 from graph.store.sqlite.privacy import ErasureMixin
@@ -35,15 +37,13 @@ from graph.store.sqlite.records import (
     TABLES,
     Rec,
     active,
-    by_id,
-    by_name,
     cols,
     json_array,
 )
-from graph.store.sqlite.trusted import ACTORS, DECISIONS, LINKS, WIJKEN
+from graph.store.sqlite.trusted import ACTORS, LINKS, WIJKEN
 
 
-class SqliteStore(MergeMixin, BulkMixin, ErasureMixin):
+class SqliteStore(MergeMixin, BulkMixin, ErasureMixin, BackupMixin):
     """``GraphStore`` on one SQLite file (or ``":memory:"``); see ``graph.store.sqlite``."""
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -96,7 +96,8 @@ class SqliteStore(MergeMixin, BulkMixin, ErasureMixin):
             ).fetchone()[0]
             if count:
                 raise Conflict(
-                    f"De wijk {slug!r} heeft nog {count} actor(en); haal die eerst uit de wijk.",
+                    f"De wijk {slug!r} heeft nog {count} {'actor' if count == 1 else 'actoren'}; "
+                    "haal die eerst uit de wijk.",
                     details={"actors": count},
                 )
             con.execute("DELETE FROM wijken WHERE slug = ?", (slug,))
@@ -105,15 +106,48 @@ class SqliteStore(MergeMixin, BulkMixin, ErasureMixin):
 
     # -- actors ------------------------------------------------------------------------------
 
-    def create_actor(self, data: ActorIn, *, by: str) -> Actor:
+    def create_actor(self, data: ActorIn, *, by: str, confirm: bool = False) -> Actor:
         actor = as_input(ActorIn, data)
         if actor.id is None:
             actor = actor.model_copy(update={"id": new_id("a")})
         with self._write() as con:
-            if con.execute("SELECT 1 FROM actors WHERE id = ?", (actor.id,)).fetchone():
-                raise Conflict(f"Er is al een actor met id {actor.id!r}.")
-            refuse(actor_errors(actor, self._wijk_known(con), self._kind_of(con)))
-            doc = self._create(con, actor, by)
+            doc = self._create_actor(con, actor, by, confirm)
+        return Actor.model_validate_json(doc)
+
+    def _create_actor(self, con: sqlite3.Connection, actor: ActorIn, by: str, confirm: bool) -> str:
+        if con.execute("SELECT 1 FROM actors WHERE id = ?", (actor.id,)).fetchone():
+            raise Conflict(f"Er is al een actor met id {actor.id!r}.")
+        refuse(actor_errors(actor, self._wijk_known(con), self._kind_of(con)))
+        return self._create(con, actor, by, confirm)
+
+    def save_actor(
+        self,
+        data: ActorIn,
+        *,
+        by: str,
+        expected_version: int | None = None,
+        new_links: Sequence[LinkIn] = (),
+        end_links: Mapping[str, date] | None = None,
+        confirm: bool = False,
+    ) -> Actor:
+        actor = as_input(ActorIn, data)
+        if actor.id is None:
+            actor = actor.model_copy(update={"id": new_id("a")})
+        links = [as_input(LinkIn, link) for link in new_links]
+        links = [lk if lk.id else lk.model_copy(update={"id": new_id("l")}) for lk in links]
+        with self._write() as con:
+            if expected_version is None:
+                doc = self._create_actor(con, actor, by, confirm)
+            else:
+                assert actor.id is not None
+                changes = actor.model_dump(exclude={"id", "kind"})
+                doc = self._update_actor(con, actor.id, changes, expected_version, by)
+            for link_id, day in sorted((end_links or {}).items()):
+                old = self._current(con, "links", link_id, None)
+                ended = apply_changes(Link.model_validate_json(old.doc), {"until": day})
+                self._replace(con, old, ended, by, "update")
+            for i, link in enumerate(links):
+                self._create_link(con, link, by, confirm, prefix=f"links.{i}.")
         return Actor.model_validate_json(doc)
 
     def get_actor(self, actor_id: str) -> Actor:
@@ -133,11 +167,21 @@ class SqliteStore(MergeMixin, BulkMixin, ErasureMixin):
         self, actor_id: str, changes: Mapping[str, Any], *, expected_version: int, by: str
     ) -> Actor:
         with self._write() as con:
-            old = self._current(con, "actors", actor_id, expected_version)
-            actor = apply_changes(Actor.model_validate_json(old.doc), changes)
-            refuse(actor_errors(actor, self._wijk_known(con), self._kind_of(con)))
-            doc = self._replace(con, old, actor, by, "update")
+            doc = self._update_actor(con, actor_id, changes, expected_version, by)
         return Actor.model_validate_json(doc)
+
+    def _update_actor(
+        self,
+        con: sqlite3.Connection,
+        actor_id: str,
+        changes: Mapping[str, Any],
+        expected_version: int,
+        by: str,
+    ) -> str:
+        old = self._current(con, "actors", actor_id, expected_version)
+        actor = apply_changes(Actor.model_validate_json(old.doc), changes)
+        refuse(actor_errors(actor, self._wijk_known(con), self._kind_of(con)))
+        return self._replace(con, old, actor, by, "update")
 
     def delete_actor(self, actor_id: str, *, expected_version: int, by: str) -> None:
         now = utcnow().isoformat()
@@ -151,7 +195,8 @@ class SqliteStore(MergeMixin, BulkMixin, ErasureMixin):
             ]
             if workers:
                 raise Conflict(
-                    f"Bij {actor_id!r} werken nog {len(workers)} professional(s) "
+                    f"Bij {actor_id!r} werken nog {len(workers)} "
+                    f"{'professional' if len(workers) == 1 else 'professionals'} "
                     f"({', '.join(workers[:5])}); wijzig of verwijder die eerst.",
                     details={"professionals": workers},
                 )
@@ -178,16 +223,23 @@ class SqliteStore(MergeMixin, BulkMixin, ErasureMixin):
 
     # -- links -------------------------------------------------------------------------------
 
-    def create_link(self, data: LinkIn, *, by: str) -> Link:
+    def create_link(self, data: LinkIn, *, by: str, confirm: bool = False) -> Link:
         link = as_input(LinkIn, data)
         if link.id is None:
             link = link.model_copy(update={"id": new_id("l")})
         with self._write() as con:
-            if con.execute("SELECT 1 FROM links WHERE id = ?", (link.id,)).fetchone():
-                raise Conflict(f"Er is al een verbinding met id {link.id!r}.")
-            refuse(link_errors(link, self._kind_of(con)))
-            doc = self._create(con, link, by)
+            doc = self._create_link(con, link, by, confirm)
         return Link.model_validate_json(doc)
+
+    def _create_link(
+        self, con: sqlite3.Connection, link: LinkIn, by: str, confirm: bool, prefix: str = ""
+    ) -> str:
+        if con.execute("SELECT 1 FROM links WHERE id = ?", (link.id,)).fetchone():
+            raise Conflict(f"Er is al een verbinding met id {link.id!r}.")
+        refuse(link_errors(link, self._kind_of(con), prefix))
+        doc = self._create(con, link, by, confirm)
+        self._realise(con, [(link.source, link.target)], by)
+        return doc
 
     def get_link(self, link_id: str) -> Link:
         return Link.model_validate_json(self._get("links", link_id))
@@ -225,7 +277,10 @@ class SqliteStore(MergeMixin, BulkMixin, ErasureMixin):
     # -- reads for analysis ------------------------------------------------------------------
 
     def snapshot(self, wijk: str, as_of: date | None = None) -> Snapshot:
+        """Built from the documents remembered for (wijk, day) while the wijk's record and
+        change counter are what they were (``graph.store.snapshots``)."""
         day = as_of if as_of is not None else date.today()
+        key = (wijk, day)
         params = {"w": wijk, "d": day.isoformat()}
         with self._read() as con:
             found = con.execute(
@@ -235,32 +290,26 @@ class SqliteStore(MergeMixin, BulkMixin, ErasureMixin):
             ).fetchone()
             if found is None:
                 raise NotFound(f"De wijk {wijk!r} bestaat niet.")
-            # Each list comes back as one JSON array built by SQLite, which spares a Python
-            # object per row; sorting the models afterwards is cheaper than sorting the rows.
-            actors = con.execute(
-                f"SELECT {json_array('a')} FROM actor_wijk aw JOIN actors a ON a.id = aw.actor_id"
-                f" WHERE aw.wijk = :w AND {active('aw')}",
-                params,
-            ).fetchone()[0]
-            links = con.execute(
-                f"SELECT {json_array('l')} FROM actor_wijk s"
-                " JOIN links l ON l.source = s.actor_id"
-                " JOIN actor_wijk t ON t.wijk = s.wijk AND t.actor_id = l.target"
-                f" WHERE s.wijk = :w AND {active('s')} AND {active('t')} AND {active('l')}",
-                params,
-            ).fetchone()[0]
-        with gc_paused():
-            actor_list = ACTORS.validate_json(actors)
-            link_list = LINKS.validate_json(links)
-        actor_list.sort(key=by_name)
-        link_list.sort(key=by_id)
-        return Snapshot.model_construct(
-            wijk=Wijk.model_validate_json(Rec(*found[:5]).doc),
-            as_of=day,
-            actors=actor_list,
-            links=link_list,
-            change_counter=found[5],
-        )
+            stamp = tuple(found)  # the wijk's record and change counter
+            docs = self._snapshots.get(key, stamp)
+            if docs is None:
+                # Each list comes back as one JSON array built by SQLite, which spares a
+                # Python object per row.
+                actors = con.execute(
+                    f"SELECT {json_array('a')} FROM actor_wijk aw"
+                    f" JOIN actors a ON a.id = aw.actor_id WHERE aw.wijk = :w AND {active('aw')}",
+                    params,
+                ).fetchone()[0]
+                links = con.execute(
+                    f"SELECT {json_array('l')} FROM actor_wijk s"
+                    " JOIN links l ON l.source = s.actor_id"
+                    " JOIN actor_wijk t ON t.wijk = s.wijk AND t.actor_id = l.target"
+                    f" WHERE s.wijk = :w AND {active('s')} AND {active('t')} AND {active('l')}",
+                    params,
+                ).fetchone()[0]
+                docs = Documents(Rec(*found[:5]).doc, actors, links, found[5])
+                self._snapshots.put(key, stamp, docs)
+        return parse(docs, day)
 
     def change_counter(self, wijk: str) -> int:
         with self._read() as con:
@@ -298,54 +347,6 @@ class SqliteStore(MergeMixin, BulkMixin, ErasureMixin):
             self._touch(con, wijken)
             self._audit(con, [(now, by, "confirm", entity, record_id, wijken, old.doc, doc)])
         return doc
-
-    # -- decisions on suggestions ------------------------------------------------------------
-
-    def record_decision(self, decision: Decision) -> Decision:
-        decision = as_input(Decision, decision)
-        doc = decision.model_dump_json()
-        now = utcnow().isoformat()
-        with self._write() as con:
-            self._current(con, "wijken", decision.wijk, None)
-            found = con.execute(
-                "SELECT doc FROM decisions WHERE wijk = ? AND a = ? AND b = ?",
-                (decision.wijk, decision.a, decision.b),
-            ).fetchone()
-            con.execute(
-                "INSERT INTO decisions (wijk, a, b, doc) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (wijk, a, b) DO UPDATE SET doc = excluded.doc",
-                (decision.wijk, decision.a, decision.b, doc),
-            )
-            self._touch(con, [decision.wijk])
-            entity_id = f"{decision.a}|{decision.b}"
-            before = found[0] if found else None
-            self._audit(
-                con,
-                [(now, decision.by, "decide", "decision", entity_id, [decision.wijk], before, doc)],
-            )
-        return Decision.model_validate_json(doc)
-
-    def list_decisions(self, wijk: str) -> list[Decision]:
-        with self._read() as con:
-            array = con.execute(
-                "SELECT '[' || coalesce(group_concat(doc, ','), '') || ']'"
-                " FROM (SELECT doc FROM decisions WHERE wijk = ? ORDER BY a, b)",
-                (wijk,),
-            ).fetchone()[0]
-        return DECISIONS.validate_json(array)
-
-    def delete_decision(self, wijk: str, a: str, b: str, *, by: str) -> None:
-        a, b = sorted((a, b))
-        now = utcnow().isoformat()
-        with self._write() as con:
-            found = con.execute(
-                "SELECT doc FROM decisions WHERE wijk = ? AND a = ? AND b = ?", (wijk, a, b)
-            ).fetchone()
-            if found is None:
-                raise NotFound(f"Er is geen besluit over {a!r} en {b!r} in de wijk {wijk!r}.")
-            con.execute("DELETE FROM decisions WHERE wijk = ? AND a = ? AND b = ?", (wijk, a, b))
-            self._touch(con, [wijk])
-            self._audit(con, [(now, by, "decide", "decision", f"{a}|{b}", [wijk], found[0], None)])
 
     # -- audit -------------------------------------------------------------------------------
 
