@@ -230,15 +230,19 @@ def to_csv_zip(data: GraphData) -> bytes:
 
 
 def to_xlsx(data: GraphData) -> bytes:
+    return xlsx_workbook({name.capitalize(): table(data) for name, table in TABLES.items()})
+
+
+def xlsx_workbook(sheets: dict[str, list[list[Any]]]) -> bytes:
+    """An XLSX file with one sheet per entry: the first row bold as the header."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     book = Workbook(write_only=True)
     bold = Font(bold=True)
-    for name, table in TABLES.items():
-        sheet = book.create_sheet(name.capitalize())
-        rows = table(data)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
         header = []
         for title in rows[0]:
             cell = WriteOnlyCell(sheet, value=title)

@@ -45,6 +45,7 @@ from graph.model import (
 )
 from graph.store.base import GraphStore
 from graph.store.workflow import ordered
+from importers.exports import xlsx_workbook
 from importers.tables import neutralise
 
 router = APIRouter(include_in_schema=False)
@@ -452,25 +453,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @router.get("/wijk/{slug}/agenda.xlsx")
 def agenda_xlsx(slug: str, store: StoreDep, cache: CacheDep, user: PageUser) -> Response:
     """The open agenda as one Excel sheet, *Agenda*."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
     _, rows = _open_table(store, cache, slug)
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("Agenda")
-    bold = Font(bold=True)
-    header = []
-    for title in rows[0]:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    for row in rows[1:]:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return Response(buffer.getvalue(), media_type=XLSX, headers=_attachment(slug, "xlsx"))
+    content = xlsx_workbook({"Agenda": rows})
+    return Response(content, media_type=XLSX, headers=_attachment(slug, "xlsx"))
 
 
 # -- the actor page -----------------------------------------------------------------------

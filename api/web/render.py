@@ -21,25 +21,12 @@ from api.permissions import may_manage
 from api.session import CSRF_FIELD, current_session
 from api.web.explain import EXPLANATIONS
 from graph.model import label
+from visual.export import MONTHS
 
 HERE = Path(__file__).resolve().parent.parent
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
 
-MONTHS = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 
 MESSAGES = {
     "opgeslagen": "Opgeslagen.",
