@@ -3,31 +3,20 @@
 One driver per app process; every call is one managed transaction of a short session
 (``read``/``write``, retried on transient errors by the driver), with Cypher from literal
 text and values as ``$parameters`` only. The constraints and indexes are created when the
-connection opens. Driver errors become ``graph.errors`` here: a constraint violation is a
-``Conflict``, anything that means the server cannot serve is ``StoreUnavailable``.
+connection opens. Driver errors become ``graph.errors`` as in the graph store (the same
+``graph.store.neo4j.connection.Connection``): a constraint violation is a ``Conflict``,
+anything that means the server cannot serve is ``StoreUnavailable``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Concatenate, LiteralString, ParamSpec, TypeVar
 from urllib.parse import unquote, urlsplit
 
-from neo4j import Driver, GraphDatabase, ManagedTransaction
-from neo4j.exceptions import (
-    AuthError,
-    ClientError,
-    ConfigurationError,
-    ConstraintError,
-    DatabaseError,
-    DriverError,
-    ServiceUnavailable,
-    SessionExpired,
-    TransientError,
-)
+from neo4j import ManagedTransaction
 
-from graph.errors import Conflict, StoreUnavailable
+from graph.store.neo4j.connection import Connection
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -77,82 +66,29 @@ class SharedNeo4j:
             netloc += f":{parts.port}"
         self.uri = f"{parts.scheme}://{netloc}"
         self.database = parts.path.strip("/") or None
-        try:
-            self.driver: Driver = GraphDatabase.driver(
-                self.uri,
-                auth=auth,
-                connection_timeout=connection_timeout,
-                max_transaction_retry_time=max_transaction_retry_time,
-                warn_notification_severity="OFF",
-                user_agent="wijknet-shared",
-            )
-        except (ConfigurationError, ValueError) as exc:
-            raise StoreUnavailable(f"Invalid Neo4j URL {self.uri!r}: {exc}") from exc
-        try:
-            with self.translated():
-                self.driver.verify_connectivity()
-                for statement in SCHEMA:
-                    try:
-                        self.driver.execute_query(statement, database_=self.database)
-                    except ClientError as exc:  # another process created it at the same moment
-                        if "AlreadyExists" not in (exc.code or ""):
-                            raise
-        except BaseException:
-            self.driver.close()
-            raise
+        self._connection = Connection(
+            self.uri,
+            auth,
+            self.database,
+            schema=SCHEMA,
+            user_agent="wijknet-shared",
+            connection_timeout=connection_timeout,
+            max_transaction_retry_time=max_transaction_retry_time,
+        )
+        self.driver = self._connection.driver
+        self.translated = self._connection.translated
 
     def close(self) -> None:
-        self.driver.close()
-
-    @contextmanager
-    def translated(self) -> Iterator[None]:
-        """The driver's errors as wijknet's, naming the server."""
-        try:
-            yield
-        except ConstraintError as exc:
-            raise Conflict(f"De wijziging botst met opgeslagen gegevens ({exc.message}).") from exc
-        except AuthError as exc:
-            raise StoreUnavailable(
-                f"Neo4j at {self.uri} refused the credentials: {exc.message}"
-            ) from exc
-        except (ServiceUnavailable, SessionExpired) as exc:
-            raise StoreUnavailable(f"Neo4j at {self.uri} cannot be reached: {exc}") from exc
-        except ClientError as exc:
-            code = exc.code or ""
-            if ".Database." in code or ".Security." in code:
-                raise StoreUnavailable(f"Neo4j at {self.uri}: {exc.message}") from exc
-            raise
-        except (TransientError, DatabaseError) as exc:
-            raise StoreUnavailable(f"Neo4j at {self.uri} failed: {exc.message}") from exc
-        except DriverError as exc:
-            raise StoreUnavailable(f"Neo4j at {self.uri}: {exc}") from exc
-
-    def _run(
-        self,
-        write: bool,
-        work: Callable[Concatenate[ManagedTransaction, P], T],
-        /,
-        *args: P.args,
-        **kwargs: P.kwargs,
-    ) -> T:
-        with (
-            self.translated(),
-            self.driver.session(
-                database=self.database,
-                bookmark_manager=self.driver.execute_query_bookmark_manager,
-            ) as session,
-        ):
-            execute = session.execute_write if write else session.execute_read
-            return execute(work, *args, **kwargs)
+        self._connection.close()
 
     def read(
         self, work: Callable[Concatenate[ManagedTransaction, P], T], /, *a: P.args, **k: P.kwargs
     ) -> T:
         """``work(tx, …)`` in one read transaction."""
-        return self._run(False, work, *a, **k)
+        return self._connection.run(False, work, *a, **k)
 
     def write(
         self, work: Callable[Concatenate[ManagedTransaction, P], T], /, *a: P.args, **k: P.kwargs
     ) -> T:
         """``work(tx, …)`` in one write transaction (all of it or nothing)."""
-        return self._run(True, work, *a, **k)
+        return self._connection.run(True, work, *a, **k)

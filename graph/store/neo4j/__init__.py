@@ -18,7 +18,8 @@ How it talks to Neo4j: one driver per store (thread-safe), one short session per
 managed transactions (``execute_read`` / ``execute_write``, retried on transient errors),
 Cypher with ``$parameters`` only (``cypher``). A write locks the record before it reads the
 version (``SET n._lock = true REMOVE n._lock``), so of two writers of one version only one
-wins. Driver errors become ``graph.errors`` in one place, ``Neo4jCore._translated``.
+wins. Driver errors become ``graph.errors`` in one place, ``connection.Connection.translated``
+(shared with the app's state in Neo4j, ``api.shared``).
 A store remembers the JSON of its last few snapshots with the wijk's change counter: a
 repeated snapshot then reads only the counter, and parses the remembered documents when
 it has not moved.

@@ -1,27 +1,17 @@
-"""What every method of the Neo4j store builds on: the driver, one managed transaction per
-call, and the translation of the driver's errors."""
+"""What every method of the Neo4j store builds on: the connection (driver, one managed
+transaction per call, the driver's errors as wijknet's: ``graph.store.neo4j.connection``)
+and the reads every part shares."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from neo4j import GraphDatabase, ManagedTransaction
-from neo4j.exceptions import (
-    AuthError,
-    ClientError,
-    ConfigurationError,
-    ConstraintError,
-    DatabaseError,
-    DriverError,
-    ServiceUnavailable,
-    SessionExpired,
-    TransientError,
-)
+from neo4j import ManagedTransaction
 
-from graph.errors import Conflict, NotFound, StoreUnavailable
+from graph.errors import NotFound
 from graph.store.neo4j import cypher, tx
+from graph.store.neo4j.connection import Connection
 from graph.store.snapshots import MAX_CHARS, SnapshotCache
 
 T = TypeVar("T")
@@ -48,63 +38,25 @@ class Neo4jCore:
         # the documents of the last snapshots read (graph.store.snapshots); ``snapshot_cache``
         # is how many characters of JSON they may hold together, 0 to remember none
         self._snapshots = SnapshotCache(snapshot_cache)
+        self._connection = Connection(
+            uri,
+            auth,
+            database,
+            schema=cypher.SCHEMA,
+            user_agent="wijknet",
+            connection_timeout=connection_timeout,
+            max_transaction_retry_time=max_transaction_retry_time,
+        )
+        self._driver = self._connection.driver
+        self._translated = self._connection.translated
         try:
-            self._driver = GraphDatabase.driver(
-                uri,
-                auth=auth,
-                connection_timeout=connection_timeout,
-                max_transaction_retry_time=max_transaction_retry_time,
-                warn_notification_severity="OFF",
-                user_agent="wijknet",
-            )
-        except (ConfigurationError, ValueError) as exc:
-            raise StoreUnavailable(f"Invalid Neo4j URL {uri!r}: {exc}") from exc
-        try:
-            with self._translated():
-                self._driver.verify_connectivity()
-                self._create_schema()
+            self._prepare()
         except BaseException:
-            self._driver.close()
+            self._connection.close()
             raise
 
-    @contextmanager
-    def _translated(self) -> Iterator[None]:
-        """Turn the driver's errors into wijknet's, naming the server."""
-        try:
-            yield
-        except ConstraintError as exc:
-            raise Conflict(f"De wijziging botst met opgeslagen gegevens ({exc.message}).") from exc
-        except AuthError as exc:
-            raise StoreUnavailable(
-                f"Neo4j at {self.uri} refused the credentials: {exc.message}"
-            ) from exc
-        except (ServiceUnavailable, SessionExpired) as exc:
-            raise StoreUnavailable(f"Neo4j at {self.uri} cannot be reached: {exc}") from exc
-        except ClientError as exc:
-            code = exc.code or ""
-            if code.endswith("EntityNotFound"):  # deleted by a concurrent write
-                raise Conflict("Het record is intussen gewijzigd; probeer het opnieuw.") from exc
-            if ".Database." in code or ".Security." in code:
-                raise StoreUnavailable(f"Neo4j at {self.uri}: {exc.message}") from exc
-            raise
-        except (TransientError, DatabaseError) as exc:
-            if "MemoryPoolOutOfMemory" in (exc.code or ""):
-                raise StoreUnavailable(
-                    f"Neo4j at {self.uri} has too little transaction memory for this write "
-                    f"({exc.message}); give the server more heap or a higher "
-                    "dbms.memory.transaction.total.max, or import in parts"
-                ) from exc
-            raise StoreUnavailable(f"Neo4j at {self.uri} failed: {exc.message}") from exc
-        except DriverError as exc:
-            raise StoreUnavailable(f"Neo4j at {self.uri}: {exc}") from exc
-
-    def _create_schema(self) -> None:
-        for statement in cypher.SCHEMA:
-            try:
-                self._driver.execute_query(statement, database_=self._database)
-            except ClientError as exc:  # another store created it at the same moment
-                if "AlreadyExists" not in (exc.code or ""):
-                    raise
+    def _prepare(self) -> None:
+        """What to do once the connection is open and the schema made (data migrations)."""
 
     def _run(
         self,
@@ -115,15 +67,7 @@ class Neo4jCore:
         **params: P.kwargs,
     ) -> T:
         """Run ``work(tx, *args, **params)`` in one managed transaction of a short session."""
-        with (
-            self._translated(),
-            self._driver.session(
-                database=self._database,
-                bookmark_manager=self._driver.execute_query_bookmark_manager,
-            ) as session,
-        ):
-            execute = session.execute_write if write else session.execute_read
-            return execute(work, *args, **params)
+        return self._connection.run(write, work, *args, **params)
 
     def _docs(self, query: cypher.Cypher, **params: Any) -> list[str]:
         return self._run(False, tx.column, query=query, **params)

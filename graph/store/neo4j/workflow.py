@@ -89,8 +89,8 @@ def _migrate(t: ManagedTransaction) -> None:
 
 
 class WorkflowMixin(Neo4jCore):
-    def _create_schema(self) -> None:
-        super()._create_schema()
+    def _prepare(self) -> None:
+        super()._prepare()
         self._run(True, _migrate)
 
     # -- the workflow of suggested pairs -------------------------------------------------
