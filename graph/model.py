@@ -15,6 +15,9 @@ from __future__ import annotations
 import re
 import unicodedata
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, date, datetime
 from enum import Enum, IntEnum
 from typing import Annotated, Any, Literal, TypeVar
@@ -39,10 +42,25 @@ SLUG_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 ID_RE = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}$"
 
 
+_FIXED_NOW: ContextVar[datetime | None] = ContextVar("wijknet_fixed_now", default=None)
+
+
 def utcnow() -> datetime:
-    """Now, timezone-aware in UTC, to the millisecond (what both backends can store)."""
-    now = datetime.now(UTC)
+    """Now, timezone-aware in UTC, to the millisecond (what both backends can store); the
+    moment :func:`stamped_at` sets, inside it."""
+    now = _FIXED_NOW.get() or datetime.now(UTC)
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+@contextmanager
+def stamped_at(moment: datetime) -> Iterator[None]:
+    """While inside, in this thread or task only, every store write is stamped ``moment``
+    (records written as they were on an earlier day: the demo's history)."""
+    token = _FIXED_NOW.set(moment.astimezone(UTC))
+    try:
+        yield
+    finally:
+        _FIXED_NOW.reset(token)
 
 
 def new_id(prefix: str) -> str:

@@ -17,18 +17,17 @@ confirmed 330 days before loading becomes stale a month after loading, as it wou
 real use.
 
 The store stamps every write with ``graph.model.utcnow``; :func:`clock` sets the moment it
-returns while one batch or one confirmation is written. Load the demo into a store that
-nothing else is writing to at that moment (``wijknet load-demo`` does).
+returns (``graph.model.stamped_at``, for the loading thread only) while one batch or one
+confirmation is written.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING
 
 import graph.model
 from graph.demo.profiles import DEMO_DATE, STALE_AFTER
@@ -75,27 +74,10 @@ def moment(days: int, now: datetime, *, later: bool = False) -> datetime:
     return datetime.combine(day, time(minutes // 60, minutes % 60), tzinfo=UTC)
 
 
-class _FixedClock(datetime):
-    """A ``datetime`` whose ``now`` is one fixed moment."""
-
-    fixed: ClassVar[datetime]
-
-    @classmethod
-    def now(cls, tz: Any = None) -> datetime:  # type: ignore[override]
-        return cls.fixed if tz is None else cls.fixed.astimezone(tz)
-
-
-@contextmanager
-def clock(at: datetime) -> Iterator[None]:
-    """While inside, ``graph.model.utcnow`` (which every store stamps its writes with)
-    returns ``at``."""
-    saved = graph.model.datetime  # type: ignore[attr-defined]
-    _FixedClock.fixed = at
-    graph.model.datetime = _FixedClock  # type: ignore[attr-defined]
-    try:
-        yield
-    finally:
-        graph.model.datetime = saved  # type: ignore[attr-defined]
+def clock(at: datetime) -> AbstractContextManager[None]:
+    """While inside, every store write of this thread is stamped ``at``
+    (``graph.model.stamped_at``)."""
+    return graph.model.stamped_at(at)
 
 
 def _age(day: date) -> int:

@@ -178,3 +178,20 @@ def test_an_implausible_email_is_refused(email):
 )
 def test_a_plausible_email_is_kept(email):
     assert Contact(email=email).email == email
+
+
+def test_stamped_at_fixes_now_for_this_thread_only():
+    import threading
+    from datetime import UTC, datetime
+
+    from graph.model import stamped_at, utcnow
+
+    then = datetime(2024, 3, 1, 9, 30, tzinfo=UTC)
+    seen: list[datetime] = []
+    with stamped_at(then):
+        assert utcnow() == then
+        other = threading.Thread(target=lambda: seen.append(utcnow()))
+        other.start()
+        other.join()
+    assert seen[0].year >= 2026  # another thread (a server answering) keeps the real time
+    assert utcnow().year >= 2026
