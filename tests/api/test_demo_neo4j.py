@@ -1,9 +1,7 @@
 """``make demo-neo4j``'s building blocks: the local server (``graph.store.neo4j.local``),
 the settings it gives wijknet, a demo load into it and the app serving on it.
 
-The server is the session's (``tests/conftest.py`` starts it through the same module);
-the demo data here is one small generated wijk, since the full demo's history of a few
-hundred writes takes minutes on Neo4j.
+The server is the session's (``tests/conftest.py`` starts it through the same module).
 """
 
 from __future__ import annotations
@@ -16,9 +14,11 @@ from neo4j import GraphDatabase
 
 from api.app import create_app
 from api.settings import Settings
-from graph.demo import generate_wijk, load_demo
+from api.stale import stale_rows
+from graph.demo import load_demo
 from graph.store import open_store
 from graph.store.neo4j import local
+from graph.store.sqlite import SqliteStore
 from tests.support.shared_state import wipe
 
 DEMO = Path(__file__).resolve().parents[2] / "tools" / "neo4j" / "demo.py"
@@ -42,13 +42,23 @@ def test_the_demo_loads_into_the_local_server_and_the_app_serves_it(
     settings = Settings()
     assert settings.database == neo4j_server.url
     store = open_store(settings.database, auth=settings.store_auth())
+    reference = SqliteStore(":memory:")
     try:
-        result = load_demo(store, data=generate_wijk("demo-neo4j", 40))
-        assert result.created > 40
-        again = load_demo(store, data=generate_wijk("demo-neo4j", 40))
+        result = load_demo(store)  # the whole demo, its history copied in one transaction
+        assert result == load_demo(reference)
+        # the same records, dates and history as on the embedded default
+        assert store.export_all().counts() == reference.export_all().counts()
+        for slug in ("daalhof", "de-baandert"):  # "Actueel houden" lists the same records
+            stale, expected = (
+                [(row.kind, row.id, row.by) for row in stale_rows(s, slug, days=365, user=None)]
+                for s in (store, reference)
+            )
+            assert stale and stale == expected
+        again = load_demo(store)
         assert again.created == 0 and again.updated == 0  # a second run changes nothing
     finally:
         store.close()
+        reference.close()
     with TestClient(create_app(settings)) as client:
         answer = client.get("/api/v1/health")
     assert answer.status_code == 200

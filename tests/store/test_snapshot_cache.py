@@ -1,5 +1,6 @@
 """The snapshots a store remembers (``graph.store.snapshots``): a repeated read gives the
-same data in models of its own, and any write, by this store or another process, is seen."""
+same data (shared models, lists of its own), a read after a write builds only the changed
+records anew, and any write, by this store or another process, is seen."""
 
 from __future__ import annotations
 
@@ -32,13 +33,12 @@ def store(path):
     store.close()
 
 
-def test_a_repeated_read_is_the_same_snapshot_in_models_of_its_own(store):
+def test_a_repeated_read_shares_the_models_but_not_the_lists(store):
     first = store.snapshot("proefwijk", DAY)
     second = store.snapshot("proefwijk", DAY)
     assert second == first
-    assert second.actors[0] is not first.actors[0] and second.links[0] is not first.links[0]
-    second.actors[0].themes.clear()  # a caller may change its own snapshot
-    second.actors.clear()
+    assert second.actors[0] is first.actors[0]  # read-only models, built once
+    second.actors.clear()  # a caller may change its own lists
     assert store.snapshot("proefwijk", DAY) == first
 
 
@@ -81,13 +81,49 @@ def test_other_days_are_read_for_themselves(store):
     assert len(long_ago.actors) <= len(today.actors)
 
 
-def test_the_cache_keeps_at_most_its_characters():
-    docs = Documents('{"slug": "a"}', "[]", "[]", 1)
+def _docs(snapshot, **per_record):
+    """The documents of ``snapshot``, one per record, some replaced (by id)."""
+    actors = [per_record.get(a.id, a).model_dump_json() for a in snapshot.actors]
+    links = [lk.model_dump_json() for lk in snapshot.links]
+    return Documents(snapshot.wijk.model_dump_json(), actors, links, snapshot.change_counter)
+
+
+def test_a_read_after_a_write_builds_only_the_changed_records(store):
+    snapshot = store.snapshot("proefwijk", DAY)
+    cache = SnapshotCache()
+    first = cache.put(("proefwijk", DAY), 1, _docs(snapshot))
+    changed = first.actors[0].model_copy(update={"name": "Andere naam", "version": 2})
+    second = cache.put(("proefwijk", DAY), 2, _docs(snapshot, **{changed.id: changed}))
+    assert cache.get(("proefwijk", DAY), 1) is None and cache.get(("proefwijk", DAY), 2) == second
+    kept = {id(a) for a in first.actors} & {id(a) for a in second.actors}
+    assert len(kept) == len(first.actors) - 1  # every actor but the changed one kept its model
+    assert {a.name for a in second.actors if a.id == changed.id} == {"Andere naam"}
+    assert all(a is b for a, b in zip(first.links, second.links, strict=True))
+
+
+def test_links_of_another_day_or_to_actors_not_in_the_snapshot_are_left_out(store):
+    snapshot = store.snapshot("proefwijk", DAY)
+    link = snapshot.links[0]
+    ended = link.model_copy(update={"id": "oud", "until": date(2020, 1, 1)})
+    stray = link.model_copy(update={"id": "weg", "target": "niet-in-de-wijk"})
+    docs = _docs(snapshot)
+    docs = Documents(
+        docs.wijk,
+        docs.actors,
+        [*docs.links, ended.model_dump_json(), stray.model_dump_json()],
+        docs.change_counter,
+    )
+    built = SnapshotCache().put(("proefwijk", DAY), 1, docs)
+    assert [lk.id for lk in built.links] == [lk.id for lk in snapshot.links]
+
+
+def test_the_cache_keeps_at_most_its_characters(store):
+    docs = Documents(store.get_wijk("proefwijk").model_dump_json(), "[]", "[]", 1)
     cache = SnapshotCache(max_chars=docs.size)
     cache.put(("a", DAY), 1, docs)
-    assert ("a", DAY) in cache and cache.get(("a", DAY), 1) is docs
-    assert cache.get(("a", DAY), 2) is None  # another stamp: not these documents
+    assert ("a", DAY) in cache and cache.get(("a", DAY), 1) is not None
+    assert cache.get(("a", DAY), 2) is None  # another stamp: not this snapshot
     cache.put(("b", DAY), 1, docs)  # room for one: the older goes
-    assert cache.get(("a", DAY), 1) is None and cache.get(("b", DAY), 1) is docs
-    cache.put(("c", DAY), 1, Documents("{}", "[" + " " * docs.size + "]", "[]", 1))
+    assert cache.get(("a", DAY), 1) is None and cache.get(("b", DAY), 1) is not None
+    cache.put(("c", DAY), 1, Documents(docs.wijk, "[" + " " * docs.size + "]", "[]", 1))
     assert ("c", DAY) not in cache  # too large alone: not kept

@@ -33,7 +33,7 @@ from graph.store.neo4j.backup import BackupMixin
 from graph.store.neo4j.merge import MergeMixin
 from graph.store.neo4j.privacy import ErasureMixin
 from graph.store.rules import Batch, apply_changes, link_errors, refuse
-from graph.store.snapshots import Documents, parse
+from graph.store.snapshots import Documents
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -210,31 +210,31 @@ class Neo4jStore(MergeMixin, ErasureMixin, BackupMixin):
     # -- reads for analysis --------------------------------------------------------------
 
     def snapshot(self, wijk: str, as_of: date | None = None) -> Snapshot:
-        """Built from the documents remembered for (wijk, day) while the wijk's change
-        counter and document are what they were (``graph.store.snapshots``)."""
+        """The snapshot remembered for (wijk, day) while the wijk's change counter and
+        document are what they were, else built anew from the documents read in the same
+        transaction as the stamp (``graph.store.snapshots``)."""
         day = as_of or date.today()
         key = (wijk, day)
-        if key in self._snapshots:
-            found = self._run(False, tx.single, query=cypher.SNAPSHOT_STAMP, slug=wijk)
+
+        def read(t: ManagedTransaction) -> Snapshot:
+            found = tx.single(t, cypher.SNAPSHOT_STAMP, slug=wijk)
             if found is None:
                 raise NotFound(f"De wijk {wijk!r} bestaat niet.")
             # unchanged counter and wijk: no write touched the wijk since (a recreated wijk
-            # has another creation time), so the documents read then are still the ones
-            docs = self._snapshots.get(key, (found["changes"], found["wijk"]))
-            if docs is not None:
-                return parse(docs, day)
-        found = self._run(False, tx.single, query=cypher.SNAPSHOT, slug=wijk, day=day.isoformat())
-        if found is None:
-            raise NotFound(f"De wijk {wijk!r} bestaat niet.")
-        # the documents are JSON already: each list is joined into one array
-        docs = Documents(
-            found["wijk"],
-            "[" + ",".join(found["actors"]) + "]",
-            "[" + ",".join(found["links"]) + "]",
-            int(found["changes"]),
-        )
-        self._snapshots.put(key, (found["changes"], found["wijk"]), docs)
-        return parse(docs, day)
+            # has another creation time), so the snapshot read then is still the one
+            stamp = (found["changes"], found["wijk"])
+            snapshot = self._snapshots.get(key, stamp)
+            if snapshot is not None:
+                return snapshot
+            docs = Documents(
+                found["wijk"],
+                tx.first(t, cypher.SNAPSHOT_ACTORS, slug=wijk, day=day.isoformat()),
+                tx.first(t, cypher.SNAPSHOT_LINKS, slug=wijk),
+                int(found["changes"] or 0),
+            )
+            return self._snapshots.put(key, stamp, docs)
+
+        return self._run(False, read)
 
     def change_counter(self, wijk: str) -> int:
         found = self._docs(cypher.CHANGE_COUNTER, key=wijk)

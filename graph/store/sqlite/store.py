@@ -27,7 +27,7 @@ from graph.model import (
 )
 from graph.store.common import as_input, validated
 from graph.store.rules import actor_errors, apply_changes, link_errors, refuse
-from graph.store.snapshots import Documents, parse
+from graph.store.snapshots import Documents
 from graph.store.sqlite.backup import BackupMixin
 from graph.store.sqlite.bulk import BulkMixin
 from graph.store.sqlite.merge import MergeMixin
@@ -277,8 +277,8 @@ class SqliteStore(MergeMixin, BulkMixin, ErasureMixin, BackupMixin):
     # -- reads for analysis ------------------------------------------------------------------
 
     def snapshot(self, wijk: str, as_of: date | None = None) -> Snapshot:
-        """Built from the documents remembered for (wijk, day) while the wijk's record and
-        change counter are what they were (``graph.store.snapshots``)."""
+        """The snapshot remembered for (wijk, day) while the wijk's record and change counter
+        are what they were, else built anew (``graph.store.snapshots``)."""
         day = as_of if as_of is not None else date.today()
         key = (wijk, day)
         params = {"w": wijk, "d": day.isoformat()}
@@ -291,25 +291,26 @@ class SqliteStore(MergeMixin, BulkMixin, ErasureMixin, BackupMixin):
             if found is None:
                 raise NotFound(f"De wijk {wijk!r} bestaat niet.")
             stamp = tuple(found)  # the wijk's record and change counter
-            docs = self._snapshots.get(key, stamp)
-            if docs is None:
-                # Each list comes back as one JSON array built by SQLite, which spares a
-                # Python object per row.
-                actors = con.execute(
-                    f"SELECT {json_array('a')} FROM actor_wijk aw"
-                    f" JOIN actors a ON a.id = aw.actor_id WHERE aw.wijk = :w AND {active('aw')}",
-                    params,
-                ).fetchone()[0]
-                links = con.execute(
-                    f"SELECT {json_array('l')} FROM actor_wijk s"
-                    " JOIN links l ON l.source = s.actor_id"
-                    " JOIN actor_wijk t ON t.wijk = s.wijk AND t.actor_id = l.target"
-                    f" WHERE s.wijk = :w AND {active('s')} AND {active('t')} AND {active('l')}",
-                    params,
-                ).fetchone()[0]
-                docs = Documents(Rec(*found[:5]).doc, actors, links, found[5])
-                self._snapshots.put(key, stamp, docs)
-        return parse(docs, day)
+            snapshot = self._snapshots.get(key, stamp)
+            if snapshot is not None:
+                return snapshot
+            # Each list comes back as one JSON array built by SQLite, which spares a
+            # Python object per row.
+            actors = con.execute(
+                f"SELECT {json_array('a')} FROM actor_wijk aw"
+                f" JOIN actors a ON a.id = aw.actor_id WHERE aw.wijk = :w AND {active('aw')}",
+                params,
+            ).fetchone()[0]
+            links = con.execute(
+                f"SELECT {json_array('l')} FROM actor_wijk s"
+                " JOIN links l ON l.source = s.actor_id"
+                " JOIN actor_wijk t ON t.wijk = s.wijk AND t.actor_id = l.target"
+                f" WHERE s.wijk = :w AND {active('s')} AND {active('t')} AND {active('l')}",
+                params,
+            ).fetchone()[0]
+        return self._snapshots.put(
+            key, stamp, Documents(Rec(*found[:5]).doc, actors, links, found[5])
+        )
 
     def change_counter(self, wijk: str) -> int:
         with self._read() as con:
