@@ -405,7 +405,9 @@ class AuditEntry(_Model):
     seq: int
     at: datetime
     by: str
-    action: Literal["create", "update", "delete", "confirm", "erase", "decide", "undo", "merge"]
+    action: Literal[
+        "create", "update", "delete", "confirm", "erase", "decide", "undo", "merge", "restore"
+    ]
     entity: Literal["wijk", "actor", "link", "decision"]
     entity_id: str
     wijken: list[str]

@@ -15,12 +15,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, Protocol, runtime_checkable
+from zoneinfo import ZoneInfo
 
 import typer
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from api.accounts import USERNAME_RE, AccountRole, AccountStore
-from api.cli.common import app, fail, settings, store_from_settings
+from api.cli.common import ByOption, app, default_by, fail, settings, store_from_settings
 from api.mappings import MappingStore
 from api.settings import Settings
 from graph.errors import Conflict, WijknetError
@@ -378,6 +379,12 @@ def backup(
     typer.echo(f"Back-up geschreven: {file} ({_summary(manifest, not without_accounts)}).")
 
 
+def _source(name: str, manifest: Manifest) -> str:
+    """The backup as the log names it: file, date and the store it was made from."""
+    made = manifest.created_at.astimezone(ZoneInfo("Europe/Amsterdam")).strftime("%d-%m-%Y %H:%M")
+    return f"back-up {name} van {made} ({manifest.backend})"
+
+
 @app.command("restore")
 def restore(
     file: Annotated[
@@ -389,10 +396,12 @@ def restore(
         typer.Option("--vervang", help="Vervang alles wat nu in de database staat"),
     ] = False,
     without_accounts: WithoutAccounts = False,
+    by: ByOption = "",
 ) -> None:
     """Herstel een back-up van 'wijknet backup' in een lege database (of met --vervang in
     plaats van wat er staat). Eerst wordt het hele bestand gecontroleerd; daarna wordt de
-    database in één keer geschreven: alles of niets."""
+    database in één keer geschreven: alles of niets. Het logboek van elke wijk meldt wie
+    de back-up herstelde, en welke."""
     config = settings()
     try:
         found = read_backup(file)
@@ -408,7 +417,12 @@ def restore(
         with store_from_settings(config) as store:
             backend = store.backend
             try:
-                store.import_all(found.store, replace=replace)
+                store.import_all(
+                    found.store,
+                    replace=replace,
+                    by=by or default_by(),
+                    source=_source(file.name, found.manifest),
+                )
             except Conflict as exc:
                 if not replace and exc.message == NOT_EMPTY:
                     raise fail(

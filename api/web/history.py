@@ -25,6 +25,7 @@ ACTIONS = {
     "decide": "stap vastgelegd",
     "undo": "stap teruggedraaid",
     "merge": "samengevoegd",
+    "restore": "hersteld uit een back-up",
 }
 ENTITIES = {"wijk": "wijk", "actor": "actor", "link": "verbinding", "decision": "voorstel"}
 FIELDS = {

@@ -287,14 +287,19 @@ class GraphStore(Protocol):
         confirmations), every step of every suggested pair with its number, the whole audit
         log, the change counter of every wijk and the last audit number."""
 
-    def import_all(self, dump: StoreDump, *, replace: bool = False) -> None:
+    def import_all(
+        self, dump: StoreDump, *, replace: bool = False, by: str | None = None, source: str = ""
+    ) -> None:
         """Write ``dump`` in one write transaction: all of it or, on any error, nothing.
 
         - The store must hold no wijk, actor, link, step or audit entry; with ``replace``
           everything it holds is deleted first (in the same transaction). Otherwise
           ``Conflict`` with ``graph.store.backup.NOT_EMPTY``.
         - Ids, versions, timestamps, confirmations, the steps' numbers and the audit
-          entries (with their numbers) are kept as they are in ``dump``; nothing is audited.
+          entries (with their numbers) are kept as they are in ``dump``. With ``by`` (a
+          restore someone asked for), one entry ``restore`` per wijk of the dump follows
+          them, by ``by``, its ``after`` ``{"source": source}``; without, nothing is
+          audited (a copy of the demo, a test's template).
         - A wijk's change counter becomes ``backup.restored_counter`` of the dump's and the
           store's own (never lower than either); the audit numbering continues after the
           higher of the dump's and the store's last number.

@@ -96,6 +96,12 @@ def state(paths: dict[str, Path]) -> dict[str, Any]:
     return graph
 
 
+def without_restores(found: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """``found`` without the log's restore entries, and those entries."""
+    restored = [e for e in found["audit"] if e["action"] == "restore"]
+    return found | {"audit": [e for e in found["audit"] if e["action"] != "restore"]}, restored
+
+
 def test_backup_then_restore_in_an_empty_place_gives_everything_back(env, tmp_path, monkeypatch):
     token = fill(env)
     before = state(env)
@@ -106,10 +112,16 @@ def test_backup_then_restore_in_an_empty_place_gives_everything_back(env, tmp_pa
 
     fresh = {"db": tmp_path / "nieuw" / "wijknet.db", "accounts": tmp_path / "nieuw" / "acc.db"}
     use(monkeypatch, fresh)
-    result = run("restore", str(tmp_path / "backup.zip"))
+    result = run("restore", str(tmp_path / "backup.zip"), "--door", "beheerder")
     assert result.exit_code == 0, result.output
     assert "Back-up hersteld in sqlite" in result.output
-    assert state(fresh) == before
+    after, restored = without_restores(state(fresh))
+    assert after == before
+    # the log of every wijk says who restored which backup, after the backup's own entries
+    assert sorted(e["entity_id"] for e in restored) == sorted(w["slug"] for w in before["wijken"])
+    assert {e["by"] for e in restored} == {"beheerder"}
+    assert all(e["after"]["source"].startswith("back-up backup.zip van ") for e in restored)
+    assert min(e["seq"] for e in restored) > max(e["seq"] for e in before["audit"])
     accounts = AccountStore(str(fresh["accounts"]), hasher=FAST_HASHER)
     try:  # the password hashes and the token digests came along
         user = accounts.authenticate("anna", PASSWORD)
@@ -257,7 +269,10 @@ def test_a_sqlite_backup_restores_into_neo4j_with_its_accounts_and_back(
     use(monkeypatch, fresh)
     result = run("restore", str(tmp_path / "from-neo4j.zip"))
     assert result.exit_code == 0, result.output
-    assert state(fresh) == before
+    after, restored = without_restores(state(fresh))
+    assert after == before
+    # each restore logged once per wijk: into Neo4j (kept in the second backup) and back
+    assert len(restored) == 2 * len(before["wijken"])
 
 
 def test_sqlite_kopie_is_refused_on_neo4j_in_dutch(monkeypatch):

@@ -80,7 +80,9 @@ class BackupMixin(Neo4jCore):
             audit_seq=max([int(found["seq"] or 0), *(e.seq for e in audit)]),
         )
 
-    def import_all(self, dump: StoreDump, *, replace: bool = False) -> None:
+    def import_all(
+        self, dump: StoreDump, *, replace: bool = False, by: str | None = None, source: str = ""
+    ) -> None:
         errors = check_dump(dump)
         if errors:
             raise InvalidData([FieldError("backup", e, "reference") for e in errors[:100]])
@@ -125,5 +127,10 @@ class BackupMixin(Neo4jCore):
             for start in range(0, len(audit), tx.BATCH):
                 t.run(cypher.ADD_AUDIT, rows=audit[start : start + tx.BATCH]).consume()
             t.run(SET_SEQ, value=dump.audit_seq).consume()
+            if by is not None:
+                after = {"source": source}
+                tx.audit(
+                    t, by, [("restore", "wijk", w.slug, [w.slug], None, after) for w in dump.wijken]
+                )
 
         self._run(True, work)

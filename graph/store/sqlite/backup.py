@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.errors import Conflict, FieldError, InvalidData
-from graph.model import ActorIn, AuditEntry, LinkIn, WijkIn
+from graph.model import ActorIn, AuditEntry, LinkIn, WijkIn, utcnow
 from graph.store.backup import NOT_EMPTY, NumberedStep, StoreDump, check_dump, restored_counter
 from graph.store.common import as_input, dumps
 from graph.store.sqlite.core import SqliteCore
@@ -89,7 +89,9 @@ class BackupMixin(SqliteCore):
             audit_seq=last,
         )
 
-    def import_all(self, dump: StoreDump, *, replace: bool = False) -> None:
+    def import_all(
+        self, dump: StoreDump, *, replace: bool = False, by: str | None = None, source: str = ""
+    ) -> None:
         errors = check_dump(dump)
         if errors:
             raise InvalidData([FieldError("backup", e, "reference") for e in errors[:100]])
@@ -175,6 +177,15 @@ class BackupMixin(SqliteCore):
             elif found[0] < dump.audit_seq:
                 con.execute(
                     "UPDATE sqlite_sequence SET seq = ? WHERE name = 'audit'", (dump.audit_seq,)
+                )
+            if by is not None:
+                now, after = utcnow().isoformat(), dumps({"source": source})
+                self._audit(
+                    con,
+                    [
+                        (now, by, "restore", "wijk", w.slug, [w.slug], None, after)
+                        for w in dump.wijken
+                    ],
                 )
 
     def copy_to(self, path: str | os.PathLike[str]) -> None:
