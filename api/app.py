@@ -16,7 +16,7 @@ from fastapi import APIRouter, FastAPI
 from api import docs, errors, web
 from api.accounts import AccountStore
 from api.mapdata import MapCache
-from api.routes import accounts, actors, analysis, io, links, maps, system, wijken
+from api.routes import accounts, actors, analysis, io, links, maps, system, uitvraag, wijken
 from api.settings import Settings
 from api.shared import open_shared, shared_for
 from graph.analysis.cache import AnalysisCache
@@ -28,7 +28,7 @@ API_PREFIX = "/api/v1"
 
 def api_router() -> APIRouter:
     router = APIRouter(prefix=API_PREFIX)
-    for module in (wijken, actors, links, system, analysis, io, maps, accounts):
+    for module in (wijken, actors, links, system, analysis, io, maps, accounts, uitvraag):
         router.include_router(module.router)
     return router
 
@@ -59,6 +59,7 @@ def create_app(
                 raise
             app.state.accounts = shared.accounts
             app.state.uploads = shared.uploads
+            app.state.rounds = shared.rounds
         try:
             yield
         finally:
@@ -97,6 +98,8 @@ def create_app(
     app.include_router(api_router())
     docs.install(app)
     web.install(app)
-    if accounts is not None:  # the uploads beside the accounts given
-        app.state.uploads = shared_for(accounts, settings).uploads
+    if accounts is not None:  # the uploads and rounds beside the accounts given
+        shared = shared_for(accounts, settings)
+        app.state.uploads = shared.uploads
+        app.state.rounds = shared.rounds
     return app

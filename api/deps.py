@@ -39,6 +39,7 @@ from api.schemas import visible_actor, visible_snapshot
 from api.session import CSRF_FIELD, current_session
 from api.settings import PublicRead, Settings
 from api.shared import shared_for
+from api.uitvraag.store import RoundStore
 from api.uploads import PendingUploads
 from graph.analysis.cache import AnalysisCache
 from graph.model import Actor, ActorKind, Link, Snapshot, Wijk
@@ -83,12 +84,19 @@ def get_uploads(request: Request) -> PendingUploads:
     return uploads
 
 
+def get_rounds(request: Request) -> RoundStore:
+    """The netwerkuitvraag's rounds, beside the accounts (``api.uitvraag``, ``api.shared``)."""
+    rounds: RoundStore = request.app.state.rounds
+    return rounds
+
+
 StoreDep = Annotated[GraphStore, Depends(get_store)]
 AccountsDep = Annotated[AccountStore, Depends(get_accounts)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 CacheDep = Annotated[AnalysisCache, Depends(get_analysis_cache)]
 MapCacheDep = Annotated[MapCache, Depends(get_map_cache)]
 UploadsDep = Annotated[PendingUploads, Depends(get_uploads)]
+RoundsDep = Annotated[RoundStore, Depends(get_rounds)]
 
 
 def get_mappings(request: Request, accounts: AccountsDep) -> MappingStore:

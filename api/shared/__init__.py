@@ -23,6 +23,7 @@ from api.accounts import AccountStore
 from api.mappings import MappingStore
 from api.settings import Settings
 from api.shared.neo4j_db import SharedNeo4j, is_neo4j_url
+from api.uitvraag.store import RoundStore
 from api.uploads import PendingUploads
 
 if TYPE_CHECKING:
@@ -36,6 +37,8 @@ class SharedState:
     accounts: AccountStore
     mappings: MappingStore
     uploads: PendingUploads
+    rounds: RoundStore
+    """The netwerkuitvraag's rounds (``api.uitvraag``), beside the accounts."""
 
     def close(self) -> None:
         self.accounts.close()
@@ -69,13 +72,22 @@ def shared_for(accounts: AccountStore, settings: Settings) -> SharedState:
     if isinstance(accounts, Neo4jAccountStore):
         from api.shared.neo4j_mappings import Neo4jMappingStore
         from api.shared.neo4j_uploads import Neo4jPendingUploads
+        from api.uitvraag.neo4j import Neo4jRoundStore
 
         return SharedState(
             accounts,
             Neo4jMappingStore(accounts.db),
             Neo4jPendingUploads(accounts.db, max_bytes=settings.upload_max_mb * 2**20),
+            Neo4jRoundStore(accounts.db),
         )
-    return SharedState(accounts, MappingStore(accounts), PendingUploads(settings.upload_dir))
+    from api.uitvraag.sqlite import SqliteRoundStore
+
+    return SharedState(
+        accounts,
+        MappingStore(accounts),
+        PendingUploads(settings.upload_dir),
+        SqliteRoundStore(accounts),
+    )
 
 
 def open_shared(settings: Settings, *, hasher: PasswordHasher | None = None) -> SharedState:

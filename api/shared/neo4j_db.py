@@ -40,6 +40,23 @@ SCHEMA: tuple[LiteralString, ...] = (
     "CREATE INDEX pending_upload_owner IF NOT EXISTS FOR (p:PendingUpload) ON (p.owner)",
     "CREATE INDEX pending_upload_expires IF NOT EXISTS FOR (p:PendingUpload) ON (p.expires)",
     "CREATE INDEX pending_chunk_token IF NOT EXISTS FOR (c:PendingChunk) ON (c.token)",
+    # the netwerkuitvraag (api.uitvraag.neo4j)
+    "CREATE CONSTRAINT uitvraag_id IF NOT EXISTS FOR (u:Uitvraag) REQUIRE u.id IS UNIQUE",
+    "CREATE CONSTRAINT uitnodiging_id IF NOT EXISTS FOR (i:Uitnodiging) REQUIRE i.id IS UNIQUE",
+    "CREATE CONSTRAINT uitnodiging_digest IF NOT EXISTS"
+    " FOR (i:Uitnodiging) REQUIRE i.digest IS UNIQUE",
+    "CREATE CONSTRAINT uitnodiging_actor IF NOT EXISTS"
+    " FOR (i:Uitnodiging) REQUIRE (i.round_id, i.actor_id) IS UNIQUE",
+    "CREATE CONSTRAINT uitvraag_voorstel_id IF NOT EXISTS"
+    " FOR (p:UitvraagVoorstel) REQUIRE p.id IS UNIQUE",
+    "CREATE CONSTRAINT uitvraag_teller_key IF NOT EXISTS"
+    " FOR (c:UitvraagTeller) REQUIRE c.key IS UNIQUE",
+    "CREATE INDEX uitvraag_wijk IF NOT EXISTS FOR (u:Uitvraag) ON (u.wijk)",
+    "CREATE INDEX uitnodiging_round IF NOT EXISTS FOR (i:Uitnodiging) ON (i.round_id)",
+    "CREATE INDEX uitvraag_voorstel_round IF NOT EXISTS FOR (p:UitvraagVoorstel) ON (p.round_id)",
+    "CREATE INDEX uitvraag_voorstel_invitation IF NOT EXISTS"
+    " FOR (p:UitvraagVoorstel) ON (p.invitation_id)",
+    "CREATE INDEX uitvraag_teller_end IF NOT EXISTS FOR (c:UitvraagTeller) ON (c.window_end)",
 )
 
 
