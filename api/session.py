@@ -87,7 +87,8 @@ class SessionMiddleware:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
-                headers += _HEADERS
+                present = {name.lower() for name, _ in headers}  # a route's own wins
+                headers += [(n, v) for n, v in _HEADERS if n not in present]
                 if add_csp:
                     headers.append((b"content-security-policy", CSP.encode()))
                 message["headers"] = headers

@@ -40,6 +40,8 @@ from api.web import (
     merging,
     pages,
     printing,
+    respondent,
+    uitvraag,
     upkeep,
 )
 from api.web.render import STATIC, render
@@ -103,6 +105,8 @@ def install(app: FastAPI) -> None:
         importing,
         merging,
         printing,
+        uitvraag,
+        respondent,
     ):
         app.include_router(module.router)
 

@@ -12,14 +12,10 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-import uvicorn
 from playwright.sync_api import expect
 
 from api.accounts import AccountStore
@@ -28,7 +24,7 @@ from api.settings import Settings
 from graph.demo.timeline import clock
 from graph.model import ActorIn, LinkIn, WijkIn, utcnow
 from graph.store import GraphStore
-from tests.browser.support import WAIT_MS, Site
+from tests.browser.support import WAIT_MS, Site, serving
 from tests.support.web import ACCOUNTS, FAST_HASHER, HOSTILE, PASSWORD, demo_store
 
 # expect(...) waits this long for the page's scripts (Playwright's own default is 5 s,
@@ -106,23 +102,10 @@ def site(
     for name, role, wijken in ACCOUNTS:
         accounts.add_user(name, PASSWORD, role, wijken)
     app = create_app(Settings(), store=store, accounts=accounts)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the test server did not start on 127.0.0.1", pytrace=False)
-        time.sleep(0.05)
     try:
-        yield Site(f"http://127.0.0.1:{port}", store, hostile_actor, hostile_wijk)
+        with serving(app) as url:
+            yield Site(url, store, hostile_actor, hostile_wijk)
     finally:
-        server.should_exit = True
-        thread.join(15)
-        sock.close()
         if store_backend == "sqlite":
             store.close()
         accounts.close()

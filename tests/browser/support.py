@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
 
 from graph.store import GraphStore
 from tests.support.web import PASSWORD
@@ -23,6 +32,28 @@ class Site:
     hostile_actor: str
     hostile_wijk: str
     extra: dict = field(default_factory=dict)
+
+
+@contextmanager
+def serving(app: Any) -> Iterator[str]:
+    """``app`` served by uvicorn in a thread on a free 127.0.0.1 port; its address."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:  # the server's own flag: no fixed pause
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("the test server did not start on 127.0.0.1", pytrace=False)
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(15)
+        sock.close()
 
 
 def login(page, site: Site, username: str) -> None:

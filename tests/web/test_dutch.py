@@ -326,7 +326,7 @@ def looks_dutch(text: str) -> bool:
 
 def all_texts() -> list[Text]:
     texts: list[Text] = []
-    for path in sorted(TEMPLATES.glob("*.html")):
+    for path in sorted(TEMPLATES.rglob("*.html")):
         texts += [t for t in template_texts(path) if looks_dutch(t.text) or " " not in t.text]
     for folder in PYTHON_DIRS:
         for path in sorted(folder.rglob("*.py")):
@@ -547,7 +547,7 @@ TEMPLATE_PLURAL = re.compile(
 def test_the_templates_singular_and_plural_pairs_agree():
     """``{{ 'rij' if n == 1 else 'rijen' }}``: a singular, then its own plural."""
     pairs = []
-    for path in sorted(TEMPLATES.glob("*.html")):
+    for path in sorted(TEMPLATES.rglob("*.html")):
         for match in TEMPLATE_PLURAL.finditer(path.read_text("utf-8")):
             pairs.append((path.name, match[1], match[3]))
             assert _plural_pair(match[1], match[3]), (path.name, match[0])
