@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -66,6 +67,51 @@ class Settings(BaseSettings):
         description="A TOML file with the kernaanpak rules (default: the packaged "
         "graph/analysis/kernaanpak_rules.toml)",
     )
+
+    smtp_host: str | None = Field(
+        None,
+        description="SMTP server that sends the netwerkuitvraag's invitations and reminders "
+        "(unset: no mail; the links are handed out as a CSV/XLSX file)",
+    )
+    smtp_port: int = Field(587, ge=1, le=65535)
+    smtp_user: str | None = Field(None, description="Log in to the SMTP server as this user")
+    smtp_password: SecretStr | None = Field(None, description="The SMTP user's password")
+    smtp_from: str | None = Field(
+        None,
+        description="The sender of the invitations, e.g. 'Wijknet <wijknet@example.nl>' "
+        "(required with an SMTP host)",
+    )
+    smtp_security: Literal["starttls", "ssl", "none"] = Field(
+        "starttls",
+        description="'starttls' (port 587), 'ssl' (port 465) or 'none' (a relay on the "
+        "same machine or network only)",
+    )
+    smtp_timeout: float = Field(10, gt=0, description="Seconds to wait for the SMTP server")
+    base_url: str | None = Field(
+        None,
+        description="The public address of the site, used in links that leave it "
+        "(e.g. https://wijknet.example.nl); unset: the address of the request",
+    )
+
+    @model_validator(mode="after")
+    def _check_mail_and_links(self) -> Settings:
+        if self.smtp_host and not self.smtp_from:
+            raise ValueError(
+                "WIJKNET_SMTP_FROM is required when WIJKNET_SMTP_HOST is set: the address "
+                "the invitations are sent from"
+            )
+        if self.smtp_from and any(ch in self.smtp_from for ch in "\r\n"):
+            raise ValueError("WIJKNET_SMTP_FROM must be one line")
+        if self.base_url is not None and not self.base_url.strip():
+            self.base_url = None  # set but empty, as a compose file passes an unset variable
+        if self.base_url is not None:
+            if not self.base_url.startswith(("https://", "http://")):
+                raise ValueError(
+                    "WIJKNET_BASE_URL must start with https:// (or http://), e.g. "
+                    "https://wijknet.example.nl"
+                )
+            self.base_url = self.base_url.rstrip("/") or None
+        return self
 
     def store_auth(self) -> tuple[str, str] | None:
         if self.neo4j_user is None:

@@ -31,6 +31,11 @@ app = DutchTyper(
 )
 user_app = DutchTyper(help="Accounts en API-tokens.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
+uitvraag_app = DutchTyper(  # here, so its place in the help does not follow import order
+    help="Netwerkuitvraag: partners bevestigen en vullen hun eigen samenwerkingen aan.",
+    no_args_is_help=True,
+)
+app.add_typer(uitvraag_app, name="uitvraag")
 
 
 def settings() -> Settings:

@@ -61,6 +61,7 @@ def test_the_cli_package_has_the_command_modules():
         "api.cli.dutch",
         "api.cli.io",
         "api.cli.serve",
+        "api.cli.uitvraag",
     ]
 
 
@@ -74,5 +75,5 @@ def test_each_cli_module_imports_first_in_a_fresh_interpreter(first, rest):
     )
     assert done.returncode == 0, done.stderr
     commands, user_commands = done.stdout.splitlines()
-    assert commands.split() == COMMANDS + ["user", "accounts"]
+    assert commands.split() == COMMANDS + ["user", "uitvraag", "accounts"]
     assert user_commands.split() == USER_COMMANDS

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,8 @@ from api.app import API_PREFIX, create_app
 from api.deps import PUBLIC_KINDS, ReadAccess
 from api.mappings import MappingStore
 from api.settings import PublicRead, Settings
+from api.uitvraag.model import Round
+from api.uitvraag.sqlite import SqliteRoundStore
 from graph.model import ActorIn, ActorKind, Contact, LinkIn
 from graph.store import GraphStore
 from importers.mapping import ImportMapping
@@ -60,6 +63,10 @@ POLICY: dict[str, tuple[str, int]] = {
     "/api/v1/import/mappings/{name}": (CLOSED, 200),
     "/api/v1/audit": (CLOSED, 403),
     "/api/v1/accounts": (CLOSED, 403),
+    # a netwerkuitvraag holds e-mail addresses: the wijk's writers and beheer only
+    "/api/v1/uitvraag": (CLOSED, 403),
+    "/api/v1/uitvraag/{round_id}": (CLOSED, 403),
+    "/api/v1/uitvraag/{round_id}/proposals": (CLOSED, 403),
 }
 
 PAGE_POLICY: dict[str, tuple[str, int]] = {
@@ -82,11 +89,15 @@ PROFESSIONAL = "Petra Proefpersoon"
 """A professional whose name is also written in an organisation's description and in the
 note of a link between an organisation and an initiative."""
 
+ROUND = "u-0000000000a1"
+"""A round of the netwerkuitvraag in the wijk (made by the ``accounts`` fixture)."""
+
 PUBLIC_PARAMS = {
     "slug": WIJK,
     "actor_id": "pub-org",
     "link_id": "pub-link-org",
     "name": "proef",
+    "round_id": ROUND,
 }
 """Path parameters that name public records (an organisation, a link between public ends)."""
 PERSONAL_PARAMS = {
@@ -94,6 +105,7 @@ PERSONAL_PARAMS = {
     "actor_id": "pub-prof",
     "link_id": "pub-link-werk",
     "name": "proef",
+    "round_id": ROUND,
 }
 """The same routes on a professional and on a link of that professional."""
 
@@ -201,6 +213,15 @@ def accounts() -> Iterator[AccountStore]:
     ):
         accounts.add_user(name, PASSWORD, role, wijken)
     MappingStore(accounts).save("proef", ImportMapping(), by="baas")
+    proef = Round(
+        id=ROUND,
+        wijk=WIJK,
+        title="Proefuitvraag",
+        ends_on=date.today() + timedelta(days=30),
+        created_by="baas",
+        created_at=datetime.now(UTC),
+    )
+    SqliteRoundStore(accounts).add_round(proef, [])
     yield accounts
     accounts.close()
 
