@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal
@@ -109,6 +109,8 @@ class Point:
     y: float
     label: str
     value: str
+    marked: bool = False
+    """A day the caller singled out (a netwerkuitvraag's measurement): drawn as a ring."""
 
 
 @dataclass(frozen=True)
@@ -314,12 +316,13 @@ def line_chart(
     width: int = 380,
     height: int = 220,
     whole: bool = False,
+    marked: Collection[date] = (),
 ) -> LineChart:
     """A line through the values over time; days without a value break nothing.
 
     The time axis is labelled as precisely as ``period`` (one of ``PERIODS``) needs, and
     thinned so that no two labels overlap; ``whole``: the value axis has whole numbers
-    only (for counts).
+    only (for counts); the points of the days in ``marked`` are marked.
     """
     top, bottom, right = 12.0, 34.0, 16.0
     known = [(d, v) for d, v in points if v is not None]
@@ -345,6 +348,7 @@ def line_chart(
             round(y_of(v), 1),
             f"{d.day} {SHORT_MONTHS[d.month - 1]} {d.year}",
             fmt(v),
+            d in marked,
         )
         for d, v in known
     ]

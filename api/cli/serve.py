@@ -34,20 +34,24 @@ def check() -> None:
 
 
 @app.command("load-demo")
-def load_demo() -> None:
-    """Laad de verzonnen demodata van de 12 pilotwijken en de demo-accounts (nog eens laden
-    verandert niets)."""
+def load_demo(base_url: Annotated[str | None, typer.Option(hidden=True)] = None) -> None:
+    """Laad de verzonnen demodata van de 12 pilotwijken, de demo-accounts en een
+    netwerkuitvraag in Daalhof (nog eens laden verandert niets)."""
+    from api.shared import shared_for
+    from api.uitvraag.demo import load_demo_round
     from graph.demo import load_demo as load
 
     config = settings()
-    with store_from_settings(config) as store:
-        result = load(store)
-    typer.echo(
-        f"Demodata (fictief) geladen in {config.database}: {result.created} nieuw, "
-        f"{result.updated} bijgewerkt, {result.unchanged} ongewijzigd."
-    )
+    base_url = base_url or f"http://{config.host}:{config.port}"
     accounts = accounts_from_settings(config)
     try:
+        with store_from_settings(config) as store:
+            result = load(store)
+            typer.echo(
+                f"Demodata (fictief) geladen in {config.database}: {result.created} nieuw, "
+                f"{result.updated} bijgewerkt, {result.unchanged} ongewijzigd."
+            )
+            token = load_demo_round(store, shared_for(accounts, config).rounds, by="makelaar")
         typer.echo(f"Demo-accounts ({DEMO_PASSWORD_NOTE}):")
         for username, password, role, wijken in DEMO_ACCOUNTS:
             try:
@@ -58,6 +62,12 @@ def load_demo() -> None:
             typer.echo(f"  {username:<9} wachtwoord {password:<20} rol {role.value}{scope}")
     finally:
         accounts.close()
+    if token is not None:
+        typer.echo(
+            "Netwerkuitvraag Daalhof (demo): drie partners antwoordden al (zie Daalhof › "
+            "Netwerkuitvraag); probeer de pagina van een partner op "
+            f"{base_url}/uitvraag/{token}"
+        )
 
 
 Host = Annotated[str | None, typer.Option(metavar="ADRES", help="Adres van de webserver")]
@@ -83,5 +93,6 @@ def serve(host: Host = None, port: Port = None) -> None:
 @app.command()
 def demo(host: Host = None, port: Port = None) -> None:
     """Laad de demodata en start dan de webapp."""
-    load_demo()
+    config = settings()
+    load_demo(base_url=f"http://{host or config.host}:{port or config.port}")
     serve(host=host, port=port)

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.deps import CacheDep, PageUser, StoreDep
+from api.deps import CacheDep, PageUser, RoundsDep, StoreDep
 from api.errors import WebError
 from api.web.render import number, percent, render
 from graph.analysis import reports
@@ -20,7 +20,7 @@ from graph.analysis.compare import SORT_KEYS, Every, compare
 from graph.analysis.effect import Effect, check_period, default_period, effect_from, effect_rows
 from graph.analysis.results import METRIC_LABELS, Metrics
 from graph.errors import InvalidData
-from graph.model import REALISED_STATUSES, SuggestionStep, Wijk
+from graph.model import REALISED_STATUSES, SuggestionStep, Wijk, utcnow
 from importers.tables import neutralise
 from visual.charts import bar_chart, line_chart
 
@@ -393,16 +393,22 @@ def trend_page(
     slug: str,
     store: StoreDep,
     cache: CacheDep,
+    rounds: RoundsDep,
     user: PageUser,
     vanaf: str | None = None,
     tot: str | None = None,
     stap: str = "maand",
 ) -> Response:
     """The measures of one wijk over time (default: the last year, per month), the realised
-    suggestions per point and the effect of verbinden from its first to its last point. A
-    refused period comes back in the form, with what was typed and the reason beside its
-    field."""
+    suggestions per point and the effect of verbinden from its first to its last point.
+    The day each finished netwerkuitvraag of the wijk measured the network is a point too,
+    marked in the charts and listed. A refused period comes back in the form, with what
+    was typed and the reason beside its field."""
     wijk = store.get_wijk(slug)
+    now = utcnow()
+    measured = sorted(
+        (day, r.title) for r in rounds.list_rounds(slug) if (day := r.measured_on(now)) is not None
+    )
     errors: dict[str, str] = {}
     every: Every = "maand"
     if stap in STEPS:
@@ -418,7 +424,13 @@ def trend_page(
     if not errors:
         try:
             trend = reports.trend_for(
-                store, slug, days["vanaf"], days["tot"], every=every, cache=cache
+                store,
+                slug,
+                days["vanaf"],
+                days["tot"],
+                every=every,
+                also=[day for day, _ in measured],
+                cache=cache,
             )
         except InvalidData as exc:
             for err in exc.errors:
@@ -439,6 +451,8 @@ def trend_page(
             },
             status=422,
         )
+    point_days = [p.as_of or date.today() for p in trend.points]
+    marked = {day for day, _ in measured} & set(point_days)
     charts = [
         line_chart(
             METRIC_LABELS[key],
@@ -446,11 +460,11 @@ def trend_page(
             fmt=_formatter(key),
             period=every,
             whole=key in COUNTS,
+            marked=marked,
         )
         for key in TREND
     ]
     first, last = trend.points[0], trend.points[-1]
-    point_days = [p.as_of or date.today() for p in trend.points]
     history = store.suggestion_history(slug)
     realised = realised_so_far(history, point_days[0], point_days)
     charts.append(
@@ -460,6 +474,7 @@ def trend_page(
             fmt=lambda v: number(int(v)),
             period=every,
             whole=True,
+            marked=marked,
         )
     )
     result = effect_from(
@@ -490,6 +505,7 @@ def trend_page(
         "effect_cells": effect_cells(result),
         "effect_columns": _effect_heads(),
         "effect_csv": effect_csv_url(point_days[0], point_days[-1], [slug]),
+        "measured": [(day, title) for day, title in measured if day in marked],
         "nav": "vergelijken",
     }
     return render(request, "trend.html", context)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.deps import Form, PageUser, PageWriter, SettingsDep, StoreDep
-from api.permissions import PageRefusal, may_confirm_actor, may_link, page_refused
+from api.permissions import PageRefusal, may_confirm_actor, may_link, may_write_wijk, page_refused
 from api.stale import stale_rows
 from api.web.auth import safe_next
 from api.web.render import render
@@ -32,6 +32,7 @@ def stale_page(
         "wijk": wijk,
         "rows": stale_rows(store, slug, days=settings.stale_after_days, user=user),
         "days": settings.stale_after_days,
+        "may_ask": may_write_wijk(user, slug),
         "nav": "start",
     }
     return render(request, "actueel.html", context)

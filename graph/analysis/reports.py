@@ -7,7 +7,7 @@ cache is keyed on the store's change counter, so any write to the wijk invalidat
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from functools import partial
 from typing import Any, TypeVar
@@ -286,17 +286,20 @@ def trend_for(
     until: date | None = None,
     *,
     every: Every = "maand",
+    also: Iterable[date] = (),
     cache: AnalysisCache | None = None,
     progress: Progress | None = None,
 ) -> Trend:
     """The measures of ``wijk`` at every step from ``since`` to ``until`` (default: the
-    last year up to today)."""
+    last year up to today), and on each day of ``also`` within that period (the days a
+    netwerkuitvraag measured the network)."""
     until = until or date.today()
     check_trend_days(since=since, until=until)
     since = since or max(until - timedelta(days=365), TREND_FIRST)
     name = store.get_wijk(wijk).name
+    days = set(trend_dates(since, until, every)) | {d for d in also if since <= d <= until}
     points = []
-    for day in trend_dates(since, until, every):
+    for day in sorted(days):
         if progress:
             progress(day.isoformat())
         points.append(analysis_for(store, wijk, day, cache=cache).metrics())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from typer.testing import CliRunner
 
@@ -50,9 +52,13 @@ def test_load_demo_is_idempotent_and_prints_accounts(env):
         seq_before = store.audit_log(limit=1)[0].seq
     finally:
         store.close()
+    # the demo's netwerkuitvraag: a link to try a partner's page, printed once
+    tried = re.search(r"http://127\.0\.0\.1:\d+/uitvraag/(\S+)", first.output)
+    assert tried is not None, first.output
     second = run("load-demo")
     assert second.exit_code == 0, second.output
     assert " 0 nieuw" in second.output and " 0 bijgewerkt" in second.output
+    assert "/uitvraag/" not in second.output  # the round is there already
     store = open_store(f"sqlite:///{env}")
     try:
         assert store.audit_log(limit=1)[0].seq == seq_before  # nothing written again
@@ -95,7 +101,7 @@ def test_serve_and_demo_listen_on_the_port_of_the_settings(env, monkeypatch, com
     monkeypatch.setattr(
         uvicorn, "run", lambda app, host, port, **kw: heard.update(host=host, port=port)
     )
-    monkeypatch.setattr(serve, "load_demo", lambda: None)
+    monkeypatch.setattr(serve, "load_demo", lambda **_: None)
     monkeypatch.delenv("WIJKNET_HOST", raising=False)
     monkeypatch.setenv("WIJKNET_PORT", "8123")  # as in `WIJKNET_PORT=8123 make demo`
     result = run(command)
