@@ -391,6 +391,7 @@ def _dashboard(
         "wijk": wijk,
         "round": round_,
         "open": round_.is_open(now),
+        "measured_on": round_.measured_on(now),
         "f": figures,
         "invitations": invitations,
         "never_issued": len(fresh),

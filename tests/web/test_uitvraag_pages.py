@@ -25,7 +25,7 @@ from api.uitvraag import service
 from api.uitvraag.model import ProposalStatus
 from api.web.render import dutch_date
 from api.web.uitvraag import default_title
-from graph.model import ActorIn, ActorKind, LinkKind
+from graph.model import ActorIn, ActorKind, LinkKind, utcnow
 from tests.support.uitvraag import smtp_server
 from tests.support.web import HOSTILE, PASSWORD
 
@@ -323,6 +323,12 @@ def test_a_revoked_link_stops_working_and_a_closed_round_opens_no_link(anna, rou
     page = anna.get(response.headers["location"])
     assert "De netwerkuitvraag is gesloten" in page.text
     assert ">gesloten<" in page.text
+    # closed now: the map of this (Dutch) day is the network this round measured
+    day = rounds.get_round(round_id).measured_on(utcnow())
+    assert day is not None and abs((day - date.today()).days) <= 1
+    measured = page.text.split('id="gemeten"')[1].split("</p>")[0]
+    assert f'href="/wijk/daalhof?datum={day.isoformat()}"' in measured
+    assert anna.get(f"/wijk/daalhof?datum={day.isoformat()}").status_code == 200
     assert anna.get(_path(again[sorted(again)[0]])).status_code == 404
     assert anna.get(_path(other)).status_code == 404
     assert _download(anna, round_id).status_code == 409
@@ -558,6 +564,9 @@ def test_the_review_list_accepts_rejects_and_accepts_all_reciprocated(anna, stor
     ):
         assert title in html
     assert "Nieuwe samenwerkingen (" not in html  # the pair is in the first group only
+    # the list and the dashboard count the same: both proposals of the pair, and 4 more
+    assert "· 6 voorstellen open" in html
+    assert "Voorstellen beoordelen (6)" in anna.get(f"{BASE}/{round_id}").text
     assert "Deze wederzijds genoemde samenwerking overnemen" in html
     assert f"Genoemd door {a.name}".replace("&", "&amp;") in html
     assert f"op {dutch_date(date.today())}" in html
