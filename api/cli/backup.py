@@ -7,6 +7,11 @@ saved import mappings; no sessions) is read and written by ``accounts_part``, ea
 direction in one transaction: in the tables of the SQLite accounts file, or in the nodes
 ``api.shared`` keeps in Neo4j when the graph is there (an account store with
 ``export_backup``/``holds_data``/``import_backup`` of its own is used as it is).
+
+The netwerkuitvraag's rounds, invitations and proposals live beside the accounts, so they go
+with them (``api.uitvraag.backup``: three more members), read and written by the round store
+of the same place (``rounds_part``), each direction in one transaction of its own; they are
+restored after the accounts.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from api.accounts import USERNAME_RE, AccountRole, AccountStore
 from api.cli.common import ByOption, app, default_by, fail, settings, store_from_settings
 from api.mappings import MappingStore
 from api.settings import Settings
+from api.uitvraag.backup import check_rounds_members, rounds_members
+from api.uitvraag.store import RoundsDump, RoundStore
 from graph.errors import Conflict, WijknetError
 from graph.store.backup import NOT_EMPTY, BackupError, Manifest, read_backup, write_backup
 
@@ -270,6 +277,30 @@ def accounts_part(accounts: object) -> AccountsPart:
     )
 
 
+def rounds_part(accounts: object) -> RoundStore:
+    """The netwerkuitvraag's round store beside this account store (as ``api.shared``
+    opens it)."""
+    db = getattr(accounts, "db", None)
+    if db is not None and callable(getattr(db, "read", None)):
+        from api.uitvraag.neo4j import Neo4jRoundStore
+
+        return Neo4jRoundStore(db)
+    if isinstance(accounts, AccountStore) and hasattr(accounts, "_conn"):
+        from api.uitvraag.sqlite import SqliteRoundStore
+
+        return SqliteRoundStore(accounts)
+    raise WijknetError(
+        "De netwerkuitvragen bij deze accountopslag kunnen (nog) niet mee in een back-up; "
+        "gebruik --zonder-accounts."
+    )
+
+
+ROUNDS_IN_PLACE = (
+    "Er staan al netwerkuitvragen in de database. Geef --vervang om ze te vervangen door die "
+    "van de back-up, of --zonder-accounts om ze (en de accounts) te laten zoals ze zijn."
+)
+
+
 def check_account_rows(extra: Mapping[str, Sequence[Mapping[str, Any]]]) -> AccountRows:
     """The accounts part of a backup, each row checked (``BackupError`` when one is not
     right, or a token or account is there twice or belongs to no account)."""
@@ -315,13 +346,18 @@ def _summary(manifest: Manifest, with_accounts: bool) -> str:
             _plural(manifest.count("tokens"), "token", "tokens"),
             _plural(manifest.count("mappings"), "importkoppeling", "importkoppelingen"),
         ]
+        rounds = manifest.count("uitvraag_rounds")
+        if rounds:
+            parts.append(_plural(rounds, "netwerkuitvraag", "netwerkuitvragen"))
     return ", ".join(parts)
 
 
 WithoutAccounts = Annotated[
     bool,
     typer.Option(
-        "--zonder-accounts", help="Laat de accounts, API-tokens en importkoppelingen buiten"
+        "--zonder-accounts",
+        help="Laat de accounts, API-tokens, importkoppelingen en netwerkuitvragen buiten "
+        "(de netwerkuitvragen staan bij de accounts)",
     ),
 ]
 
@@ -346,8 +382,9 @@ def backup(
     ] = False,
     without_accounts: WithoutAccounts = False,
 ) -> None:
-    """Maak een back-up van alles: wijken, actoren, verbindingen, stappen, logboek en
-    accounts, in één ZIP-bestand dat elke database van wijknet kan herstellen."""
+    """Maak een back-up van alles: wijken, actoren, verbindingen, stappen, logboek,
+    accounts en netwerkuitvragen, in één ZIP-bestand dat elke database van wijknet kan
+    herstellen."""
     config = settings()
     try:
         with store_from_settings(config) as store:
@@ -366,6 +403,11 @@ def backup(
                 accounts = open_accounts(config)
                 try:
                     extra = accounts_part(accounts).export_backup()
+                    rounds = rounds_part(accounts)
+                    try:
+                        extra |= rounds_members(rounds.export_all())
+                    finally:
+                        rounds.close()
                 finally:
                     accounts.close()
             manifest = write_backup(file, store.export_all(), backend=store.backend, extra=extra)
@@ -401,19 +443,25 @@ def restore(
     """Herstel een back-up van 'wijknet backup' in een lege database (of met --vervang in
     plaats van wat er staat). Eerst wordt het hele bestand gecontroleerd; daarna wordt de
     database in één keer geschreven: alles of niets. Het logboek van elke wijk meldt wie
-    de back-up herstelde, en welke."""
+    de back-up herstelde, en welke. De accounts en de netwerkuitvragen komen daarna, elk
+    ook in één keer."""
     config = settings()
     try:
         found = read_backup(file)
         rows = None if without_accounts else check_account_rows(found.extra)
+        dump: RoundsDump | None = None if without_accounts else check_rounds_members(found.extra)
     except BackupError as exc:
         raise fail(exc.message) from None
     accounts: AccountStore | None = None
+    rounds: RoundStore | None = None
     try:
         accounts = None if rows is None else open_accounts(config)
         part = None if accounts is None else accounts_part(accounts)
+        rounds = None if accounts is None else rounds_part(accounts)
         if part is not None and not replace and part.holds_data():
             raise fail(f"Er is niets hersteld. {ACCOUNTS_NOT_EMPTY}")
+        if rounds is not None and not replace and rounds.list_rounds():
+            raise fail(f"Er is niets hersteld. {ROUNDS_IN_PLACE}")
         with store_from_settings(config) as store:
             backend = store.backend
             try:
@@ -435,12 +483,22 @@ def restore(
                 part.import_backup(rows, replace=replace)
             except WijknetError as exc:
                 raise fail(
-                    "De database is hersteld, maar de accounts niet: "
+                    "De database is hersteld, maar de accounts en de netwerkuitvragen niet: "
+                    f"{exc.message} Herstel nog eens met --vervang."
+                ) from None
+        if rounds is not None and dump is not None:
+            try:
+                rounds.import_all(dump, replace=replace)
+            except WijknetError as exc:
+                raise fail(
+                    "De database en de accounts zijn hersteld, maar de netwerkuitvragen niet: "
                     f"{exc.message} Herstel nog eens met --vervang."
                 ) from None
     except WijknetError as exc:
         raise fail(f"Er is niets hersteld: {exc.message}") from None
     finally:
+        if rounds is not None:
+            rounds.close()
         if accounts is not None:
             accounts.close()
     typer.echo(f"Back-up hersteld in {backend}: {_summary(found.manifest, rows is not None)}.")

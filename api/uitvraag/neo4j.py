@@ -27,6 +27,7 @@ from neo4j import ManagedTransaction
 
 from api.shared.neo4j_db import SharedNeo4j
 from api.uitvraag.model import Invitation, Proposal, ProposalStatus, Round
+from api.uitvraag.store import ROUNDS_NOT_EMPTY, RoundsDump
 from graph.errors import Conflict, NotFound
 
 SWEEP_EVERY = 100
@@ -276,6 +277,57 @@ class Neo4jRoundStore:
                 id=proposal.id,
                 props=_proposal_props(proposal),
             )
+
+        self.db.write(work)
+
+    # -- backups -------------------------------------------------------------------------------
+
+    def export_all(self) -> RoundsDump:
+        def work(t: ManagedTransaction) -> tuple[list[str], list[str], list[str]]:
+            rounds = t.run("MATCH (u:Uitvraag) RETURN u.doc AS doc ORDER BY u.created_at, u.id")
+            round_docs = [str(r["doc"]) for r in rounds]
+            invitations = t.run(
+                "MATCH (i:Uitnodiging) RETURN i.doc AS doc ORDER BY i.round_id, i.id"
+            )
+            invitation_docs = [str(r["doc"]) for r in invitations]
+            proposals = t.run(
+                "MATCH (p:UitvraagVoorstel) RETURN p.doc AS doc"
+                " ORDER BY p.round_id, p.created_at, p.id"
+            )
+            return round_docs, invitation_docs, [str(r["doc"]) for r in proposals]
+
+        rounds, invitations, proposals = self.db.read(work)
+        return RoundsDump(
+            rounds=[Round.model_validate_json(doc) for doc in rounds],
+            invitations=[Invitation.model_validate_json(doc) for doc in invitations],
+            proposals=[Proposal.model_validate_json(doc) for doc in proposals],
+        )
+
+    def import_all(self, dump: RoundsDump, *, replace: bool = False) -> None:
+        dump.require_valid()
+
+        def work(t: ManagedTransaction) -> None:
+            if replace:
+                t.run(
+                    "MATCH (n) WHERE n:Uitvraag OR n:Uitnodiging OR n:UitvraagVoorstel"
+                    " DETACH DELETE n"
+                ).consume()
+            elif t.run("MATCH (u:Uitvraag) RETURN 1 LIMIT 1").peek() is not None:
+                raise Conflict(ROUNDS_NOT_EMPTY)
+            t.run(
+                "UNWIND $rows AS row CREATE (u:Uitvraag) SET u = row",
+                rows=[_round_props(r) for r in dump.rounds],
+            ).consume()
+            _add_invitations(t, dump.invitations)
+            ids = [p.id for p in dump.proposals]
+            if t.run(
+                "MATCH (p:UitvraagVoorstel) WHERE p.id IN $ids RETURN 1 LIMIT 1", ids=ids
+            ).peek():  # one left behind without its round
+                raise Conflict("Een voorstel in de back-up bestaat al.")
+            t.run(
+                "UNWIND $rows AS row CREATE (p:UitvraagVoorstel) SET p = row",
+                rows=[_proposal_props(p) for p in dump.proposals],
+            ).consume()
 
         self.db.write(work)
 

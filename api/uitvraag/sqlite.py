@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from api.accounts import AccountStore
 from api.uitvraag.model import Invitation, Proposal, ProposalStatus, Round
+from api.uitvraag.store import ROUNDS_NOT_EMPTY, RoundsDump
 from graph.errors import Conflict, NotFound
 
 _SCHEMA = """
@@ -68,9 +69,9 @@ class SqliteRoundStore:
         self._db.executescript(_SCHEMA)
 
     @contextmanager
-    def _transaction(self) -> Iterator[None]:
+    def _transaction(self, begin: str = "BEGIN IMMEDIATE") -> Iterator[None]:
         with self._accounts._locked():
-            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute(begin)
             try:
                 yield
             except BaseException:
@@ -205,23 +206,26 @@ class SqliteRoundStore:
             for (doc,) in open_rows:
                 old = Proposal.model_validate_json(doc)
                 self._write_proposal(old.model_copy(update={"status": ProposalStatus.VERVALLEN}))
-            for proposal in proposals:
-                try:
-                    self._db.execute(
-                        "INSERT INTO uitvraag_proposals"
-                        " (id, round_id, invitation_id, status, created_at, doc)"
-                        " VALUES (?, ?, ?, ?, ?, ?)",
-                        (
-                            proposal.id,
-                            proposal.round_id,
-                            proposal.invitation_id,
-                            proposal.status.value,
-                            proposal.created_at.isoformat(),
-                            proposal.model_dump_json(),
-                        ),
-                    )
-                except sqlite3.IntegrityError:
-                    raise Conflict(f"Het voorstel {proposal.id!r} bestaat al.") from None
+            self._insert_proposals(proposals)
+
+    def _insert_proposals(self, proposals: Sequence[Proposal]) -> None:
+        for proposal in proposals:
+            try:
+                self._db.execute(
+                    "INSERT INTO uitvraag_proposals"
+                    " (id, round_id, invitation_id, status, created_at, doc)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    (
+                        proposal.id,
+                        proposal.round_id,
+                        proposal.invitation_id,
+                        proposal.status.value,
+                        proposal.created_at.isoformat(),
+                        proposal.model_dump_json(),
+                    ),
+                )
+            except sqlite3.IntegrityError:
+                raise Conflict(f"Het voorstel {proposal.id!r} bestaat al.") from None
 
     def _write_proposal(self, proposal: Proposal) -> int:
         cursor = self._db.execute(
@@ -266,6 +270,42 @@ class SqliteRoundStore:
             if row[0] != expected_status.value:
                 raise Conflict("Dit voorstel is intussen al beoordeeld.")
             self._write_proposal(proposal)
+
+    # -- backups ---------------------------------------------------------------------------
+
+    def export_all(self) -> RoundsDump:
+        with self._transaction("BEGIN"):  # one read: a writer in another process waits
+            rounds = self._db.execute(
+                "SELECT doc FROM uitvraag_rounds ORDER BY created_at, id"
+            ).fetchall()
+            invitations = self._db.execute(
+                "SELECT doc FROM uitvraag_invitations ORDER BY round_id, id"
+            ).fetchall()
+            proposals = self._db.execute(
+                "SELECT doc FROM uitvraag_proposals ORDER BY round_id, created_at, id"
+            ).fetchall()
+        return RoundsDump(
+            rounds=[Round.model_validate_json(r[0]) for r in rounds],
+            invitations=[Invitation.model_validate_json(r[0]) for r in invitations],
+            proposals=[Proposal.model_validate_json(r[0]) for r in proposals],
+        )
+
+    def import_all(self, dump: RoundsDump, *, replace: bool = False) -> None:
+        dump.require_valid()
+        with self._transaction():
+            if replace:
+                for table in ("uitvraag_proposals", "uitvraag_invitations", "uitvraag_rounds"):
+                    self._db.execute(f"DELETE FROM {table}")
+            elif self._db.execute("SELECT 1 FROM uitvraag_rounds LIMIT 1").fetchone():
+                raise Conflict(ROUNDS_NOT_EMPTY)
+            for round_ in dump.rounds:
+                self._db.execute(
+                    "INSERT INTO uitvraag_rounds (id, wijk, created_at, doc) VALUES (?, ?, ?, ?)",
+                    (round_.id, round_.wijk, round_.created_at.isoformat(),
+                     round_.model_dump_json()),
+                )  # fmt: skip
+            self._insert_invitations(dump.invitations)
+            self._insert_proposals(dump.proposals)
 
     # -- request counters --------------------------------------------------------------
 

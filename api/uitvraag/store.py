@@ -4,16 +4,73 @@ accounts SQLite file by default, the graph's Neo4j server when the graph is ther
 number of app processes serve one round).
 
 Every method is one transaction. Records are stored as their JSON (``model_dump_json``)
-beside the columns/properties they are looked up by.
+beside the columns/properties they are looked up by. ``export_all``/``import_all`` move every
+round, invitation and proposal at once, for ``wijknet backup``/``restore``
+(``api.uitvraag.backup``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol, runtime_checkable
 
 from api.uitvraag.model import Invitation, Proposal, ProposalStatus, Round
+from graph.errors import FieldError, InvalidData
+
+ROUNDS_NOT_EMPTY = (
+    "Er staan al netwerkuitvragen in de opslag: een back-up ervan wordt alleen hersteld "
+    "waar er geen zijn, tenzij ze vervangen mogen worden."
+)
+"""The refusal of ``import_all`` into a store that holds a round, without ``replace``."""
+
+
+@dataclass
+class RoundsDump:
+    """Every round, invitation and proposal of a store, as one read saw them (the request
+    counters are left out: they only matter for the next minutes)."""
+
+    rounds: list[Round] = field(default_factory=list)
+    invitations: list[Invitation] = field(default_factory=list)
+    proposals: list[Proposal] = field(default_factory=list)
+
+    def errors(self) -> list[str]:
+        """What is wrong with the references in the dump, in Dutch (empty when nothing):
+        each id and digest once, one invitation per actor per round, every invitation and
+        proposal of a round in the dump, every proposal of an invitation of its round."""
+        errors: list[str] = []
+
+        def once(what: str, keys: list[str]) -> set[str]:
+            seen: set[str] = set()
+            double: set[str] = set()
+            for key in keys:
+                (double if key in seen else seen).add(key)
+            if double:
+                errors.append(f"{what} {', '.join(sorted(double)[:5])} komt meer dan eens voor.")
+            return seen
+
+        round_ids = once("De uitvraag", [r.id for r in self.rounds])
+        once("De uitnodiging", [i.id for i in self.invitations])
+        once("De linkcode", [i.digest for i in self.invitations if i.digest is not None])
+        once("De gevraagde actor", [f"{i.round_id}/{i.actor_id}" for i in self.invitations])
+        once("Het voorstel", [p.id for p in self.proposals])
+        invitation_rounds = {i.id: i.round_id for i in self.invitations}
+        for inv in self.invitations:
+            if inv.round_id not in round_ids:
+                errors.append(f"Uitnodiging {inv.id} noemt de onbekende uitvraag {inv.round_id}.")
+        for p in self.proposals:
+            if p.round_id not in round_ids:
+                errors.append(f"Voorstel {p.id} noemt de onbekende uitvraag {p.round_id}.")
+            elif invitation_rounds.get(p.invitation_id) != p.round_id:
+                errors.append(f"Voorstel {p.id} noemt de onbekende uitnodiging {p.invitation_id}.")
+        return errors
+
+    def require_valid(self) -> None:
+        """``InvalidData`` (field ``backup``) when ``errors`` finds anything."""
+        errors = self.errors()
+        if errors:
+            raise InvalidData([FieldError("backup", e) for e in errors], " ".join(errors[:5]))
 
 
 @runtime_checkable
@@ -74,6 +131,17 @@ class RoundStore(Protocol):
         """Count one request under ``key`` and return the number counted in the current
         fixed window (which starts at the first hit after the previous window ended).
         Old keys are removed now and then, so the table stays small."""
+
+    def export_all(self) -> RoundsDump:
+        """Every round, invitation and proposal, read in one read transaction; the request
+        counters are left out."""
+
+    def import_all(self, dump: RoundsDump, *, replace: bool = False) -> None:
+        """Write ``dump`` in one write transaction, every record as it is (digests too, so
+        links handed out before a backup still open after its restore). ``Conflict``
+        (``ROUNDS_NOT_EMPTY``) when the store holds a round and not ``replace``; with
+        ``replace`` every round, invitation and proposal goes first. ``InvalidData`` when
+        the dump's references are not right (``RoundsDump.errors``); nothing is written."""
 
     def close(self) -> None:
         """Release what the store opened itself (not a shared connection)."""

@@ -12,9 +12,11 @@ A backup is a ZIP file with one JSON Lines member per kind of record and a manif
     audit.jsonl              one ``AuditEntry`` per line, by ``seq``
     counters.jsonl           {"counter": "wijk", "wijk": slug, "value": …} per wijk, and
                              {"counter": "audit", "value": …}: the last audit number
-    accounts.jsonl, tokens.jsonl, mappings.jsonl
+    accounts.jsonl, tokens.jsonl, mappings.jsonl, uitvraag_rounds.jsonl,
+    uitvraag_invitations.jsonl, uitvraag_proposals.jsonl
                              what the caller adds (``extra``): the accounts file's
-                             accounts, API token digests and saved import mappings
+                             accounts, API token digests, saved import mappings and the
+                             netwerkuitvraag (``api.uitvraag.backup``)
 
 Lines are compact JSON with sorted keys, so the same store always gives the same members.
 ``read_backup`` checks everything before a caller writes anything: the manifest, that the

@@ -109,6 +109,7 @@ def test_backup_then_restore_in_an_empty_place_gives_everything_back(env, tmp_pa
     assert result.exit_code == 0, result.output
     assert "Back-up geschreven" in result.output and "3 actoren" in result.output
     assert "2 accounts" in result.output and "1 token" in result.output
+    assert "netwerkuitvraag" not in result.output  # named only when there are any
 
     fresh = {"db": tmp_path / "nieuw" / "wijknet.db", "accounts": tmp_path / "nieuw" / "acc.db"}
     use(monkeypatch, fresh)

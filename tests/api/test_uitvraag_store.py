@@ -19,10 +19,10 @@ from api.uitvraag.model import (
     Statement,
 )
 from api.uitvraag.neo4j import SWEEP_EVERY
-from api.uitvraag.store import RoundStore
-from graph.errors import Conflict, NotFound
+from api.uitvraag.store import RoundsDump, RoundStore
+from graph.errors import Conflict, InvalidData, NotFound
 from graph.model import ActorKind
-from tests.support.uitvraag import round_store, rounds
+from tests.support.uitvraag import BACKENDS, round_store, rounds
 
 __all__ = ["rounds"]  # the fixture, imported for the tests below
 
@@ -396,6 +396,122 @@ def test_unknown_records_are_not_found(rounds):
     with pytest.raises(NotFound):
         rounds.save_proposal(make_proposal(bieb), expected_status=ProposalStatus.OPEN)
     assert rounds.proposals(round_.id) == []
+
+
+# -- backups -----------------------------------------------------------------------------
+
+
+def filled(rounds: RoundStore) -> RoundsDump:
+    """Two rounds: one with an answered, reviewed and reminded invitation, one closed;
+    a hit counted too. What ``export_all`` should give."""
+    round_, [bieb, buurt] = started(rounds, "Bibliotheek", "Buurtcentrum")
+    issued = bieb.model_copy(update={"digest": _digest(), "sent_at": T0, "reminders": 1})
+    rounds.save_invitation(issued)
+    answered = issued.model_copy(update={"answered_at": T0 + timedelta(hours=1)})
+    kept = make_proposal(bieb, at=T0 + timedelta(hours=1))
+    reviewed = make_proposal(bieb, at=T0 + timedelta(hours=1), other_id="a-zorg")
+    rounds.answer(answered, [kept, reviewed])
+    accepted = reviewed.model_copy(
+        update={"status": ProposalStatus.AANVAARD, "reviewed_by": "anna", "result_id": "l-1"}
+    )
+    rounds.save_proposal(accepted, expected_status=ProposalStatus.OPEN)
+    closed = make_round("caberg", at=T0 - timedelta(days=40)).model_copy(
+        update={"closed_at": T0 - timedelta(days=10)}
+    )
+    rounds.add_round(closed, [])
+    rounds.hit("token:x", now=T0, window=timedelta(minutes=10))
+    return RoundsDump(
+        rounds=[closed, round_],
+        invitations=sorted([answered, buurt], key=lambda i: i.id),
+        proposals=sorted([kept, accepted], key=lambda p: p.id),
+    )
+
+
+def by_id(dump: RoundsDump) -> tuple[dict[str, Round], dict[str, Invitation], dict[str, Proposal]]:
+    return (
+        {r.id: r for r in dump.rounds},
+        {i.id: i for i in dump.invitations},
+        {p.id: p for p in dump.proposals},
+    )
+
+
+def test_export_all_gives_every_round_invitation_and_proposal(rounds):
+    assert rounds.export_all() == RoundsDump()
+    expected = filled(rounds)
+
+    found = rounds.export_all()
+
+    assert by_id(found) == by_id(expected)
+    assert [r.id for r in found.rounds] == [r.id for r in expected.rounds]  # oldest first
+
+
+@pytest.mark.parametrize("target", BACKENDS)
+def test_import_all_restores_an_export_digests_and_all(rounds, target, request):
+    dump = filled(rounds)
+    exported = rounds.export_all()
+    server = request.getfixturevalue("neo4j_server") if target == "neo4j" else None
+    with round_store(target, server) as other:  # on one Neo4j server: the same one, wiped
+        other.import_all(exported)
+
+        assert by_id(other.export_all()) == by_id(dump)
+        round_ = dump.rounds[1]
+        assert other.list_rounds() == [round_, dump.rounds[0]]
+        answered = next(i for i in dump.invitations if i.digest is not None)
+        assert other.invitation_by_digest(answered.digest) == answered
+        assert other.proposals(round_.id, status=ProposalStatus.OPEN) == [
+            p for p in dump.proposals if p.status is ProposalStatus.OPEN
+        ]
+        # the restored store goes on as before: a new answer replaces the open proposal
+        later = make_proposal(answered, at=T0 + timedelta(hours=3))
+        other.answer(answered, [later])
+        assert statuses(other, round_.id)[later.id] is ProposalStatus.OPEN
+        assert ProposalStatus.OPEN not in {
+            s for pid, s in statuses(other, round_.id).items() if pid != later.id
+        }
+
+
+def test_import_all_refuses_a_store_with_rounds_unless_replace(rounds):
+    dump = filled(rounds)
+    before = rounds.export_all()
+    other_round = make_round("malberg", at=T0 + timedelta(days=1))
+    other = RoundsDump(rounds=[other_round], invitations=[make_invitation(other_round, "a-x", "X")])
+
+    with pytest.raises(Conflict):
+        rounds.import_all(other)
+    assert rounds.export_all() == before
+
+    rounds.import_all(other, replace=True)
+    assert rounds.export_all() == other
+    assert rounds.list_rounds() == [other_round]
+    with pytest.raises(NotFound):
+        rounds.get_proposal(dump.proposals[0].id)
+    assert rounds.invitation_by_digest(dump.invitations[0].digest or "") is None
+
+
+def test_import_all_refuses_broken_references_and_writes_nothing(rounds):
+    round_ = make_round()
+    invitation = make_invitation(round_, "a-bieb", "Bibliotheek", digest=_digest())
+    orphan = make_proposal(make_invitation(round_, "a-zorg", "Zorg"))
+    twice = make_invitation(round_, "a-buurt", "Buurtcentrum", digest=invitation.digest)
+    for broken in (
+        RoundsDump(invitations=[invitation]),  # no round
+        RoundsDump(rounds=[round_], invitations=[invitation], proposals=[orphan]),
+        RoundsDump(rounds=[round_], invitations=[invitation, twice]),  # one digest twice
+        RoundsDump(rounds=[round_, round_]),
+    ):
+        with pytest.raises(InvalidData):
+            rounds.import_all(broken, replace=True)
+        assert rounds.export_all() == RoundsDump()
+
+
+def test_a_failing_import_all_leaves_the_store_as_it_was(rounds):
+    filled(rounds)
+    before = rounds.export_all()
+    round_ = make_round("malberg")
+    bad = RoundsDump(rounds=[round_], invitations=[make_invitation(round_, "a-x", "X")])
+    with pytest.raises(Conflict):  # without replace, over rounds
+        rounds.import_all(bad)
+    assert rounds.export_all() == before
 
 
 # -- request counters --------------------------------------------------------------------
