@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query, Response, status
 
-from api.deps import AdminDep, PublicReaderDep, StoreDep, WriterDep
+from api.deps import AdminDep, PublicReaderDep, RoundsDep, StoreDep, WriterDep
 from api.permissions import (
     ApiRefusal,
     api_refused,
@@ -13,7 +13,8 @@ from api.permissions import (
     refused_employer,
 )
 from api.schemas import Changes
-from graph.model import Actor, ActorIn
+from api.uitvraag.privacy import erase_from_rounds, person
+from graph.model import Actor, ActorIn, utcnow
 
 router = APIRouter(prefix="/actors", tags=["actors"])
 
@@ -74,11 +75,16 @@ def confirm_actor(actor_id: str, store: StoreDep, user: WriterDep) -> Actor:
     response_model=Actor,
     responses={204: {"description": "Erased; the actor exists only in the audit log"}},
 )
-def erase_actor_personal_data(actor_id: str, store: StoreDep, user: AdminDep) -> Actor | Response:
+def erase_actor_personal_data(
+    actor_id: str, store: StoreDep, rounds: RoundsDep, user: AdminDep
+) -> Actor | Response:
     """Erase a person's name and contact details everywhere, with every actor merged into
-    them, also from the audit log and for a deleted actor (beheer). Returns the erased
+    them, also from the audit log, the netwerkuitvraag's invitations and answers, and for a
+    deleted actor (beheer). Returns the erased
     actor, or 204 when it exists only in the audit log; 404 for an id never used."""
+    erasure = person(store, actor_id)  # read before the store forgets it
     erased = store.erase_personal_data(actor_id, by=user.username)
+    erase_from_rounds(rounds, erasure, now=utcnow())  # the netwerkuitvraag holds it too
     if erased is None:
         return Response(status_code=status.HTTP_204_NO_CONTENT)
     return erased

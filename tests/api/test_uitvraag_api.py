@@ -364,3 +364,29 @@ def test_openapi_documents_the_routes(api: Any) -> None:
     assert {"sent", "skipped", "failed"} <= set(
         schema["components"]["schemas"]["SendResult"]["properties"]
     )
+
+
+def test_erasing_a_professional_through_the_api_scrubs_her_invitation(api, store):
+    professional = next(
+        a
+        for a in store.list_actors("daalhof")
+        if a.kind.value == "professional" and a.contact and a.contact.email
+    )
+    round_ = service.start_round(
+        store,
+        api.rounds,
+        wijk="daalhof",
+        title="Uitvraag",
+        intro="",
+        ends_on=date.today() + timedelta(days=10),
+        actor_ids=[professional.id],
+        by="anna",
+    )
+    (link,) = service.issue_links(api.rounds, round_.id)
+    response = api.post(f"/api/v1/actors/{professional.id}/erase", headers=api.who["baas"])
+    assert response.status_code == 200, response.text
+    (invitation,) = api.rounds.invitations(round_.id)
+    assert invitation.actor_name == "Verwijderde persoon" and invitation.email is None
+    assert professional.name not in invitation.model_dump_json()
+    with pytest.raises(TokenRefused):
+        service.open_link(api.rounds, link.token)

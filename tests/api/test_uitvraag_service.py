@@ -9,6 +9,7 @@ import pytest
 
 from api.uitvraag import service
 from api.uitvraag.model import ProposalStatus, Statement, end_of
+from api.uitvraag.privacy import erase_from_rounds, person
 from api.uitvraag.service import (
     Answer,
     LinkAnswer,
@@ -663,3 +664,42 @@ def test_an_answer_is_checked_against_the_map_as_it_is_now(store, rounds):
             now=NOW + timedelta(minutes=1),
         )
     assert rounds.get_proposal(new.id).status is ProposalStatus.OPEN
+
+
+def test_erasing_a_person_reaches_the_rounds(store, rounds):
+    """The AVG's erasure of a professional also scrubs the rounds: her invitation loses
+    name and address and its link stops working; her own corrections lose her address and
+    number; others' statements lose her name, address and number."""
+    round_ = start(store, rounds)
+    invitations, tokens = opened(store, rounds, round_)
+    service.submit_answer(
+        store,
+        rounds,
+        invitations[JANSEN],
+        Answer(record_ok=False, changes={"email": "els.prive@voorbeeld.nl"}),
+        now=NOW,
+    )
+    tie = NewTie(
+        other_name="Els Jansen",
+        other_kind=ActorKind.PROFESSIONAL,
+        note="Via Els Jansen, e.jansen@wijkzorg.nl",
+    )
+    service.submit_answer(
+        store, rounds, invitations[WELZIJN], Answer(record_ok=True, new=[tie]), now=NOW
+    )
+    erasure = person(store, JANSEN)  # read before the graph store forgets her
+    store.erase_personal_data(JANSEN, by="beheer")
+    assert erase_from_rounds(rounds, erasure, now=NOW) >= 3
+
+    kept = " ".join(
+        [inv.model_dump_json() for inv in rounds.invitations(round_.id)]
+        + [p.model_dump_json() for p in rounds.proposals(round_.id)]
+    )
+    for secret in ("Els Jansen", "e.jansen@wijkzorg.nl", "els.prive@voorbeeld.nl"):
+        assert secret not in kept
+    mine = next(i for i in rounds.invitations(round_.id) if i.actor_id == JANSEN)
+    assert mine.actor_name == "Verwijderde persoon" and mine.email is None
+    with pytest.raises(TokenRefused):
+        service.open_link(rounds, tokens[JANSEN], now=NOW)
+    # the others keep their own data and links
+    assert service.open_link(rounds, tokens[WELZIJN], now=NOW).actor_name == "Welzijn Zuid"
