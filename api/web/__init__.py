@@ -63,7 +63,7 @@ _MESSAGES = {
     401: "Log in om verder te gaan.",
     403: PageRefusal.ROLE,
     404: "Deze pagina of deze gegevens bestaan niet (meer).",
-    405: "Deze handeling is op deze pagina niet mogelijk.",
+    405: "Wat u probeerde, kan niet op deze pagina.",
     409: "Iemand anders heeft dit intussen gewijzigd. Laad de pagina opnieuw.",
     422: "De gegevens zijn niet geldig.",
     503: "De database is even niet bereikbaar. Probeer het zo nog eens.",

@@ -99,7 +99,7 @@ def create_account(
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
             field = str(err["loc"][0]) if err.get("loc") else "username"
-            state.errors.setdefault(field, _ACCOUNT_MESSAGES.get(field, "Ongeldige waarde."))
+            state.errors.setdefault(field, _ACCOUNT_MESSAGES.get(field, "Deze waarde klopt niet."))
     except InvalidData as exc:
         state.add(exc.errors)
     except Conflict:

@@ -13,6 +13,7 @@ from api.session import (
     set_session_cookie,
 )
 from api.web.render import render
+from importers.tables import aantal
 
 router = APIRouter(include_in_schema=False)
 
@@ -52,7 +53,8 @@ def login(request: Request, form: Form, accounts: AccountsDep, settings: Setting
         if username and accounts.is_locked(username):
             error = (
                 "Te veel mislukte pogingen: dit account is tijdelijk geblokkeerd. "
-                f"Probeer het over {settings.lockout_minutes} minuten opnieuw."
+                f"Probeer het over {aantal(settings.lockout_minutes, 'minuut', 'minuten')} "
+                "opnieuw."
             )
         else:
             error = "De gebruikersnaam of het wachtwoord klopt niet."

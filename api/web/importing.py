@@ -429,9 +429,9 @@ def confirm(
 
     if form.get("plan") != fingerprint(plan, given):
         return again(
-            "Er is niets geïmporteerd: sinds het voorbeeld is er in wijknet iets "
+            "Er is niets geïmporteerd: sinds de proefdraai is er in wijknet iets "
             "veranderd (of in de koppeling), waardoor de import nu iets anders zou doen. "
-            "Hieronder staat het nieuwe voorbeeld. Controleer het en bevestig opnieuw.",
+            "Hieronder staat de nieuwe proefdraai. Controleer die en bevestig opnieuw.",
             409,
         )
     refused = forbidden_wijken(plan, user)
@@ -446,7 +446,7 @@ def confirm(
                 f"Er is niets geïmporteerd: het bestand heeft {len(exc.problems)} "
                 f"{'probleem' if len(exc.problems) == 1 else 'problemen'} (zie de tabel). "
                 "Alles of niets is de standaard. Herstel het bestand en kies het opnieuw, "
-                "of vink aan dat alleen de goede rijen geïmporteerd worden."
+                "of vink 'Alleen de goede rijen importeren' aan."
             )
         else:
             text = (

@@ -117,7 +117,7 @@ def _wijk_response(
     items = [i for i in agenda.agenda_items(store, cache, slug, as_of) if i.group == "open"]
     if not agenda.mark(items, pair, message, errors, typed) and errors:
         why = " ".join(errors.values())
-        raise WebError(400, "Dat ging niet goed", f"Dit voorstel kon niet worden vastgelegd. {why}")
+        raise WebError(400, "Dat ging niet goed", f"De stap is niet vastgelegd. {why}")
     context = {
         "wijk": wijk,
         "a": reports.analysis_for(store, slug, as_of, cache=cache),
@@ -208,7 +208,7 @@ def decide(
         if exc.errors and exc.errors[0].code == "nothing_to_undo":
             raise WebError(400, "Dat ging niet goed", why) from None
         raise WebError(
-            400, "Dat ging niet goed", f"Dit voorstel kon niet worden vastgelegd. {why}".strip()
+            400, "Dat ging niet goed", f"De stap is niet vastgelegd. {why}".strip()
         ) from None
     if form.get("terug") is None:
         return RedirectResponse(f"/wijk/{slug}?melding={status}#voorstellen", status_code=303)

@@ -49,7 +49,7 @@ MESSAGES = {
     "account-gewijzigd": "Het account is gewijzigd.",
     "account-verwijderd": "Het account is verwijderd.",
     "wachtwoord-gewijzigd": (
-        "Het wachtwoord is gewijzigd; de sessies van dit account zijn beëindigd."
+        "Het wachtwoord is gewijzigd; wie met dit account was ingelogd, is nu uitgelogd."
     ),
 }
 """Confirmations shown after a redirect (``?melding=…``): only these fixed texts, so no

@@ -75,8 +75,10 @@ class Limit:
         return int(self.window.total_seconds())
 
 
-PER_ADDRESS = Limit(60, timedelta(minutes=10))
-"""Requests per client address on these routes."""
+PER_ADDRESS = Limit(300, timedelta(minutes=10))
+"""Requests per client address on these routes: room for a room full of partners answering
+on one network (a wijkoverleg, an office) at once; guessing links is stopped by
+``REFUSED_PER_ADDRESS``."""
 REFUSED_PER_ADDRESS = Limit(20, timedelta(hours=1))
 """Links that did not open, per client address; beyond it every link is refused."""
 PER_LINK = Limit(120, timedelta(hours=1))
@@ -149,7 +151,7 @@ EXPIRED_FORM_TEXT = (
 _TITLES = {
     400: ("Dat ging niet goed", "Het adres of het formulier is niet geldig."),
     404: (REFUSED_TITLE, REFUSED_TEXT),
-    405: ("Dat kan hier niet", "Deze handeling is op deze pagina niet mogelijk."),
+    405: ("Dat kan hier niet", "Wat u probeerde, kan niet op deze pagina."),
     409: (
         "Iemand anders was u voor",
         "De gegevens zijn intussen veranderd. Open de pagina opnieuw.",
@@ -439,7 +441,7 @@ MSG = {
         "U koos Aanpassen, maar er is niets veranderd. Pas een gegeven aan, of kies Klopt."
     ),
     "name_empty": "Vul een naam in.",
-    "too_long": "Dit is te lang: ten hoogste {n} tekens.",
+    "too_long": "Dit is te lang: hoogstens {n} tekens.",
     "phone": "Vul een telefoonnummer in: cijfers, spaties, +, - en haakjes (6 tot 30 tekens).",
     "date": "Vul een datum in als JJJJ-MM-DD, bijvoorbeeld 2025-03-01.",
     "future": "Deze datum ligt in de toekomst. Vul een dag in van vandaag of eerder.",

@@ -64,7 +64,7 @@ from visual.export import MONTHS
 
 router = APIRouter(include_in_schema=False)
 
-REFUSED = "Alleen wijkmakelaars van deze wijk en beheer beheren een netwerkuitvraag."
+REFUSED = "Alleen wijkmakelaars van deze wijk en beheer kunnen met een netwerkuitvraag werken."
 ROUND_ID = re.compile(r"^u-[0-9a-f]{12}$")
 INVITATION_ID = re.compile(r"^n-[0-9a-f]{12}$")
 PROPOSAL_ID = re.compile(r"^v-[0-9a-f]{12}$")
@@ -91,11 +91,11 @@ MESSAGES = {
 """Confirmations after a redirect (``?melding=…``): only these fixed texts."""
 
 CONFLICT = (
-    "Dit voorstel is intussen al beoordeeld, of de gegevens zijn intussen gewijzigd. Er is "
+    "Dit voorstel is al beoordeeld, of de gegevens zijn intussen gewijzigd. Er is "
     "niets opgeslagen. Bekijk de lijst hieronder opnieuw."
 )
 GONE = "Deze netwerkuitvraag of dit onderdeel ervan bestaat niet (meer)."
-CLOSED = "Deze netwerkuitvraag is gesloten. Er kunnen geen links meer worden gemaakt."
+CLOSED = "Deze netwerkuitvraag is gesloten. U kunt geen links meer maken."
 
 FORM_LABELS = {
     "title": "Titel",
@@ -252,7 +252,7 @@ def _check_start(state: FormState, today: date) -> tuple[date | None, list[str] 
             _NAME.validate_python(title)
         except ValidationError as exc:
             why = exc.errors()[0]["msg"].removeprefix("Value error, ")
-            state.errors["title"] = why or "Deze titel kan niet worden opgeslagen."
+            state.errors["title"] = why or "Deze titel kunt u niet gebruiken."
     if len(values["intro"]) > INTRO_MAX:
         state.errors["intro"] = f"De introductie is te lang: hoogstens {INTRO_MAX} tekens."
     ends_on: date | None = None
@@ -854,7 +854,7 @@ def review(
     except Conflict:
         return _review_page(request, store, rounds, wijk, round_, problem=CONFLICT, status=409)
     except InvalidData as exc:
-        why = " ".join(e.message for e in exc.errors) or "Dit voorstel kan niet worden overgenomen."
+        why = " ".join(e.message for e in exc.errors) or "U kunt dit voorstel niet overnemen."
         return _review_page(
             request, store, rounds, wijk, round_, failed=here, error=why, typed=typed, status=422
         )

@@ -12,7 +12,8 @@ Every template in ``api/templates/`` and every Dutch string literal in the Pytho
 * slash and bracket plurals (``probleem/problemen``, ``actor(en)``) and a count that does not
   agree with its noun (``1 problemen``, ``2 probleem``), and the template's own
   ``'probleem' if n == 1 else 'problemen'`` pairs;
-* English words in Dutch text (``error``, ``warning``, ``click``…).
+* English words in Dutch text (``error``, ``warning``, ``click``…);
+* stiff office words where B1 has a plain one (``indien`` → ``als``, ``reeds`` → ``al``).
 
 A printed count before a fixed noun (``{{ n }} rijen``, ``f"{n} rijen"``) passes when the
 count is checked against 1 close by (in the same template line or Python function), when it
@@ -104,6 +105,17 @@ PLURALS = {
     "dubbeling": "dubbelingen",
 }
 ENGLISH_WORDS = ("synthetic", "error", "warning", "click", "submit", "loading")
+STIFF_WORDS = {
+    "indien": "als",
+    "middels": "met",
+    "teneinde": "om",
+    "reeds": "al",
+    "alsmede": "en",
+    "gelieve": "zeg het direct: vul in, kies",
+    "ten hoogste": "hoogstens",
+    "handeling": "zeg wat er gebeurt: wat u probeerde, kan hier niet",
+}
+"""Office words and the plain Dutch (B1) for them."""
 
 END = r"(?![\w'’-])"
 """A noun ends here: not ``thema's``, not ``netwerk-analyse``, not part of a longer word."""
@@ -438,6 +450,11 @@ def slips_in(text: str) -> list[tuple[str, str, str]]:
             "loading": "bezig met laden",
         }[m[1].lower()],
     )
+    each(
+        r"\b(" + "|".join(STIFF_WORDS) + r")\b",
+        "stijf woord",
+        lambda m: STIFF_WORDS[re.sub(r"\s+", " ", m[1].lower())],
+    )
     return found
 
 
@@ -506,6 +523,9 @@ def test_the_scan_sees_templates_and_python():
         ("Er zijn 2 probleem.", "getal + enkelvoud"),
         ("Er zijn {} problemen met de rijen.", "vast woord na een getal"),
         ("Er ging een error mis bij het laden.", "Engels woord"),
+        ("Indien de naam ontbreekt, vul hem in.", "stijf woord"),
+        ("Deze handeling is op deze pagina niet mogelijk.", "stijf woord"),
+        ("Dit is te lang: ten hoogste {} tekens.", "stijf woord"),
     ],
 )
 def test_each_rule_finds_its_slip(text, rule):

@@ -159,7 +159,7 @@ def test_a_changed_plan_is_refused_and_shown_again(browse, store):
     before = store.audit_log(limit=1)[0].seq
     response = anna.post(url, {"plan": fingerprint(page)})
     assert response.status_code == 409
-    assert "sinds het voorbeeld is er in wijknet iets veranderd" in response.text
+    assert "sinds de proefdraai is er in wijknet iets veranderd" in response.text
     assert store.audit_log(limit=1)[0].seq == before
     assert fingerprint(response) != fingerprint(page)
     assert anna.post(url, {"plan": fingerprint(response)}).status_code == 303

@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 from api.uitvraag import service
 from api.uitvraag.model import ProposalStatus, Statement
 from api.web.formdata import FormState
-from api.web.respondent import Built, place
+from api.web.respondent import PER_ADDRESS, Built, place
 from graph.errors import FieldError
 from graph.model import ActorIn, LinkIn, utcnow
 from tests.support.web import HOSTILE, csrf_of
@@ -389,7 +389,7 @@ def test_an_answer_without_its_csrf_token_is_refused(app, rounds, round_, tokens
 
 def test_too_many_requests_from_one_address_get_429(app):
     browser = client(app, "192.0.2.1")
-    for _ in range(60):
+    for _ in range(PER_ADDRESS.most):
         assert browser.get("/uitvraag/privacy").status_code == 200
     response = browser.get("/uitvraag/privacy")
     assert response.status_code == 429

@@ -97,6 +97,18 @@ def test_too_many_failed_logins_lock_the_account(browse, accounts):
     )
     assert response.status_code == 400
     assert "tijdelijk geblokkeerd" in response.text
+    assert "Probeer het over 15 minuten opnieuw." in response.text  # the default lockout
+
+
+def test_the_lockout_message_says_minuut_for_one_minute(accounts, store):
+    with TestClient(create_app(Settings(lockout_minutes=1), store=store, accounts=accounts)) as c:
+        token = csrf_of(c.get("/inloggen").text)
+        for _ in range(accounts.max_failed + 1):
+            response = c.post(
+                "/inloggen",
+                data={"csrf_token": token, "username": "anna", "password": "fout-fout-fout"},
+            )
+    assert "Probeer het over 1 minuut opnieuw." in response.text
 
 
 def test_login_starts_a_fresh_session(browse, accounts):

@@ -640,7 +640,7 @@ def test_the_review_list_accepts_rejects_and_accepts_all_reciprocated(anna, stor
         {"voorstel": proposals["band-beeindigd"].id, "besluit": "overnemen"},
     )
     assert response.status_code == 409
-    assert "Dit voorstel is intussen al beoordeeld" in response.text
+    assert "Dit voorstel is al beoordeeld" in response.text
     assert store.get_link(ended.id).until is None
 
     # the changed tie is accepted: its intensity on the map changes
