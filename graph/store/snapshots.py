@@ -14,8 +14,8 @@ A repeated read then costs the stamp only. **The models of a snapshot are shared
 the callers that read the same (wijk, day) under the same stamp: a caller gets lists of
 its own but must not change the models in them (``model_copy(deep=True)`` first); nothing
 in wijknet does. A read after a write builds models only for the documents that changed
-when the backend gives one document per record (Neo4j): an actor or link whose stored JSON
-is the one read before keeps its model. The models are built with the validators for
+(both backends give one document per record): an actor or link whose stored JSON is the
+one read before keeps its model. The models are built with the validators for
 documents a store wrote itself (``graph.store.trusted``): types checked, the models' Python
 validators skipped, as every record passed them when it was written.
 """

@@ -42,6 +42,16 @@ def test_a_repeated_read_shares_the_models_but_not_the_lists(store):
     assert store.snapshot("proefwijk", DAY) == first
 
 
+def test_an_edit_builds_only_the_changed_actor_anew(store):
+    before = store.snapshot("proefwijk", DAY)
+    actor = before.actors[0]
+    store.update_actor(actor.id, {"name": "Nieuwe naam"}, expected_version=actor.version, by="t")
+    after = store.snapshot("proefwijk", DAY)
+    kept = {id(a) for a in before.actors} & {id(a) for a in after.actors}
+    assert len(kept) == len(before.actors) - 1  # the others keep their models
+    assert {a.name for a in after.actors if a.id == actor.id} == {"Nieuwe naam"}
+
+
 def test_a_write_is_seen_by_the_next_read(store):
     before = store.snapshot("proefwijk", DAY)
     actor = before.actors[0]

@@ -139,16 +139,20 @@ def cols(alias: str) -> str:
     return ", ".join(f"{alias}.{c}" for c in REC.split(", "))
 
 
-def json_array(alias: str) -> str:
-    """SQL: the stored JSON of every row of ``alias`` as one JSON array (see ``Rec.doc``)."""
-    doc = (
+def json_doc(alias: str) -> str:
+    """SQL: the stored JSON of the row ``alias`` (see ``Rec.doc``)."""
+    return (
         f"substr({alias}.input, 1, length({alias}.input) - 1)"
         f" || ',\"version\":' || {alias}.version"
         f' || \',"created_at":"\' || {alias}.created_at'
         f' || \'","updated_at":"\' || {alias}.updated_at'
         f" || '\",\"confirmed\":' || coalesce({alias}.confirmed, 'null') || '}}'"
     )
-    return f"'[' || coalesce(group_concat({doc}, ','), '') || ']'"
+
+
+def json_array(alias: str) -> str:
+    """SQL: the stored JSON of every row of ``alias`` as one JSON array (see ``Rec.doc``)."""
+    return f"'[' || coalesce(group_concat({json_doc(alias)}, ','), '') || ']'"
 
 
 def active(alias: str) -> str:

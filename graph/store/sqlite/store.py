@@ -38,7 +38,7 @@ from graph.store.sqlite.records import (
     Rec,
     active,
     cols,
-    json_array,
+    json_doc,
 )
 from graph.store.sqlite.trusted import ACTORS, LINKS, WIJKEN
 
@@ -294,20 +294,26 @@ class SqliteStore(MergeMixin, BulkMixin, ErasureMixin, BackupMixin):
             snapshot = self._snapshots.get(key, stamp)
             if snapshot is not None:
                 return snapshot
-            # Each list comes back as one JSON array built by SQLite, which spares a
-            # Python object per row.
-            actors = con.execute(
-                f"SELECT {json_array('a')} FROM actor_wijk aw"
-                f" JOIN actors a ON a.id = aw.actor_id WHERE aw.wijk = :w AND {active('aw')}",
-                params,
-            ).fetchone()[0]
-            links = con.execute(
-                f"SELECT {json_array('l')} FROM actor_wijk s"
-                " JOIN links l ON l.source = s.actor_id"
-                " JOIN actor_wijk t ON t.wijk = s.wijk AND t.actor_id = l.target"
-                f" WHERE s.wijk = :w AND {active('s')} AND {active('t')} AND {active('l')}",
-                params,
-            ).fetchone()[0]
+            # One document per record (built by SQLite from its columns), so that a read
+            # after an edit builds models only for the records that changed.
+            actors = [
+                row[0]
+                for row in con.execute(
+                    f"SELECT {json_doc('a')} FROM actor_wijk aw"
+                    f" JOIN actors a ON a.id = aw.actor_id WHERE aw.wijk = :w AND {active('aw')}",
+                    params,
+                )
+            ]
+            links = [
+                row[0]
+                for row in con.execute(
+                    f"SELECT {json_doc('l')} FROM actor_wijk s"
+                    " JOIN links l ON l.source = s.actor_id"
+                    " JOIN actor_wijk t ON t.wijk = s.wijk AND t.actor_id = l.target"
+                    f" WHERE s.wijk = :w AND {active('s')} AND {active('t')} AND {active('l')}",
+                    params,
+                )
+            ]
         return self._snapshots.put(
             key, stamp, Documents(Rec(*found[:5]).doc, actors, links, found[5])
         )
