@@ -36,21 +36,8 @@ from api.uitvraag.model import TIMEZONE, Invitation, Round
 from api.uitvraag.service import IssuedLink, Which
 from api.uitvraag.store import RoundStore
 from graph.errors import Conflict, WijknetError
+from visual.export import dutch_date
 
-MONTHS = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 
 PRIVACY_PATH = "/uitvraag/privacy"
@@ -92,7 +79,7 @@ class SendResult(BaseModel):
 
 def dutch_day(day: date) -> str:
     """``date(2026, 12, 18)`` becomes ``"vrijdag 18 december 2026"``."""
-    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
+    return f"{WEEKDAYS[day.weekday()]} {dutch_date(day)}"
 
 
 def last_day(invitation: Invitation) -> date:

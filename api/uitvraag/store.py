@@ -18,6 +18,7 @@ from typing import Protocol, runtime_checkable
 
 from api.uitvraag.model import Invitation, Proposal, ProposalStatus, Round
 from graph.errors import FieldError, InvalidData
+from graph.store.backup import unique
 
 ROUNDS_NOT_EMPTY = (
     "Er staan al netwerkuitvragen in de opslag: een back-up ervan wordt alleen hersteld "
@@ -42,13 +43,7 @@ class RoundsDump:
         errors: list[str] = []
 
         def once(what: str, keys: list[str]) -> set[str]:
-            seen: set[str] = set()
-            double: set[str] = set()
-            for key in keys:
-                (double if key in seen else seen).add(key)
-            if double:
-                errors.append(f"{what} {', '.join(sorted(double)[:5])} komt meer dan eens voor.")
-            return seen
+            return unique(what, keys, errors)
 
         round_ids = once("De uitvraag", [r.id for r in self.rounds])
         once("De uitnodiging", [i.id for i in self.invitations])

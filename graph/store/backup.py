@@ -352,6 +352,18 @@ def _parse_dump(rows: dict[str, list[Any]], name: str) -> StoreDump:
     return StoreDump(wijken, actors, links, steps, audit, changes, audit_seq)
 
 
+def unique(what: str, keys: list[str], errors: list[str]) -> set[str]:
+    """The distinct ``keys``; one Dutch line in ``errors`` naming those that come more than
+    once (at most five), as "``what`` a, b komt meer dan eens voor."."""
+    seen: set[str] = set()
+    double: set[str] = set()
+    for key in keys:
+        (double if key in seen else seen).add(key)
+    if double:
+        errors.append(f"{what} {', '.join(sorted(double)[:5])} komt meer dan eens voor.")
+    return seen
+
+
 def check_dump(dump: StoreDump) -> list[str]:
     """What is wrong with the references in ``dump``, in Dutch (empty when nothing): each
     key once, every wijk, organisation and link end that a record names present, the audit
@@ -359,13 +371,7 @@ def check_dump(dump: StoreDump) -> list[str]:
     errors: list[str] = []
 
     def once(what: str, keys: list[str]) -> set[str]:
-        seen: set[str] = set()
-        double: set[str] = set()
-        for key in keys:
-            (double if key in seen else seen).add(key)
-        if double:
-            errors.append(f"{what} {', '.join(sorted(double)[:5])} komt meer dan eens voor.")
-        return seen
+        return unique(what, keys, errors)
 
     slugs = once("De wijk", [w.slug for w in dump.wijken])
     ids = once("De actor", [a.id for a in dump.actors])
