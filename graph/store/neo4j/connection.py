@@ -53,6 +53,9 @@ class Connection:
                 auth=auth,
                 connection_timeout=connection_timeout,
                 max_transaction_retry_time=max_transaction_retry_time,
+                # no server notifications (an empty database warns of every property key
+                # it has not seen yet), neither sent nor logged
+                notifications_min_severity="OFF",
                 warn_notification_severity="OFF",
                 user_agent=user_agent,
             )
