@@ -239,6 +239,21 @@ class AccountStore:
         self._conn.close()
 
     @contextmanager
+    def transaction(self, begin: str = "BEGIN IMMEDIATE") -> Iterator[None]:
+        """One transaction on the accounts file, under the store's lock, for the tables that
+        live beside the accounts (backups, the netwerkuitvraag): committed when the block
+        ends, rolled back when it raises. ``BEGIN`` for a consistent read, ``BEGIN
+        IMMEDIATE`` (the default) to write."""
+        with self._locked():
+            self._conn.execute(begin)
+            try:
+                yield
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    @contextmanager
     def _locked(self) -> Iterator[None]:
         """Hold the store's lock; give up like SQLite does when another request keeps it
         (it waits on a locked file), so requests do not queue up behind each other."""

@@ -16,8 +16,7 @@ restored after the accounts.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Protocol, runtime_checkable
 from zoneinfo import ZoneInfo
@@ -103,22 +102,11 @@ class SqliteAccountsPart:
 
     def __init__(self, accounts: AccountStore) -> None:
         MappingStore(accounts)  # its table exists
+        self._accounts = accounts
         self._db = accounts._conn
-        self._lock = accounts._lock
-
-    @contextmanager
-    def _transaction(self, begin: str) -> Iterator[None]:
-        with self._lock:
-            self._db.execute(begin)
-            try:
-                yield
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
 
     def export_backup(self) -> AccountRows:
-        with self._transaction("BEGIN"):
+        with self._accounts.transaction("BEGIN"):
             users = self._db.execute(
                 "SELECT username, role, wijken, password_hash FROM users ORDER BY username"
             ).fetchall()
@@ -155,7 +143,7 @@ class SqliteAccountsPart:
         return bool(found[0])
 
     def import_backup(self, rows: AccountRows, *, replace: bool) -> None:
-        with self._transaction("BEGIN IMMEDIATE"):
+        with self._accounts.transaction():
             if replace:
                 for table in ("sessions", "tokens", "users", "login_failures", "import_mappings"):
                     self._db.execute(f"DELETE FROM {table}")

@@ -10,8 +10,7 @@ the same file sees all of it or nothing.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from api.accounts import AccountStore
@@ -68,21 +67,10 @@ class SqliteRoundStore:
         self._db = accounts._conn
         self._db.executescript(_SCHEMA)
 
-    @contextmanager
-    def _transaction(self, begin: str = "BEGIN IMMEDIATE") -> Iterator[None]:
-        with self._accounts._locked():
-            self._db.execute(begin)
-            try:
-                yield
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
-
     # -- rounds ------------------------------------------------------------------------
 
     def add_round(self, round_: Round, invitations: Sequence[Invitation]) -> None:
-        with self._transaction():
+        with self._accounts.transaction():
             try:
                 self._db.execute(
                     "INSERT INTO uitvraag_rounds (id, wijk, created_at, doc) VALUES (?, ?, ?, ?)",
@@ -150,7 +138,7 @@ class SqliteRoundStore:
                 ) from None
 
     def add_invitations(self, invitations: Sequence[Invitation]) -> None:
-        with self._transaction():
+        with self._accounts.transaction():
             for round_id in {inv.round_id for inv in invitations}:
                 if not self._db.execute(
                     "SELECT 1 FROM uitvraag_rounds WHERE id = ?", (round_id,)
@@ -197,7 +185,7 @@ class SqliteRoundStore:
     # -- proposals ---------------------------------------------------------------------
 
     def answer(self, invitation: Invitation, proposals: Sequence[Proposal]) -> None:
-        with self._transaction():
+        with self._accounts.transaction():
             self._update_invitation(invitation)
             open_rows = self._db.execute(
                 "SELECT doc FROM uitvraag_proposals WHERE invitation_id = ? AND status = ?",
@@ -261,7 +249,7 @@ class SqliteRoundStore:
         return Proposal.model_validate_json(row[0])
 
     def save_proposal(self, proposal: Proposal, *, expected_status: ProposalStatus) -> None:
-        with self._transaction():
+        with self._accounts.transaction():
             row = self._db.execute(
                 "SELECT status FROM uitvraag_proposals WHERE id = ?", (proposal.id,)
             ).fetchone()
@@ -274,7 +262,7 @@ class SqliteRoundStore:
     # -- backups ---------------------------------------------------------------------------
 
     def export_all(self) -> RoundsDump:
-        with self._transaction("BEGIN"):  # one read: a writer in another process waits
+        with self._accounts.transaction("BEGIN"):  # one read: a writer in another process waits
             rounds = self._db.execute(
                 "SELECT doc FROM uitvraag_rounds ORDER BY created_at, id"
             ).fetchall()
@@ -292,7 +280,7 @@ class SqliteRoundStore:
 
     def import_all(self, dump: RoundsDump, *, replace: bool = False) -> None:
         dump.require_valid()
-        with self._transaction():
+        with self._accounts.transaction():
             if replace:
                 for table in ("uitvraag_proposals", "uitvraag_invitations", "uitvraag_rounds"):
                     self._db.execute(f"DELETE FROM {table}")
@@ -310,7 +298,7 @@ class SqliteRoundStore:
     # -- request counters --------------------------------------------------------------
 
     def hit(self, key: str, *, now: datetime, window: timedelta) -> int:
-        with self._transaction():
+        with self._accounts.transaction():
             row = self._db.execute(
                 "SELECT window_start, count FROM uitvraag_hits WHERE key = ?", (key,)
             ).fetchone()
